@@ -1,0 +1,71 @@
+# vn-plan-pipeline — thin wrapper over `python -m pipeline` and the tools/ scripts.
+#   make all [IN=samples OUT=outputs]   set up, then process every input in IN
+#   make test                           set up, then run the test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+IN ?= samples
+OUT ?= outputs
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SHARED ?= ../shared
+
+# System packages: Tesseract with its Vietnamese model, poppler, and the Tinos font the
+# synthetic-scan renderer (tests, samples, benchmarks) uses.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-croscore
+STAMP := $(VENV)/.installed
+
+.PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore clean
+
+all: run
+
+run: setup
+	$(PY) -m pipeline run $(IN) --out $(OUT) --jobs $(JOBS) --incremental
+
+setup: system-deps $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+system-deps:
+	@missing=""; \
+	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr"; \
+	{ command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; } \
+	  || missing="$$missing tesseract-ocr-vie"; \
+	{ command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx eng; } \
+	  || missing="$$missing tesseract-ocr-eng"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -q Tinos || missing="$$missing fonts-croscore"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing system packages:$$missing" >&2; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >&2; \
+	else \
+	  echo "missing system packages:$$missing" >&2; \
+	  echo "run as root:  sudo apt-get update && sudo apt-get install -y $(APT_PACKAGES)" >&2; \
+	  exit 1; \
+	fi
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(PY) -m ruff check pipeline tests tools
+
+# Regenerate the bundled synthetic scans and their ground truth.
+samples: setup
+	$(PY) tools/make_samples.py --out samples
+
+# Train the syllable language model from the corpus in $(SHARED) (not needed for a fresh
+# clone: the trained artifact is committed, see pipeline/data/PROVENANCE.md).
+model: setup
+	$(PY) tools/train_lm.py --shared $(SHARED) --out pipeline/data/syllable_lm.npz
+
+lexicon: setup
+	$(PY) tools/build_lexicon.py --shared $(SHARED) --out dictionaries/vi_admin_terms.txt
+
+clean:
+	rm -rf $(OUT)/*.json $(OUT)/*.md $(OUT)/*.txt $(OUT)/*.diff .pytest_cache

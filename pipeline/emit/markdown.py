@@ -1,0 +1,121 @@
+"""The document as Markdown: header, headings per section, lists, one GFM table per appendix.
+
+When segmentation found no structure (an unusual document), the restored text is written as
+paragraphs so nothing the reader needs is lost.
+"""
+
+from __future__ import annotations
+
+from pipeline.model import Appendix, Document, Item, Section
+
+APPENDIX_COLUMNS = ["TT", "Nội dung", "Chủ trì", "Phối hợp", "Kết quả/sản phẩm", "Thời gian"]
+
+
+def render_markdown(document: Document) -> str:
+    parts = [_header(document)]
+    if document.legal_basis:
+        parts.append("\n".join(f"- {line}" for line in document.legal_basis))
+    parts.extend(_section(section, level=2) for section in document.sections)
+    if document.closing:
+        parts.append(_escape_text(document.closing))
+    parts.append(_signature(document))
+    parts.extend(_appendix(appendix) for appendix in document.appendices)
+    if not document.sections and not document.appendices:
+        parts.append(_plain_text(document.text_lines))
+    return "\n\n".join(part for part in parts if part).rstrip() + "\n"
+
+
+def _header(document: Document) -> str:
+    header = document.header
+    heading = " ".join(p for p in (header.document_type, header.number) if p) or \
+        document.source.file
+    lines = [f"# {_escape_text(heading)}"]
+    if document.title:
+        lines += ["", f"**{_escape_text(document.title)}**"]
+    facts = [
+        ("Cơ quan ban hành", " / ".join(p for p in (header.issuer_parent, header.issuer) if p)),
+        ("Số, ký hiệu", header.number),
+        ("Địa danh", header.place),
+        ("Ngày", header.date),
+    ]
+    facts = [(label, value) for label, value in facts if value]
+    if facts:
+        lines += [""] + [f"- {label}: {_escape_text(value)}" for label, value in facts]
+    return "\n".join(lines)
+
+
+def _section(section: Section, level: int) -> str:
+    title = " ".join(p for p in (_numbered(section.number), section.title) if p)
+    lines = [f"{'#' * min(level, 6)} {_escape_text(title)}"] if title else []
+    lines += [_escape_text(paragraph) + "\n" for paragraph in section.paragraphs]
+    lines += [_item(item, depth=0) for item in section.items]
+    body = "\n".join(lines)
+    children = [_section(child, level + 1) for child in section.subsections]
+    return "\n\n".join([body, *children]) if children else body
+
+
+def _numbered(number: str | None) -> str | None:
+    return f"{number}." if number else None
+
+
+def _item(item: Item, depth: int) -> str:
+    indent = "  " * depth
+    lines = [f"{indent}- {_escape_text(item.text)}"]
+    lines += [_item(child, depth + 1) for child in item.items]
+    return "\n".join(lines)
+
+
+def _signature(document: Document) -> str:
+    signature = document.signature
+    lines = [value for value in (signature.authority, signature.title, signature.name) if value]
+    parts = []
+    if lines:
+        parts.append("**Người ký:** " + " — ".join(_escape_text(line) for line in lines))
+    if document.recipients:
+        parts.append("**Nơi nhận:**\n\n" +
+                     "\n".join(f"- {_escape_text(r)}" for r in document.recipients))
+    return "\n\n".join(parts)
+
+
+def _appendix(appendix: Appendix) -> str:
+    lines = [f"## {_escape_text(appendix.title or 'Phụ lục')}"]
+    if appendix.attached_to:
+        lines += ["", f"*{_escape_text(appendix.attached_to)}*"]
+    columns = appendix.columns if len(appendix.columns) == 6 else APPENDIX_COLUMNS
+    lines += ["", _table_row(columns), _table_row(["---"] * len(columns))]
+    for group in appendix.groups:
+        if group.number or group.title:
+            lines.append(_table_row([group.number or "", f"**{group.title or ''}**",
+                                     "", "", "", ""]))
+        for row in group.rows:
+            lines.append(_table_row([row.tt, row.task, row.lead, row.coordinate, row.output,
+                                     row.deadline]))
+    return "\n".join(lines)
+
+
+def _table_row(cells: list[str | None]) -> str:
+    return "| " + " | ".join(_escape_cell(cell) for cell in cells) + " |"
+
+
+def _escape_cell(value: str | None) -> str:
+    if not value:
+        return ""
+    return _escape_text(value).replace("|", "\\|").replace("\n", "<br>")
+
+
+def _escape_text(value: str) -> str:
+    """Escape what Markdown would read as markup inside running text."""
+    for char in ("\\", "*", "_", "`", "<", ">", "[", "]"):
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+def _plain_text(lines: list[str]) -> str:
+    paragraphs, current = [], []
+    for line in lines + [""]:
+        if line.strip():
+            current.append(_escape_text(line.strip()))
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    return "\n\n".join(paragraphs)

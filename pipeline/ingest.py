@@ -1,0 +1,135 @@
+"""Ingest: find input documents, sniff their real type, hash them, read text inputs.
+
+A folder is searched (recursively, sorted) for the supported extensions. The type of a file
+is decided by its first bytes, not its name, so a corrupt or mislabelled file fails here with
+a clear reason instead of deep inside a converter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pipeline.errors import CorruptInput, InputNotFound, UnsupportedInput
+from pipeline.model import Document, Source
+
+EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt")
+InputKind = Literal["pdf", "image", "text"]
+
+# Magic numbers of the binary formats we accept.
+_MAGIC: list[tuple[bytes, InputKind]] = [
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image"),
+    (b"\xff\xd8\xff", "image"),  # JPEG
+    (b"II*\x00", "image"),  # TIFF, little-endian
+    (b"MM\x00*", "image"),  # TIFF, big-endian
+]
+# Text encodings tried in order; cp1258 is the Windows Vietnamese code page.
+_TEXT_ENCODINGS = ("utf-8-sig", "utf-16", "cp1258")
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    kind: InputKind
+
+    @property
+    def name(self) -> str:
+        """Output base name: the file name without its extension."""
+        return self.path.stem
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Expand folders into the supported files they hold; keep explicit files as given.
+
+    Raises InputNotFound for a path that does not exist. Duplicates are dropped, order kept.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file()
+                       and p.suffix.lower() in EXTENSIONS and not p.name.startswith("."))
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputNotFound(str(path))
+    seen: set[Path] = set()
+    return [p for p in found if not (p.resolve() in seen or seen.add(p.resolve()))]
+
+
+def sniff(path: Path) -> InputFile:
+    """Decide the real type of `path` from its content."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        raise CorruptInput(f"{path}: cannot read ({exc.strerror})") from exc
+    if not head:
+        raise CorruptInput(f"{path}: empty file")
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return InputFile(path, kind)
+    if path.suffix.lower() == ".txt":
+        return InputFile(path, "text")
+    if path.suffix.lower() in EXTENSIONS:
+        raise CorruptInput(f"{path}: content is not a {path.suffix.lower()[1:].upper()} file")
+    raise UnsupportedInput(f"{path}: unsupported type (expected one of {', '.join(EXTENSIONS)})")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_text(path: Path) -> str:
+    """Decode a text input file; see `decode_text`."""
+    try:
+        return decode_text(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise CorruptInput(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def decode_text(raw: bytes, label: str) -> str:
+    """Text (UTF-8, UTF-16 with BOM, or cp1258) as NFC with \\n line ends."""
+    if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CorruptInput(f"{label}: binary data where text was expected")
+    for encoding in _TEXT_ENCODINGS:
+        if encoding == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # cp1258 decodes almost anything; reaching here means it did not
+        raise CorruptInput(f"{label}: text is neither UTF-8, UTF-16 nor cp1258")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of a text; a final newline does not make an extra empty line."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def ingest(item: InputFile) -> Document:
+    """A Document with its source filled; text inputs also get their OCR lines."""
+    kind = {"pdf": "scan", "image": "scan", "text": "text"}[item.kind]
+    document = Document(
+        source=Source(file=item.path.name, sha256=sha256_of(item.path), kind=kind, pages=0)
+    )
+    if item.kind == "text":
+        document.ocr_lines = split_lines(read_text(item.path))
+        document.source.pages = 1
+    return document

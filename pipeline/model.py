@@ -1,0 +1,199 @@
+"""The one document model every stage reads and fills in.
+
+Flow: ingest creates a `Document` (source, and for text inputs its lines), ocr fills `pages`
+and `ocr_lines`, restore fills `restored_lines` and `changes`, segment fills the structured
+parts, emit serialises it. Stages are functions `Document -> Document`; none of them reaches
+into another's fields except to read what an earlier stage wrote.
+
+The JSON written by emit is `Document.to_public_json()`: the structured parts only (the
+contract in ../shared/design/contract.md), not the page-level working data.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+SCHEMA_NAME = "vn-plan-pipeline/plan"
+SCHEMA_VERSION = "1.0.0"
+
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+SourceKind = Literal["scan", "text", "pdf-text"]
+
+
+class Box(BaseModel):
+    """A rectangle in page pixels (at the page's dpi)."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+class Word(BaseModel):
+    text: str
+    box: Box | None = None
+    confidence: float | None = None  # Tesseract's 0..100; None for text inputs
+
+
+class Line(BaseModel):
+    """One line of OCR text as read, with the words it was made of."""
+
+    text: str
+    words: list[Word] = Field(default_factory=list)
+    box: Box | None = None
+    # Where on the page the line came from, when layout analysis knows it
+    # ("header_left", "header_right", "body", ...).
+    block: str | None = None
+
+
+class Cell(BaseModel):
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    text: str = ""
+    restored: str | None = None
+    box: Box | None = None
+    confidence: float | None = None
+
+
+class Table(BaseModel):
+    n_rows: int
+    n_cols: int
+    cells: list[Cell] = Field(default_factory=list)
+    box: Box | None = None
+
+
+class Page(BaseModel):
+    number: int  # 1-based
+    width: int | None = None
+    height: int | None = None
+    dpi: int | None = None
+    lines: list[Line] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    # What page preparation did ("rotated 90", "deskewed 0.7 deg", ...), for the record.
+    preparation: list[str] = Field(default_factory=list)
+    ocr_confidence: float | None = None
+
+
+class Change(BaseModel):
+    """One token the restorer changed, for reviewers and the quality block."""
+
+    line: int  # 0-based index into ocr_lines / restored_lines
+    ocr: str
+    restored: str
+    confidence: float  # 0..1: how sure the restorer is of this repair
+
+
+class Source(BaseModel):
+    file: str
+    sha256: str
+    kind: SourceKind
+    pages: int
+
+
+class Header(BaseModel):
+    issuer: str | None = None
+    issuer_parent: str | None = None
+    number: str | None = None  # the full "số" as written: "05/KH-UBND"
+    type_code: str | None = None  # "KH"
+    document_type: str | None = None  # "KẾ HOẠCH"
+    place: str | None = None
+    date: str | None = Field(default=None, pattern=ISO_DATE)
+
+
+class Item(BaseModel):
+    marker: str  # "-", "+", "a)"
+    text: str
+    items: list[Item] = Field(default_factory=list)
+
+
+class Section(BaseModel):
+    number: str | None = None  # "I", "1", "1.1"
+    title: str | None = None
+    paragraphs: list[str] = Field(default_factory=list)
+    items: list[Item] = Field(default_factory=list)
+    subsections: list[Section] = Field(default_factory=list)
+
+
+class Signature(BaseModel):
+    authority: str | None = None  # "TM.", "KT.", ...
+    title: str | None = None
+    name: str | None = None
+
+
+class Row(BaseModel):
+    tt: str | None = None
+    task: str | None = None
+    lead: str | None = None
+    coordinate: str | None = None
+    output: str | None = None
+    deadline: str | None = None
+
+
+class Group(BaseModel):
+    number: str | None = None
+    title: str | None = None
+    rows: list[Row] = Field(default_factory=list)
+
+
+class Appendix(BaseModel):
+    title: str | None = None
+    attached_to: str | None = None
+    columns: list[str] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+
+
+class Reference(BaseModel):
+    type: str | None = None  # "Nghị quyết"
+    number: str | None = None  # "57"
+    symbol: str | None = None  # "NQ/TW"
+    date: str | None = Field(default=None, pattern=ISO_DATE)
+    issuer: str | None = None
+    text: str
+
+
+class Quality(BaseModel):
+    ocr_confidence: float | None = None  # mean word confidence 0..100; None for text inputs
+    changed_tokens: int = 0
+    low_confidence_tokens: int = 0
+    changes: list[Change] = Field(default_factory=list)
+
+
+class Document(BaseModel):
+    source: Source
+    pages: list[Page] = Field(default_factory=list)
+    ocr_lines: list[str] = Field(default_factory=list)
+    restored_lines: list[str] | None = None
+    header: Header = Field(default_factory=Header)
+    title: str | None = None
+    legal_basis: list[str] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    closing: str | None = None
+    signature: Signature = Field(default_factory=Signature)
+    recipients: list[str] = Field(default_factory=list)
+    appendices: list[Appendix] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    quality: Quality = Field(default_factory=Quality)
+
+    @property
+    def text_lines(self) -> list[str]:
+        """The best text there is: restored when restore has run, else the OCR text."""
+        return self.restored_lines if self.restored_lines is not None else self.ocr_lines
+
+    def to_public_json(self) -> dict:
+        """The contract JSON (validated against schema/plan.schema.json by emit)."""
+        body = self.model_dump(
+            mode="json",
+            include={
+                "source", "header", "title", "legal_basis", "sections", "closing",
+                "signature", "recipients", "appendices", "references", "quality",
+            },
+        )
+        return {"schema": {"name": SCHEMA_NAME, "version": SCHEMA_VERSION}, **body}
+
+
+Item.model_rebuild()
+Section.model_rebuild()
