@@ -1,0 +1,133 @@
+"""Segment stage: the text lines of a plan -> its structured parts.
+
+`segment_document(doc)` reads `doc.text_lines` (restored text when restore has run, else OCR
+text), and for scans the pages' layout blocks and table cells, and fills `header`, `title`,
+`legal_basis`, `sections`, `closing`, `signature`, `recipients`, `appendices` and
+`references`. Everything else is passed through unchanged.
+
+The document is cut into zones, top to bottom:
+  header (up to the type line "KẾ HOẠCH") -> title (summary lines after it) -> legal basis
+  (preamble paragraphs up to the first section) -> body (sections) -> closing ("Trên đây là
+  …", up to "./.") -> foot (signature and "Nơi nhận:") -> appendices (each from a "Phụ lục"
+  line). References are searched in the whole text.
+Values are sliced from the (NFC) input text, never rebuilt; what is not found stays null.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from pipeline.model import Document, Table
+from pipeline.segment.appendix import find_appendix_starts, parse_appendix
+from pipeline.segment.body import (
+    find_first_section,
+    is_closing_start,
+    legal_basis_end,
+    parse_closing,
+    parse_preamble,
+    parse_sections,
+    parse_title,
+)
+from pipeline.segment.header import parse_header
+from pipeline.segment.patterns import clean_line, nfc
+from pipeline.segment.references import find_references
+from pipeline.segment.signature import is_signature_start, parse_signature
+
+__all__ = ["segment_document"]
+
+
+def segment_document(doc: Document) -> Document:
+    lines = [clean_line(line) for line in doc.text_lines]
+    blocks, pages = _line_layout(doc)
+    parsed_header = parse_header(lines, blocks)
+
+    appendix_starts = find_appendix_starts(lines, parsed_header.end + 1)
+    main_end = appendix_starts[0] if appendix_starts else len(lines)
+
+    title_start = (
+        parsed_header.type_line + 1 if parsed_header.type_line is not None else parsed_header.end
+    )
+    title, after_title = parse_title(lines, title_start, main_end)
+    first_section = find_first_section(lines, after_title, main_end)
+
+    body_start = first_section if first_section is not None else after_title
+    closing_start = _first(lines, body_start, main_end, is_closing_start)
+    foot_start = _first(lines, body_start, main_end, is_signature_start)
+    body_end = min(i for i in (closing_start, foot_start, main_end) if i is not None)
+    if first_section is None:
+        # No numbered sections: after the basis paragraphs, the text is one unnumbered section.
+        first_section = legal_basis_end(lines, after_title, body_end)
+    legal_basis = parse_preamble(lines, after_title, first_section)
+    sections = parse_sections(lines[first_section:body_end])
+
+    closing = None
+    foot_from = body_end
+    if closing_start is not None and closing_start == body_end:
+        closing, foot_from = parse_closing(lines, closing_start, main_end)
+    signature, recipients = parse_signature(lines[foot_from:main_end])
+
+    appendices = []
+    bounds = [*appendix_starts, len(lines)]
+    for start, stop in zip(bounds, bounds[1:], strict=False):
+        tables = _tables_between(doc, pages, start, stop, first=start == bounds[0])
+        appendices.append(parse_appendix(lines[start:stop], tables))
+
+    update: dict[str, Any] = {
+        "header": parsed_header.header,
+        "title": title,
+        "legal_basis": legal_basis,
+        "sections": sections,
+        "closing": closing,
+        "signature": signature,
+        "recipients": recipients,
+        "appendices": appendices,
+        "references": find_references(lines),
+    }
+    return doc.model_copy(update=_nfc_values(update))
+
+
+def _first(lines: list[str], start: int, stop: int, test) -> int | None:
+    return next((i for i in range(start, stop) if lines[i] and test(lines[i])), None)
+
+
+def _line_layout(doc: Document) -> tuple[list[str | None], list[int | None]]:
+    """Each text line's layout block and page number, when the pages' lines are the text lines
+    (scans); otherwise unknown (None) for every line."""
+    page_lines = [(page.number, line) for page in doc.pages for line in page.lines]
+    count = len(doc.text_lines)
+    if len(page_lines) != count:
+        return [None] * count, [None] * count
+    return [line.block for _, line in page_lines], [number for number, _ in page_lines]
+
+
+def _tables_between(
+    doc: Document, pages: list[int | None], start: int, stop: int, first: bool
+) -> list[Table]:
+    """The tables on the pages of lines [start, stop); with no page numbers, every table goes
+    to the first appendix."""
+    known = [p for p in pages[start:stop] if p is not None]
+    if not known:
+        return [t for page in doc.pages for t in page.tables] if first else []
+    low, high = min(known), max(known)
+    return [t for page in doc.pages if low <= page.number <= high for t in page.tables]
+
+
+def _nfc_values(update: dict[str, Any]) -> dict[str, Any]:
+    """Every string in the new parts NFC (slices of NFC text nearly always are; make sure)."""
+    fixed = {}
+    for name, value in update.items():
+        adapter = TypeAdapter(Document.model_fields[name].annotation)
+        fixed[name] = adapter.validate_python(_nfc_tree(adapter.dump_python(value)))
+    return fixed
+
+
+def _nfc_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_nfc_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc_tree(v) for k, v in value.items()}
+    return value

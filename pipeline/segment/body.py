@@ -1,0 +1,424 @@
+"""Title, legal basis, sections with their subsections, items and paragraphs, and the closing.
+
+Line rules (general, not tied to any one document):
+- a line starting with a marker opens a block: a Roman numeral heading (the *next* numeral in
+  order, so OCR misreadings like "|." for "I." or "I1." for "III." are recognised), an Arabic
+  heading ("1.", "1.1.", in order within its parent), or an item ("-", "+", "a)");
+- any other line continues the open block, except that a new paragraph starts after a blank
+  line, after a block ending with ":", or after a short heading; a line starting in lower case
+  always continues (a sentence does not start in lower case, whatever blank lines OCR put in);
+- Roman headings are upper case; their titles continue only with upper-case lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import regex as re
+
+from pipeline.model import Item, Section
+from pipeline.segment.patterns import (
+    ARABIC_HEADING,
+    ARABIC_HEADING_NO_DOT,
+    ARTICLE_HEADING,
+    BULLET,
+    CLOSING_START,
+    LEGAL_BASIS_START,
+    LETTER_ITEM,
+    ROMAN_HEADING,
+    decode_roman_token,
+    edit_distance,
+    ends_sentence,
+    fold,
+    is_upper_text,
+    join_lines,
+    roman,
+    starts_lower,
+)
+
+_TITLE_MAX_LINES = 6
+# A heading line this long filled the line width, so the next line is more of the heading.
+_WRAPPED_HEADING_WORDS = 8
+# "1. Phòng Kinh tế: Trên cơ sở …": a short lead-in before ":" is the subsection's title.
+_TITLE_BEFORE_COLON_MAX_WORDS = 12
+_ITEM_RANKS = {"+": 2}  # "a)" items rank 0, dashes and other bullets 1, "+" under them
+# A page number between pages of the body ("2", "- 3 -").
+_PAGE_NUMBER = re.compile(r"-?\s*\d{1,3}\s*-?")
+_TABLE_ROW_START = re.compile(r"^(?:S?TT\b|\d{1,2}\s+[^\W\d_])")
+
+
+# --- markers ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Marker:
+    kind: str  # "roman", "arabic", "article", "item"
+    number: str | None  # canonical "III", "1.2", "Điều 1"; the item marker for items
+    rest: str  # the original text after the marker
+
+
+def roman_heading(line: str, expected: int, previous: str | None) -> Marker | None:
+    """A Roman section heading, if the line is the expected next one (or one skipped)."""
+    found = ROMAN_HEADING.match(fold(line))
+    if not found:
+        return None
+    rest = line[found.start("rest") :].strip()
+    if rest and not is_upper_text(rest, min_letters=2, ratio=0.7):
+        return None
+    token = found["tok"]
+    decoded = decode_roman_token(token)
+    want = roman(expected)
+    if want is None:
+        return None
+    if token.isdigit():
+        # "1." is far more often a subsection: only take it where a Roman I-numeral must be.
+        return Marker("roman", want, rest) if decoded == want and rest else None
+    for ahead in (0, 1, 2):
+        if decoded == roman(expected + ahead):
+            return Marker("roman", decoded, rest)
+    close = edit_distance(decoded, want) <= 1
+    # "II." read for "III." is a known misreading, so a repeat is fine for long numerals.
+    if close and rest and (decoded != previous or len(want) >= 3):
+        return Marker("roman", want, rest)
+    return None
+
+
+def arabic_heading(line: str) -> tuple[list[int], str] | None:
+    folded = fold(line)
+    found = ARABIC_HEADING.match(folded) or ARABIC_HEADING_NO_DOT.match(folded)
+    if not found:
+        return None
+    parts = [int(p) for p in re.split(r"\s?\.\s?", found["num"].strip())]
+    return parts, line[found.start("rest") :].strip()
+
+
+def item_marker(line: str) -> Marker | None:
+    found = BULLET.match(line) or LETTER_ITEM.match(line)
+    if not found:
+        return None
+    return Marker("item", found["m"].replace(" ", ""), found["rest"].strip())
+
+
+def is_legal_basis_start(line: str) -> bool:
+    return bool(LEGAL_BASIS_START.match(fold(line)))
+
+
+def is_closing_start(line: str) -> bool:
+    return bool(CLOSING_START.match(fold(line)))
+
+
+# --- title and legal basis -------------------------------------------------------------------
+
+
+def parse_title(lines: list[str], start: int, stop: int) -> tuple[str | None, int]:
+    """The summary lines after the type line; returns (title, first line after it)."""
+    index = start
+    while index < stop and not lines[index]:
+        index += 1
+    parts: list[str] = []
+    while index < stop and len(parts) < _TITLE_MAX_LINES:
+        line = lines[index]
+        if not line or _ends_title(parts, line):
+            break
+        parts.append(line)
+        index += 1
+    return (join_lines(parts) or None), index
+
+
+def _ends_title(parts: list[str], line: str) -> bool:
+    """Whether `line` is past the title. A title may itself start "Thực hiện …", so only a
+    later such line ends it."""
+    if not parts:
+        return _starts_body(line) and not _starts_with_thuc_hien(line)
+    return (
+        _starts_body(line)
+        or item_marker(line) is not None
+        or ends_sentence(parts[-1])
+        or _is_upper_break(parts[0], line)
+    )
+
+
+def _starts_with_thuc_hien(line: str) -> bool:
+    return is_legal_basis_start(line) and not fold(line).lower().startswith("can")
+
+
+def _is_upper_break(first_title_line: str, line: str) -> bool:
+    """An upper-case line after a sentence-case title is the next part (e.g. the authority
+    line of a decision), not more title."""
+    return is_upper_text(line, min_letters=4) and not is_upper_text(first_title_line)
+
+
+def _starts_body(line: str) -> bool:
+    return (
+        is_legal_basis_start(line)
+        or arabic_heading(line) is not None
+        or roman_heading(line, 1, None) is not None
+        or bool(ARTICLE_HEADING.match(fold(line)))
+    )
+
+
+def parse_preamble(lines: list[str], start: int, stop: int) -> list[str]:
+    """Paragraphs between the title and the first section: "Căn cứ …", "Thực hiện …" and the
+    enacting sentence ("… xây dựng Kế hoạch như sau:"), continuation lines joined; a line
+    starting in upper case after a sentence end starts a new paragraph. Upper-case lines here
+    are structure ("QUYẾT ĐỊNH:"), not basis, and are left out."""
+    paragraphs: list[list[str]] = []
+    blank_before = True
+    for line in lines[start:stop]:
+        if not line:
+            blank_before = True
+            continue
+        if is_upper_text(line, min_letters=4):
+            blank_before = True
+            continue
+        after_sentence = bool(paragraphs) and ends_sentence(paragraphs[-1][-1])
+        new = (
+            not paragraphs
+            or is_legal_basis_start(line)
+            or ((blank_before or after_sentence) and not starts_lower(line))
+        )
+        if new:
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+        blank_before = False
+    return [join_lines(p) for p in paragraphs]
+
+
+def legal_basis_end(lines: list[str], start: int, stop: int) -> int:
+    """Where the run of basis paragraphs ("Căn cứ …", "Thực hiện …") starting at `start` ends,
+    for documents without numbered sections (their body text follows the basis directly)."""
+    in_basis = False
+    blank_before = True
+    for index in range(start, stop):
+        line = lines[index]
+        if not line:
+            blank_before = True
+            continue
+        if is_legal_basis_start(line):
+            in_basis = True
+        else:
+            new_paragraph = blank_before and not starts_lower(line)
+            if not in_basis or (new_paragraph and not is_upper_text(line, min_letters=4)):
+                return index
+        blank_before = False
+    return stop
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+def find_first_section(lines: list[str], start: int, stop: int) -> int | None:
+    for index in range(start, stop):
+        line = lines[index]
+        if roman_heading(line, 1, None) or ARTICLE_HEADING.match(fold(line)):
+            return index
+    for index in range(start, stop):
+        heading = arabic_heading(lines[index])
+        if heading and heading[0] == [1]:
+            return index
+    return None
+
+
+@dataclass
+class _Block:
+    """The open text block: its lines and how to store the joined text."""
+
+    kind: str  # "roman", "arabic", "item", "paragraph"
+    parts: list[str]
+    store: Callable[[str], None]
+
+    def add(self, line: str) -> None:
+        self.parts.append(line)
+        self.store(join_lines(self.parts))
+
+
+@dataclass
+class _SectionParser:
+    sections: list[Section] = field(default_factory=list)
+    # open sections by depth: 0 = Roman/article, 1 = "1.", 2 = "1.1." …
+    open: dict[int, Section] = field(default_factory=dict)
+    last_child: dict[int, int] = field(default_factory=dict)  # last Arabic number per depth
+    roman_count: int = 0
+    last_roman: str | None = None
+    items: list[tuple[int, Item]] = field(default_factory=list)
+    block: _Block | None = None
+
+    # -- containers
+
+    def container(self) -> Section:
+        if not self.open:
+            section = Section()
+            self.sections.append(section)
+            self.open[0] = section
+        return self.open[max(self.open)]
+
+    def open_section(self, depth: int, section: Section) -> None:
+        parents = [d for d in self.open if d < depth]
+        if parents:
+            self.open[max(parents)].subsections.append(section)
+        else:
+            self.sections.append(section)
+        for d in [d for d in self.open if d >= depth]:
+            del self.open[d]
+        for d in [d for d in self.last_child if d > depth]:
+            del self.last_child[d]
+        self.open[depth] = section
+        self.items = []
+
+    # -- line kinds
+
+    def try_roman(self, line: str) -> bool:
+        marker = roman_heading(line, self.roman_count + 1, self.last_roman)
+        if marker is None:
+            article = ARTICLE_HEADING.match(fold(line))
+            if not article:
+                return False
+            number = line[article.start("word") : article.end("num")]
+            marker = Marker("article", number, line[article.start("rest") :].strip())
+        elif marker.number:
+            self.roman_count = _roman_index(marker.number)
+            self.last_roman = marker.number
+        section = Section(number=marker.number, title=marker.rest or None)
+        self.open_section(0, section)
+        self.last_child = {}
+        self.block = _Block(
+            marker.kind,
+            [marker.rest] if marker.rest else [],
+            lambda text: setattr(section, "title", text or None),
+        )
+        return True
+
+    def try_arabic(self, line: str) -> bool:
+        heading = arabic_heading(line)
+        if heading is None:
+            return False
+        numbers, rest = heading
+        depth = len(numbers)
+        parent = self.open.get(depth - 1) if depth > 1 else None
+        parent_number = parent.number if parent is not None else None
+        if parent_number is not None and parent_number != ".".join(map(str, numbers[:-1])):
+            return False
+        previous = self.last_child.get(depth)
+        number = numbers[-1]
+        in_order = 1 <= number <= 2 if previous is None else previous < number <= previous + 2
+        if not in_order:
+            return False
+        self.last_child[depth] = number
+        section = Section(number=".".join(str(n) for n in numbers), title=rest or None)
+        self.open_section(depth, section)
+        self.block = _Block("arabic", [], _heading_store(section))
+        self.block.add(rest)
+        return True
+
+    def try_item(self, line: str) -> bool:
+        marker = item_marker(line)
+        if marker is None:
+            return False
+        assert marker.number is not None
+        rank = 0 if marker.number.endswith(")") else _ITEM_RANKS.get(marker.number, 1)
+        item = Item(marker=marker.number, text=marker.rest)
+        while self.items and self.items[-1][0] >= rank:
+            self.items.pop()
+        if self.items:
+            self.items[-1][1].items.append(item)
+        else:
+            self.container().items.append(item)
+        self.items.append((rank, item))
+        self.block = _Block("item", [marker.rest], lambda text: setattr(item, "text", text))
+        return True
+
+    def add_text(self, line: str, blank_before: bool) -> None:
+        if self.block is not None and self._continues(line, blank_before):
+            self.block.add(line)
+            return
+        container = self.container()
+        container.paragraphs.append(line)
+        index = len(container.paragraphs) - 1
+        self.items = []
+
+        def store(text: str) -> None:
+            container.paragraphs[index] = text
+
+        self.block = _Block("paragraph", [line], store)
+
+    def _continues(self, line: str, blank_before: bool) -> bool:
+        assert self.block is not None
+        if starts_lower(line):
+            return True
+        if blank_before or not self.block.parts:
+            return False
+        last = self.block.parts[-1]
+        if self.block.kind in ("roman", "article"):
+            return is_upper_text(line, min_letters=2, ratio=0.7)
+        if self.block.kind == "arabic":
+            return len(last.split()) >= _WRAPPED_HEADING_WORDS and not ends_sentence(last)
+        if last.rstrip().endswith(":"):
+            return False
+        # a table OCR'd as text: each row line is its own paragraph
+        return not (self.block.kind == "paragraph" and _TABLE_ROW_START.match(fold(line)))
+
+    def feed(self, lines: list[str]) -> list[Section]:
+        blank_before = False
+        for line in lines:
+            if not line or _PAGE_NUMBER.fullmatch(line):
+                blank_before = True
+                continue
+            handled = self.try_roman(line) or self.try_arabic(line) or self.try_item(line)
+            if not handled:
+                self.add_text(line, blank_before)
+            blank_before = False
+        return self.sections
+
+
+def _roman_index(numeral: str) -> int:
+    for n in range(1, 16):
+        if roman(n) == numeral:
+            return n
+    return 0
+
+
+def _heading_store(section: Section) -> Callable[[str], None]:
+    """Store heading text: a short lead-in before ":" is the title and the rest the section's
+    first paragraph ("1. Phòng Kinh tế: Trên cơ sở …")."""
+    state = {"split": False}
+
+    def store(text: str) -> None:
+        if state["split"]:
+            section.paragraphs.pop(0)
+            state["split"] = False
+        head, sep, tail = text.partition(": ")
+        if sep and tail.strip() and len(head.split()) <= _TITLE_BEFORE_COLON_MAX_WORDS:
+            section.title = head.strip() or None
+            section.paragraphs.insert(0, tail.strip())
+            state["split"] = True
+        else:
+            section.title = text.rstrip(":").strip() or None
+
+    return store
+
+
+def parse_sections(lines: list[str]) -> list[Section]:
+    return _SectionParser().feed(lines)
+
+
+# --- closing ----------------------------------------------------------------------------------
+
+
+def parse_closing(lines: list[str], start: int, stop: int) -> tuple[str | None, int]:
+    """The "Trên đây là …" paragraph starting at `start`, up to its "./." (or a break)."""
+    parts: list[str] = []
+    index = start
+    while index < stop:
+        line = lines[index]
+        if not line:
+            if index + 1 < stop and starts_lower(lines[index + 1]):
+                index += 1
+                continue
+            break
+        parts.append(line)
+        index += 1
+        if line.rstrip().endswith(("./.", "./", "/.")):
+            break
+    return (join_lines(parts) or None), index

@@ -1,0 +1,210 @@
+"""The header: issuing body, number and symbol, place and date, document type.
+
+The header zone is every line above the document type line ("KẾ HOẠCH"). Its lines may hold
+the left block (issuer, "Số: …") and the right block (national name, motto, place and date)
+one after the other, or interleaved on the same line when OCR read across the page
+("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"). Each known part is found and cut out
+of its line; what is left of the left block, above the number line, is the issuing body.
+
+Issuer convention: the issuing body's lines form units; a line naming a level of government
+("XÃ TÂN PHÚ") completes a generic body on the line above ("ỦY BAN NHÂN DÂN"), giving one unit
+"ỦY BAN NHÂN DÂN XÃ TÂN PHÚ". The last unit is `issuer`; units above it (a superior body such
+as "UBND TỈNH X" above "SỞ Y TẾ") are `issuer_parent`, else null. Both are as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+from rapidfuzz import fuzz
+
+from pipeline.model import Header
+from pipeline.segment.patterns import (
+    ADMIN_LEVELS,
+    DOCUMENT_TYPES,
+    TYPE_CODES,
+    WORDY_DATE,
+    fold,
+    fold_key,
+    is_upper_text,
+    iso_date,
+)
+
+# How far down the page the type line may be: header blocks are a handful of lines.
+_TYPE_LINE_SEARCH = 40
+_HEADER_SEARCH_WITHOUT_TYPE = 12
+
+_NATIONAL_NAME = "CONG HOA XA HOI CHU NGHIA VIET NAM"
+_MOTTO = "DOC LAP - TU DO - HANH PHUC"
+_PARTY_NAME = "DANG CONG SAN VIET NAM"  # the right block of Party documents
+
+# "Số: 125/KH-UBND", "S6: 125/KH-UBND", "Số:   /KH-UBND" (draft), "Số 45-KH/ĐU" (Party style).
+_NUMBER = re.compile(
+    r"(?<![^\W\d_])(?:S\w?\s*[:;]?|5\w\s*[:;])\s*"
+    r"(?P<num>(?:\d{1,5})?\s*/\s*(?:\d{4}\s*/\s*)?[A-Z][A-Za-z]*(?:\s*-\s*[A-Z][A-Za-z0-9]*)*"
+    r"|\d{1,5}\s*-\s*[A-Z][A-Za-z]*\s*/\s*[A-Z][A-Za-z0-9]*)"
+)
+_PLACE_DATE = re.compile(r"(?P<place>[^\W\d_][^,:;\d]{0,40}?)\s*,\s*" + WORDY_DATE)
+_DECORATION = re.compile(r"^[\s\-_=*~.·—–]*$")
+
+
+@dataclass
+class HeaderParse:
+    header: Header
+    type_line: int | None  # index of the document type line
+    end: int  # first line after the header zone (the type line itself when found)
+
+
+def find_type_line(lines: list[str]) -> int | None:
+    for index, line in enumerate(lines[:_TYPE_LINE_SEARCH]):
+        if is_type_line(line):
+            return index
+    return None
+
+
+def is_type_line(line: str) -> bool:
+    text = line.strip().rstrip(":").strip()
+    return is_upper_text(text, min_letters=4) and fold_key(text) in DOCUMENT_TYPES
+
+
+def _fuzzy_span(needle: str, folded_line: str) -> tuple[int, int] | None:
+    """Where an OCR'd copy of a fixed phrase sits in a line, widened to whole words."""
+    if len(folded_line) < len(needle) * 0.6:
+        return None
+    found = fuzz.partial_ratio_alignment(needle, folded_line.upper(), score_cutoff=80)
+    if found is None or found.dest_end - found.dest_start < len(needle) * 0.7:
+        return None
+    start, end = found.dest_start, found.dest_end
+    while start > 0 and not folded_line[start - 1].isspace():
+        start -= 1
+    while end < len(folded_line) and not folded_line[end].isspace():
+        end += 1
+    return start, end
+
+
+def _cut(text: str, span: tuple[int, int]) -> str:
+    """Blank out a span, keeping offsets of the rest."""
+    return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
+
+
+@dataclass
+class _LineParts:
+    rest: str  # what is left of the line, parts cut out (blanked)
+    number: str | None = None
+    place: str | None = None
+    date: str | None = None
+    has_date_line: bool = False
+    has_fixed_phrase: bool = False
+
+
+def _split_header_line(line: str) -> _LineParts:
+    parts = _LineParts(rest=line)
+    for phrase in (_NATIONAL_NAME, _MOTTO, _PARTY_NAME):
+        span = _fuzzy_span(phrase, fold(parts.rest))
+        if span:
+            parts.rest = _cut(parts.rest, span)
+            parts.has_fixed_phrase = True
+    number = _NUMBER.search(fold(parts.rest))
+    if number:
+        parts.number = re.sub(r"\s+", "", parts.rest[number.start("num") : number.end("num")])
+        parts.rest = _cut(parts.rest, number.span())
+    place_date = _PLACE_DATE.search(fold(parts.rest))
+    if place_date and not parts.rest[: place_date.start()].strip():
+        parts.has_date_line = True
+        place_start = _place_start(parts.rest, place_date.start("place"), place_date.end("place"))
+        parts.place = parts.rest[place_start : place_date.end("place")].strip() or None
+        parts.date = iso_date(place_date["d"], place_date["m"], place_date["y"])
+        parts.rest = _cut(parts.rest, (place_start, place_date.end()))
+    return parts
+
+
+def _place_start(text: str, start: int, end: int) -> int:
+    """Where the place name starts: after any upper-case words of the issuer block that OCR
+    read onto the same line ("XÃ TÂN PHÚ Tân Phú, ngày …")."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    upper = 0
+    while upper < len(words) and is_upper_text(words[upper].group(), min_letters=1, ratio=1.0):
+        upper += 1
+    if 0 < upper < len(words):
+        return start + words[upper].start()
+    return start
+
+
+def type_code_of(number: str | None) -> str | None:
+    """ "125/KH-UBND" -> "KH", "45-KH/ĐU" -> "KH"; None for a công văn ("…/UBND-VP")."""
+    if not number:
+        return None
+    party = re.match(r"^\d*-(?P<code>[^/]+)/", number)
+    if party:
+        code = party["code"]
+    else:
+        symbol = number.split("/")[-1]
+        pieces = symbol.split("-")
+        if len(pieces) < 2:
+            return None
+        code = pieces[0]
+    return code if fold(code).upper() in TYPE_CODES else None
+
+
+def _is_issuer_text(text: str) -> bool:
+    return not _DECORATION.match(text) and is_upper_text(text, min_letters=2, ratio=0.7)
+
+
+def _starts_with_admin_level(text: str) -> bool:
+    key = fold_key(text)
+    return any(key == level or key.startswith(level + " ") for level in ADMIN_LEVELS)
+
+
+def _names_a_place(text: str) -> bool:
+    key = f" {fold_key(text)} "
+    return any(f" {level} " in key for level in ADMIN_LEVELS)
+
+
+def issuer_units(texts: list[str]) -> list[str]:
+    units: list[str] = []
+    for text in texts:
+        if units and _starts_with_admin_level(text) and not _names_a_place(units[-1]):
+            units[-1] = f"{units[-1]} {text}"
+        else:
+            units.append(text)
+    return units
+
+
+def parse_header(lines: list[str], blocks: list[str | None]) -> HeaderParse:
+    type_line = find_type_line(lines)
+    zone_end = type_line if type_line is not None else _HEADER_SEARCH_WITHOUT_TYPE
+    zone_end = min(zone_end, len(lines))
+    header = Header()
+    issuer_texts: list[str] = []
+    number_seen = fixed_seen = False
+    last_header_line = -1
+    for index in range(zone_end):
+        parts = _split_header_line(lines[index])
+        if parts.number and header.number is None:
+            header.number = parts.number
+            header.type_code = type_code_of(parts.number)
+        if parts.has_date_line and header.place is None and header.date is None:
+            header.place, header.date = parts.place, parts.date
+        rest = " ".join(parts.rest.split())
+        is_right_block = blocks[index] == "header_right" if index < len(blocks) else False
+        if not number_seen and not is_right_block and rest and _is_issuer_text(rest):
+            issuer_texts.append(rest)
+            last_header_line = index
+        if parts.number or parts.has_date_line or parts.has_fixed_phrase:
+            last_header_line = index
+        number_seen = number_seen or parts.number is not None
+        fixed_seen = fixed_seen or parts.has_fixed_phrase
+    if type_line is None and header.number is None and header.date is None and not fixed_seen:
+        # No header at all (e.g. a page cut off above the title): nothing here is header.
+        return HeaderParse(header=Header(), type_line=None, end=0)
+    units = issuer_units(issuer_texts)
+    if units:
+        header.issuer = units[-1]
+        header.issuer_parent = " ".join(units[:-1]) or None
+    if type_line is not None:
+        header.document_type = lines[type_line].strip().rstrip(":").strip()
+        end = type_line
+    else:
+        end = last_header_line + 1
+    return HeaderParse(header=header, type_line=type_line, end=end)

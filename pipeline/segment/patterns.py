@@ -1,0 +1,250 @@
+"""Text helpers and patterns shared by the segment modules.
+
+Every pattern here runs on a *folded* copy of a line: Vietnamese marks stripped, đ/Đ -> d/D,
+one character for one character, so a match's offsets are also offsets into the original line
+and values are always sliced from the original (restored) text, never rebuilt. Folding makes
+the same pattern work on restored text ("Số:", "ngày") and on unrestored English-model OCR
+("S6:", "ngay"), which keeps the letters' shapes but loses or swaps the marks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import regex as re
+
+# --- text normalisation -----------------------------------------------------------------------
+
+_EXTRA_FOLDS = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str) -> str:
+    """NFC, whitespace runs collapsed, ends stripped."""
+    return " ".join(nfc(text).split())
+
+
+def fold_char(char: str) -> str:
+    if char in _EXTRA_FOLDS:
+        return _EXTRA_FOLDS[char]
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if base.isascii() or not unicodedata.combining(base) else char
+
+
+def fold(text: str) -> str:
+    """Marks stripped, same length as `text` (so offsets carry over)."""
+    return "".join(fold_char(c) for c in text)
+
+
+def fold_key(text: str) -> str:
+    """A comparison key: folded, lower case, whitespace collapsed."""
+    return " ".join(fold(text).lower().split())
+
+
+# The rest of a document symbol wrapped after its dash: "NQ/TW", "UBND", "QĐ-UBND".
+_SYMBOL_REST = re.compile(r"^(?:[A-ZĐ][A-Za-zĐđ]{0,5}/[A-ZĐ]|[A-ZĐ0-9]{1,8}(?![^\W_]))")
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join wrapped lines with one space; a symbol split after its dash at a line end
+    ("57-" + "NQ/TW") is joined without one, since that dash belongs to the symbol."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if not out:
+            out = part
+        elif re.search(r"\w-$", out) and _SYMBOL_REST.match(part):
+            out += part
+        else:
+            out += " " + part
+    return out
+
+
+def upper_ratio(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if c.isupper()) / len(letters)
+
+
+def is_upper_text(text: str, min_letters: int = 2, ratio: float = 0.8) -> bool:
+    """Upper case as headings are written; tolerant of a stray OCR lower-case letter."""
+    return sum(1 for c in text if c.isalpha()) >= min_letters and upper_ratio(text) >= ratio
+
+
+def starts_lower(text: str) -> bool:
+    stripped = text.lstrip(" \"'“‘(")
+    return bool(stripped) and stripped[0].isalpha() and stripped[0].islower()
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", ":", ";", "!", "?"))
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def iso_date(day: str | None, month: str | None, year: str | None) -> str | None:
+    """YYYY-MM-DD when all three parts are there and make a real date; else None."""
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+# "ngày 15 tháng 3 năm 2025" folded, with OCR letter slips ("ném"); day/month may be blank
+# in unsigned drafts.
+WORDY_DATE = r"ng\w{1,3}\s+(?P<d>\d{1,2})?\s*th\w{2,4}\s+(?P<m>\d{1,2})?\s*n\w{1,2}m\s+(?P<y>\d{4})"
+SLASH_DATE = r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
+
+# --- markers ----------------------------------------------------------------------------------
+
+# Characters OCR gives for the strokes of Roman numerals.
+_ROMAN_CHARS = {"I": "I", "l": "I", "|": "I", "1": "I", "!": "I", "V": "V", "X": "X"}
+ROMAN_HEADING = re.compile(r"^(?P<tok>[IVXl|1!]{1,5})\s*[.:]\s*(?P<rest>.*)$")
+ARABIC_HEADING = re.compile(
+    r"^(?P<num>\d{1,2}(?:\s?\.\s?\d{1,2}){0,3})\s?[.)]\s*(?P<rest>[^\d\s].*)$"
+)
+# "1.1 Xây dựng" (inner dot, no trailing one)
+ARABIC_HEADING_NO_DOT = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<rest>[^\d\s].*)$")
+ARTICLE_HEADING = re.compile(r"^(?P<word>Dieu)\s+(?P<num>\d{1,3})\s*[.:]\s*(?P<rest>.*)$")
+BULLET = re.compile(r"^(?P<m>[-–—+•●○▪■*])\s*(?P<rest>\S.*)$")
+LETTER_ITEM = re.compile(r"^(?P<m>[a-zđ]\s?\))\s*(?P<rest>\S.*)$")
+
+LEGAL_BASIS_START = re.compile(r"^(?i:c\w{1,2}n\s+c\S{1,3}|th\w{1,2}c\s+h\w{1,3}n)\b")
+CLOSING_START = re.compile(r"^(?i:tr\w{1,2}n\s+d\w{1,2}y\s+(?:l|1)\w?)(?:\s|$)")
+RECIPIENTS_LABEL = re.compile(r"^(?i:n\w{1,2}i\s+nh\S{1,3}n)\s*[:;.]?")
+AUTHORITY = re.compile(r"^(?P<a>TM|KT|TL|TUQ|Q)\s?\.\s*(?=\S)")
+APPENDIX_HEADING = re.compile(
+    r"^(?i:ph\w{1,2}\s*l\w{1,2}c)\b\s*(?P<num>[IVX]{1,4}|\d{1,2})?\s*[:.\-–]?\s*(?P<rest>.*)$"
+)
+
+ROMAN_VALUES = [
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+]
+
+
+def roman(n: int) -> str | None:
+    return ROMAN_VALUES[n - 1] if 1 <= n <= len(ROMAN_VALUES) else None
+
+
+def decode_roman_token(token: str) -> str:
+    """The Roman numeral an OCR token stands for: "|" -> "I", "I1" -> "II", "Ill" -> "III"."""
+    return "".join(_ROMAN_CHARS.get(c, c) for c in token)
+
+
+def edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+# --- vocabulary (folded, lower case) ------------------------------------------------------------
+
+# Document types as they stand alone on the type line (Decree 30, appendix III).
+DOCUMENT_TYPES = {
+    "ke hoach",
+    "quyet dinh",
+    "nghi quyet",
+    "chi thi",
+    "quy che",
+    "quy dinh",
+    "thong cao",
+    "thong bao",
+    "huong dan",
+    "chuong trinh",
+    "phuong an",
+    "de an",
+    "du an",
+    "bao cao",
+    "bien ban",
+    "to trinh",
+    "hop dong",
+    "cong dien",
+    "ban ghi nho",
+    "ban thoa thuan",
+    "giay uy quyen",
+    "giay moi",
+    "giay gioi thieu",
+    "giay nghi phep",
+    "phieu gui",
+    "phieu chuyen",
+    "phieu bao",
+    "ket luan",
+    "cong van",
+}
+
+# Type codes of the symbol ("KH" in 125/KH-UBND), folded upper case.
+TYPE_CODES = {
+    "NQ",
+    "QD",
+    "CT",
+    "QC",
+    "QYD",
+    "TC",
+    "TB",
+    "HD",
+    "CTR",
+    "KH",
+    "PA",
+    "DA",
+    "BC",
+    "BB",
+    "TTR",
+    "CD",
+    "BGN",
+    "BTT",
+    "GUQ",
+    "GM",
+    "GGT",
+    "GNP",
+    "PG",
+    "PC",
+    "PB",
+    "KL",
+    "TT",
+    "ND",
+}
+
+# Words that name a level of local government: a header line starting with one names the
+# place of the generic body ("ỦY BAN NHÂN DÂN") on the line above.
+ADMIN_LEVELS = (
+    "xa",
+    "phuong",
+    "thi tran",
+    "huyen",
+    "quan",
+    "thi xa",
+    "thanh pho",
+    "tinh",
+    "dac khu",
+)
+
+# Signer's titles (folded upper case words), to tell a signature line from a recipient.
+SIGNER_TITLE_WORDS = re.compile(
+    r"\b(?:CHU\s+TICH|GIAM\s+DOC|TRUONG|BI\s+THU|CHANH|THU\s+TRUONG|UY\s+VIEN|PHO)\b"
+)

@@ -1,0 +1,219 @@
+"""Cited documents: "Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị" ->
+Reference(type, number "57", symbol "NQ/TW", date "2024-12-22", issuer, text).
+
+Patterns run on the folded text (marks stripped, same offsets), with the vowels of type words
+allowed to be any OCR slip ("K& hoach", "Ngh1 quyet"), so they find references in restored and
+raw OCR text alike; every value is sliced from the original text. Two symbol shapes:
+Party "57-NQ/TW" (number-type/issuer) and State "1234/QĐ-UBND", "30/2020/NĐ-CP"
+(number/[year/]type-issuer; the symbol keeps the year: "2020/NĐ-CP").
+Duplicates (same type, number and symbol) collapse into their most complete mention.
+"""
+
+from __future__ import annotations
+
+import regex as re
+
+from pipeline.model import Reference
+from pipeline.segment.patterns import SLASH_DATE, fold, fold_key, iso_date, join_lines
+
+_TYPE_WORDS = [
+    "nghi quyet",
+    "quyet dinh",
+    "ke hoach",
+    "chi thi",
+    "thong tu lien tich",
+    "thong tu",
+    "nghi dinh",
+    "luat",
+    "cong van",
+    "thong bao",
+    "huong dan",
+    "chuong trinh",
+    "ket luan",
+    "quy dinh",
+    "de an",
+    "bao cao",
+    "to trinh",
+    "phap lenh",
+    "cong dien",
+    "van ban",
+    "quy che",
+]
+_MAX_ISSUER_WORDS = 8
+# Lower-case words that occur inside issuers' names ("UBND tỉnh …", "Thủ tướng Chính phủ",
+# "Ban Thường vụ Tỉnh ủy"); any other lower-case word ends the issuer.
+_ISSUER_INNER_WORDS = {
+    "tinh",
+    "huyen",
+    "xa",
+    "phuong",
+    "quan",
+    "thi",
+    "tran",
+    "nhan",
+    "dan",
+    "uy",
+    "ty",
+    "ity",
+    "tri",
+    "tuong",
+    "vu",
+    "phu",
+    "hoi",
+    "dong",
+    "chap",
+    "hanh",
+    "uong",
+    "quoc",
+    "mat",
+    "to",
+    "ban",
+    "bo",
+    "chinh",
+    "truong",
+    "doan",
+    "thanh",
+    "pho",
+}
+# Linking words that end an issuer even when a capitalised word follows ("… và Kế hoạch").
+_ISSUER_ENDERS = {
+    "va",
+    "ve",
+    "voi",
+    "tai",
+    "theo",
+    "cua",
+    "nham",
+    "de",
+    "ngay",
+    "so",
+    "cho",
+    "trong",
+    "tren",
+    "thuc",
+    "sau",
+    "v/v",
+    "vv",
+}
+_ISSUER_NEVER_LAST = {"thanh", "ban", "to", "chap", "mat", "thi", "bo"}
+
+
+def _tolerant(word: str) -> str:
+    """A type word's pattern: each vowel may be misread as another vowel, digit or symbol."""
+    out = []
+    for char in word:
+        if char == " ":
+            out.append(r"\s+")
+        elif char in "aeiouy":
+            out.append(r"[a-z0-9&@]")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+_TYPE = "|".join(_tolerant(w) for w in _TYPE_WORDS)
+_SO = r"(?:\s+(?:s[a-z0-9]?|5[0-9o])\s*[:.]?)?"
+_PARTY = r"(?P<pnum>\d{1,5})\s*-\s*-?\s*(?P<psym>[A-Z][A-Za-z]{0,5}\s*/\s*[A-Z][A-Za-z0-9]{0,9})"
+_STATE = (
+    r"(?P<snum>\d{1,5})\s*/\s*(?P<ssym>\d{4}\s*/\s*[A-Z][A-Za-z0-9]*(?:\s*-\s*[A-Z][A-Za-z0-9]*)*"
+    r"|[A-Z][A-Za-z0-9]*(?:\s*-\s*[A-Z][A-Za-z0-9]*)+)"
+)
+_WORDY = r"(?P<wd>\d{1,2})\s+th\w{2,4}\s+(?P<wm>\d{1,2})\s+n\w{1,2}m\s+(?P<wy>\d{4})"
+_REFERENCE = re.compile(
+    rf"(?<![^\W\d_])(?P<type>(?i:{_TYPE})){_SO}\s+(?:{_PARTY}|{_STATE})(?![A-Za-z0-9])"
+    rf"(?P<date>\s*,?\s+(?i:ng\w{{1,3}})\s+(?:{SLASH_DATE}|{_WORDY}))?"
+    rf"(?P<of>\s*,?\s+(?i:c[a-z]{{1,3}}a|c[a-z]?u[a-z]?)\s+)?"
+)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _next_is_capital(text: str, offset: int) -> bool:
+    """Whether the word after `offset` starts with a capital ("Thủ tướng Chính phủ")."""
+    rest = text[offset:].lstrip()
+    return text[offset : offset + 1].isspace() and bool(rest) and rest[0].isupper()
+
+
+def _type_key(type_text: str) -> str:
+    """The canonical type word a (maybe OCR-slipped) type matches: "Ngh1 quyet" -> "nghi quyet"."""
+    folded = fold(type_text)
+    for word in _TYPE_WORDS:
+        if re.fullmatch(_tolerant(word), folded, flags=re.IGNORECASE):
+            return word
+    return fold_key(type_text)
+
+
+def _issuer_end(text: str, folded: str, start: int) -> int:
+    """Where the issuer that starts at `start` ends: after at most a few words, at punctuation
+    or at the first lower-case word that is not part of a body's name."""
+    kept: list[tuple[int, str]] = []  # (end offset, folded lower word) of each issuer word
+    for found in re.finditer(r"\S+", text[start:]):
+        token = found.group()
+        bare = re.sub(r"[^\w]+$", "", token)
+        if not bare or not bare[0].isalpha() or (not kept and not bare[0].isupper()):
+            break
+        word = fold(bare).lower()
+        if bare[0].islower() and word in _ISSUER_ENDERS:
+            break
+        if (
+            bare[0].islower()
+            and word not in _ISSUER_INNER_WORDS
+            and not _next_is_capital(text, start + found.end())
+        ):
+            break
+        kept.append((start + found.start() + len(bare), word if bare[0].islower() else ""))
+        if bare != token or len(kept) >= _MAX_ISSUER_WORDS:
+            break
+    # a name does not end on a word that only ever starts one ("… Chính phủ thành")
+    while kept and kept[-1][1] in _ISSUER_NEVER_LAST:
+        kept.pop()
+    return kept[-1][0] if kept else start
+
+
+def _reference_from(match: re.Match, text: str, folded: str) -> Reference:
+    number = match["pnum"] or match["snum"]
+    symbol_span = match.span("psym") if match["psym"] else match.span("ssym")
+    date = None
+    if match["date"]:
+        date = iso_date(
+            match["d"] or match["wd"], match["m"] or match["wm"], match["y"] or match["wy"]
+        )
+    issuer = None
+    end = match.start("of") if match["of"] else match.end("date") if match["date"] else None
+    if end is None:
+        end = match.end("psym") if match["psym"] else match.end("ssym")
+    if match["of"]:
+        issuer_end = _issuer_end(text, folded, match.end("of"))
+        if issuer_end > match.end("of"):
+            issuer = text[match.end("of") : issuer_end]
+            end = issuer_end
+    return Reference(
+        type=" ".join(text[match.start("type") : match.end("type")].split()),
+        number=number,
+        symbol=_squeeze(text[symbol_span[0] : symbol_span[1]]),
+        date=date,
+        issuer=issuer,
+        text=" ".join(text[match.start() : end].split()),
+    )
+
+
+def _completeness(reference: Reference) -> int:
+    return sum(value is not None for value in (reference.date, reference.issuer))
+
+
+def find_references(lines: list[str]) -> list[Reference]:
+    # Paragraphs joined, so a reference wrapped over two lines is found whole.
+    text = join_lines(lines)
+    folded = fold(text)
+    found: dict[tuple[str, str | None, str], Reference] = {}
+    for match in _REFERENCE.finditer(folded):
+        reference = _reference_from(match, text, folded)
+        key = (_type_key(reference.type or ""), reference.number, fold(reference.symbol or ""))
+        known = found.get(key)
+        if known is None:
+            found[key] = reference
+        elif _completeness(reference) > _completeness(known):
+            found[key] = reference  # keeps first-seen order: dict order is by first key insert
+    return list(found.values())
