@@ -23,7 +23,7 @@ def outputs_of(folder, name):
 
 
 def test_restore_prints_as_many_lines_as_it_reads():
-    raw = (SAMPLES / "plan_ngoc_lien.txt").read_bytes()
+    raw = (SAMPLES / "plan_ngoc_lien.ocr.txt").read_bytes()
     done = run_cli("restore", stdin=raw)
     assert done.returncode == 0, done.stderr.decode()
     out = done.stdout.decode("utf-8")

@@ -1,0 +1,88 @@
+"""The ocr stage alone, on small pages rendered by pipeline.synth."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.ingest import ingest, sniff
+from pipeline.ocr import assemble, ocr_document, plan_pages, recognize_page
+from pipeline.ocr.rasterize import page_image
+from pipeline.synth import render_text_page
+
+LINES = [
+    "Ủy ban nhân dân xã An Hòa ban hành Kế hoạch",
+    "chuyển đổi số năm 2026 trên địa bàn xã.",
+]
+
+
+@pytest.fixture(scope="module")
+def page():
+    image, truth = render_text_page(LINES, dpi=300, page_size="A6", degrade="clean", seed=1)
+    return image, [line.text for line in truth]
+
+
+def cer(expected: str, got: str) -> float:
+    return Levenshtein.distance(expected, got) / max(len(expected), 1)
+
+
+def test_png_page_gives_words_with_boxes_and_confidences(tmp_path, page):
+    image, truth = page
+    path = tmp_path / "page.png"
+    image.save(path, dpi=(300, 300))
+    document = ocr_document(ingest(sniff(path)), sniff(path))
+    words = [word for line in document.pages[0].lines for word in line.words]
+    assert words and all(w.box is not None and w.box.width > 0 for w in words)
+    assert all(w.confidence is not None and 0 <= w.confidence <= 100 for w in words)
+    assert cer(" ".join(truth), " ".join(t for t in document.ocr_lines if t)) < 0.05
+    assert document.quality.ocr_confidence > 50
+
+
+def test_multipage_tiff_and_pdf_are_split_into_page_jobs(tmp_path, page):
+    image, truth = page
+    second, truth2 = render_text_page(["Trang thứ hai của văn bản"], dpi=300, page_size="A6",
+                                      degrade="clean", seed=2)
+    for name in ("scan.tif", "scan.pdf"):
+        path = tmp_path / name
+        image.save(path, save_all=True, append_images=[second], resolution=300, dpi=(300, 300))
+        jobs = plan_pages(sniff(path), "vie")
+        assert [job.number for job in jobs] == [1, 2]
+        document = assemble(ingest(sniff(path)), [recognize_page(job) for job in reversed(jobs)])
+        assert [p.number for p in document.pages] == [1, 2]
+        assert document.source.pages == 2
+        text = "\n".join(document.ocr_lines)
+        assert cer(truth2[0].text, document.pages[1].lines[0].text) < 0.1
+        assert text.index("Ủy ban") < text.index("Trang")
+        blank = document.ocr_lines.index("")
+        assert document.ocr_lines[blank + 1].startswith("Trang")  # a blank line between pages
+
+
+def test_low_dpi_images_are_resampled_and_recorded(tmp_path, page):
+    image, _ = page
+    small = image.resize((image.width // 2, image.height // 2))
+    path = tmp_path / "small.png"
+    small.save(path, dpi=(150, 150))
+    resampled, dpi, notes = page_image(path, "image", 1, 300)
+    assert dpi == 300 and resampled.width == small.width * 2
+    assert notes == ["resampled 150->300 dpi"]
+    unknown = tmp_path / "nodpi.png"
+    image.save(unknown)
+    assert page_image(unknown, "image", 1, 300)[2] == ["no dpi recorded; assumed 300"]
+
+
+def test_searchable_pdf_uses_its_text_layer(tmp_path):
+    lines = [f"Dòng {i}: Ủy ban nhân dân xã triển khai kế hoạch chuyển đổi số." for i in range(8)]
+    image, _ = render_text_page(lines, dpi=300, page_size="A5", degrade="clean", seed=3)
+    image.save(tmp_path / "page.png", dpi=(300, 300))
+    subprocess.run(  # Tesseract's PDF renderer writes a PDF with an invisible text layer
+        ["tesseract", str(tmp_path / "page.png"), str(tmp_path / "searchable"), "-l", "vie", "pdf"],
+        check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
+    path = tmp_path / "searchable.pdf"
+    document = ocr_document(ingest(sniff(path)), sniff(path))
+    assert document.source.kind == "pdf-text"
+    assert document.pages[0].preparation == ["text layer"]
+    assert "Ủy ban nhân dân xã triển khai" in "\n".join(document.ocr_lines)
