@@ -14,7 +14,9 @@ SAMPLES = ROOT / "samples"
 SAMPLE_INPUT_SUFFIXES = (".pdf", ".png", ".txt")
 
 
-def run_cli(*args: str, stdin: bytes | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, stdin: bytes | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess:
     """`python -m pipeline ARGS` in a subprocess, as a user runs it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
