@@ -1,0 +1,406 @@
+"""Restore stage: English-model OCR of Vietnamese -> Vietnamese (noisy channel + syllable LM).
+
+    restore_document(doc) -> doc             fills restored_lines, quality, cell.restored
+    restore_lines(lines) -> (lines, changes)
+    restore_text(text) -> str
+
+Every line is cut into a token skeleton (`tokens.py`); word tokens get candidate syllables
+with channel costs (`candidates.py`), terms of the admin lexicon add bonuses
+(`lexicon.py`), and a beam Viterbi with the trigram LM picks the path (`decoder.py`).
+The output line is the skeleton with the chosen words put back in the input's casing, so
+line count, spacing and punctuation never change. `Restorer` holds the loaded resources;
+the module functions share one default instance.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.model import Change, Document
+from pipeline.restore.candidates import Candidate, CandidateIndex
+from pipeline.restore.decoder import Slot, beam_viterbi_batch, local_confidences_batch
+from pipeline.restore.lexicon import Lexicon
+from pipeline.restore.syllables import strip_marks, to_official_tone, to_official_tones
+from pipeline.restore.tokens import (
+    Token,
+    is_clause_stop,
+    restore_protected,
+    split_glued,
+    tokenize_line,
+)
+
+__all__ = ["Restorer", "default_restorer", "restore_document", "restore_lines", "restore_text"]
+
+LOW_CONFIDENCE = 0.5
+# A text is taken as typed (or OCR'd by a Vietnamese model) when this share of its words
+# holds letters no English OCR model can produce (ư ơ ă đ ạ ả ...), or when most words carry
+# some mark (real Vietnamese: ~87% of words; English OCR of it: ~20%). Then every change
+# costs `clean_text_change` more, so correct words stay as they are.
+CLEAN_SHARE = 0.25
+CLEAN_MARKED_SHARE = 0.5
+GLUE_MIN_PRIOR = 0.75  # both halves of a glued word: spellings seen > ~1000 times
+LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
+RARE_COUNT = 50  # syllables seen fewer times in the LM corpus pay ln(50 / (count + 1))
+_MOSTLY_CAPS = 0.6
+
+
+@lru_cache(maxsize=1 << 16)
+def _official_lower(word: str) -> str:
+    return to_official_tone(unicodedata.normalize("NFC", word).lower())
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreSettings:
+    lm_weight: float = 0.7  # tuned on the tan_phu pair and held-out corpus paragraphs
+    beam_width: int = 12
+    decode_candidates: int = 12  # per word, after pre-ranking by channel cost + unigram
+    unigram_weight: float = 0.5  # pre-ranking only
+    lexicon_bonus: float = 1.0
+
+
+def _is_vietnamese_only(word: str) -> bool:
+    """Letters beyond Latin-1: only Vietnamese typing or OCR writes them."""
+    return any(ord(ch) > 0xFF and ch.isalpha() for ch in unicodedata.normalize("NFC", word))
+
+
+def _is_marked(word: str) -> bool:
+    """A mark other than é/è: English OCR writes é for most ê and ô, real text seldom."""
+    return any(ord(ch) > 0x7F and ch.isalpha() and ch not in "éèëÉÈË" for ch in word)
+
+
+def looks_clean(words: Sequence[str], use_marked: bool = True) -> bool:
+    """Is this text typed Vietnamese rather than English-model OCR of it? (A single OCR
+    line may be half marked, so lines are judged on native letters only.)"""
+    if not words:
+        return False
+    native = sum(map(_is_vietnamese_only, words)) / len(words)
+    marked = sum(map(_is_marked, words)) / len(words)
+    return native >= CLEAN_SHARE or (use_marked and marked >= CLEAN_MARKED_SHARE)
+
+
+def _apply_casing(pattern: str, syllable: str, caps_line: bool) -> str:
+    """Give the restored syllable the OCR token's casing: CAPS, Title or lower."""
+    letters = [ch for ch in pattern if ch.isalpha()]
+    if not letters:
+        return syllable
+    uppers = sum(ch.isupper() for ch in letters)
+    if (len(letters) >= 2 and uppers == len(letters)) or (caps_line and uppers):
+        return syllable.upper()
+    if letters[0].isupper():
+        return syllable[:1].upper() + syllable[1:]
+    return syllable
+
+
+def _is_caps_line(tokens: Sequence[Token]) -> bool:
+    words = [t.text for t in tokens if t.kind == "word" and sum(c.isalpha() for c in t.text) > 1]
+    if not words:
+        return False
+    caps = sum(
+        sum(c.isupper() for c in w) >= max(2, sum(c.isalpha() for c in w) - 1) for w in words
+    )
+    return caps / len(words) >= _MOSTLY_CAPS
+
+
+class Restorer:
+    """Loaded resources (candidate index, LM, lexicon) and the restoring logic."""
+
+    def __init__(self, index: CandidateIndex, lm, lexicon: Lexicon, settings=None):
+        self.index = index
+        self.lm = lm
+        self.lexicon = lexicon
+        self.settings = settings or RestoreSettings()
+        self._slot_cache: dict[tuple[str, bool], tuple[list[Candidate], np.ndarray, np.ndarray]]
+        self._slot_cache = {}
+        # The LM gives <unk> the mass of every rare token together; a syllable (or a kept
+        # foreign token) outside the LM vocabulary gets its share: that mass over the
+        # number of rare syllables. Without it "unk unk unk" paths win (rare tokens cluster).
+        index.set_spelling_frequencies(lm.count)
+        inventory = sorted(index.syllables)
+        rare = int(np.count_nonzero(lm.ids(inventory) == lm.unk))
+        self.unk_syllable_cost = float(np.log(rare + 1.0))
+
+    @classmethod
+    def load(cls, lm_path: Path | None = None, lexicon_path: Path | None = None) -> Restorer:
+        from pipeline.restore.lm import SyllableLM
+
+        settings = RestoreSettings()
+        return cls(
+            CandidateIndex.load(),
+            SyllableLM.load(lm_path),
+            Lexicon.load(lexicon_path, bonus=settings.lexicon_bonus),
+            settings,
+        )
+
+    # ---------------------------------------------------------------- tokens
+    def tokenize(self, line: str) -> list[Token]:
+        tokens = tokenize_line(unicodedata.normalize("NFC", line), self.index.is_spelling)
+        return [part for tok in tokens for part in split_glued(tok, self._glue_point)]
+
+    def _glue_point(self, word: str) -> int | None:
+        """Where OCR glued two syllables ("quocgia", "cacco"): the word is no syllable and
+        unknown to the LM, and it splits into two attested spellings; the split whose
+        spellings are most frequent wins."""
+        if len(word) < 5 or not word.isalpha() or not word[1:].islower():
+            return None
+        lower = unicodedata.normalize("NFC", word).lower()
+        plain = strip_marks(lower)
+        if self.index.is_spelling(plain) or self.lm.id(lower) != self.lm.unk:
+            return None
+        prior = self.index.spelling_prior
+        best, best_k = GLUE_MIN_PRIOR, None
+        for k in range(2, len(plain) - 1):
+            left, right = plain[:k], plain[k:]
+            if left in prior and right in prior and min(prior[left], prior[right]) > best:
+                best, best_k = min(prior[left], prior[right]), k
+        return best_k
+
+    def _word_candidates(self, word: str, clean: bool):
+        """Candidates pre-ranked and cut to the decoding width, cached per (word, regime)."""
+        key = (word, clean)
+        cached = self._slot_cache.get(key)
+        if cached is not None:
+            return cached
+        settings = self.settings
+        identity = _official_lower(word)
+        if clean and (identity in self.index.syllables or len(identity) == 1):
+            # typed text: a syllable stays what it is (no search, no LM choice to make),
+            # and so does a lone letter (list markers: "điểm đ", "khoản b")
+            kept = identity not in self.index.syllables
+            result = ([Candidate(word if kept else identity, 0.0, kept=kept)],
+                      self.lm.ids([identity]), np.zeros(1))
+            self._slot_cache[key] = result
+            return result
+        cands = list(self.index.candidates(word))
+        costs = np.array([c.cost for c in cands], dtype=np.float64)
+        if clean:
+            costs += np.array(
+                [0.0 if c.kept or c.syllable == identity else self.index.channel.clean_text_change
+                 for c in cands]
+            )
+        # a kept token is a foreign word or OCR junk: <unk> unless the LM knows the word
+        # ("s6" must not pass for a number)
+        kept_id = self.lm.unk if any(ch.isdigit() for ch in identity) else self.lm.id(identity)
+        ids = np.array([kept_id if c.kept else self.lm.id(c.syllable) for c in cands],
+                       dtype=np.int64)
+        # (typed text keeps its rare words: no <unk> share for the identity there)
+        costs += np.array(
+            [self._rarity_cost(c, i) if not (clean and c.syllable == identity) else 0.0
+             for c, i in zip(cands, ids, strict=True)]
+        )
+        prior = costs - settings.unigram_weight * self.lm.unigram_logprob(ids)
+        top = np.argsort(prior, kind="stable")[: settings.decode_candidates]
+        must = [i for i, c in enumerate(cands) if c.kept or c.syllable == identity]
+        keep = list(dict.fromkeys([*top.tolist(), *must]))
+        chosen = [cands[i] for i in keep]
+        result = (chosen, ids[keep], costs[keep])
+        if len(self._slot_cache) > 200_000:
+            self._slot_cache.clear()
+        self._slot_cache[key] = result
+        return result
+
+    def _official(self, text: str) -> str:
+        """Official tone placement for a single syllable ("hoá" -> "hóa"); other tokens
+        (glued "cơsở", codes, foreign words) are left as they are."""
+        if self.index.is_spelling(strip_marks(text).lower()):
+            return to_official_tones(text)
+        return text
+
+    def _rarity_cost(self, cand: Candidate, lm_id: int) -> float:
+        """<unk>'s share for syllables the LM does not know; for ones it saw only a few
+        times (often typos in the corpus) a cost too, since their n-grams are overconfident."""
+        if lm_id == self.lm.unk:
+            return self.unk_syllable_cost
+        if cand.kept:
+            return 0.0
+        count = self.lm.count(cand.syllable)
+        return max(0.0, np.log(RARE_COUNT / (count + 1.0))) if count < RARE_COUNT else 0.0
+
+    def _fixed_id(self, text: str) -> int:
+        if any(ch.isdigit() for ch in text):
+            return self.lm.num
+        return self.lm.id(text.lower())
+
+    # ---------------------------------------------------------------- lines
+    def restore_lines(self, lines: Sequence[str]) -> tuple[list[str], list[Change]]:
+        """Restore lines; the output has exactly as many lines, and the changed tokens."""
+        tokenized = [self.tokenize(line) for line in lines]
+        words = [t.text for toks in tokenized for t in toks if t.kind == "word"]
+        doc_clean = looks_clean(words)
+        outputs = [[t.text for t in toks] for toks in tokenized]
+        confidences: dict[tuple[int, int], float] = {}
+        self._decode_units(self._units(tokenized), tokenized, outputs, confidences, doc_clean)
+        restored_lines, changes = [], []
+        for li, toks in enumerate(tokenized):
+            for ti, tok in enumerate(toks):
+                if tok.kind == "protected":
+                    outputs[li][ti] = restore_protected(tok.text)
+                outputs[li][ti] = self._official(outputs[li][ti])
+                if outputs[li][ti] != tok.text:
+                    conf = confidences.get((li, ti), 0.9)
+                    changes.append(Change(line=li, ocr=tok.text, restored=outputs[li][ti],
+                                          confidence=round(conf, 4)))
+            restored_lines.append(unicodedata.normalize("NFC", "".join(outputs[li])))
+        return restored_lines, changes
+
+    def _units(self, tokenized: list[list[Token]]) -> list[list[tuple[int, int]]]:
+        """Decoding units: (line, token) positions of words, protected tokens and clause
+        stops. A unit goes on across a line break when the line does not end a clause and
+        the next starts with a word in the same case style (a wrapped sentence, not a new
+        item "- ...", "2. ..." or a heading); otherwise it ends there."""
+        units: list[list[tuple[int, int]]] = []
+        current: list[tuple[int, int]] = []
+        for li, toks in enumerate(tokenized):
+            first = next((t for t in toks if t.kind != "space"), None)
+            continues = (
+                current and first is not None and first.kind == "word"
+                and not self._ends_clause(tokenized[li - 1])
+                and _is_caps_line(toks) == _is_caps_line(tokenized[li - 1])
+            )
+            if current and not continues:
+                units.append(current)
+                current = []
+            for ti, tok in enumerate(toks):
+                if tok.kind in ("word", "protected") or is_clause_stop(tok):
+                    current.append((li, ti))
+        if current:
+            units.append(current)
+        return units
+
+    @staticmethod
+    def _ends_clause(tokens: list[Token]) -> bool:
+        meaningful = [t for t in tokens if t.kind != "space"]
+        return not meaningful or is_clause_stop(meaningful[-1])
+
+    def _decode_units(self, units, tokenized, outputs, confidences, doc_clean: bool) -> None:
+        """Build every unit's slots, decode them all in one batch, write the choices."""
+        settings = self.settings
+        clean_lines = {li for li, toks in enumerate(tokenized)
+                       if doc_clean or self._line_is_clean(toks)}
+        caps_lines = {li for li, toks in enumerate(tokenized) if _is_caps_line(toks)}
+        all_slots, all_cands = [], []
+        for unit in units:
+            slots, word_cands = self._unit_slots(unit, tokenized, clean_lines)
+            self._add_lexicon_bonuses(unit, tokenized, slots, word_cands, clean_lines)
+            all_slots.append(slots)
+            all_cands.append(word_cands)
+        choices = beam_viterbi_batch(self.lm, all_slots, settings.lm_weight, settings.beam_width)
+        confs = local_confidences_batch(self.lm, all_slots, choices, settings.lm_weight)
+        for unit, word_cands, unit_choices, unit_confs in zip(
+            units, all_cands, choices, confs, strict=True
+        ):
+            for pos, (li, ti) in enumerate(unit):
+                cands = word_cands[pos]
+                if cands is None or cands[unit_choices[pos]].kept:
+                    continue
+                tok = tokenized[li][ti]
+                syllable = cands[unit_choices[pos]].syllable
+                if syllable == _official_lower(tok.text):
+                    continue  # unchanged word: keep its own casing ("Tiểu" in a caps line)
+                outputs[li][ti] = _apply_casing(tok.text, syllable, li in caps_lines)
+                confidences[(li, ti)] = unit_confs[pos]
+
+    def _unit_slots(self, unit, tokenized, clean_lines):
+        slots: list[Slot | None] = []
+        word_cands: list[list[Candidate] | None] = []
+        for li, ti in unit:
+            tok = tokenized[li][ti]
+            if tok.kind == "word":
+                cands, ids, costs = self._word_candidates(tok.text, li in clean_lines)
+                slots.append(Slot(ids.copy(), costs.copy()))
+                word_cands.append(list(cands))
+            elif tok.kind == "protected":
+                fixed = self._fixed_id(restore_protected(tok.text))
+                slots.append(Slot(np.array([fixed], dtype=np.int64), np.zeros(1)))
+                word_cands.append(None)
+            else:
+                slots.append(None)
+                word_cands.append(None)
+        return slots, word_cands
+
+    def _add_lexicon_bonuses(self, unit, tokenized, slots, word_cands, clean_lines) -> None:
+        """Bonuses for the candidates that spell a lexicon term; a term syllable the
+        pre-ranking cut away (a rare place name, say) is put back into its slot."""
+        word_positions = [p for p, c in enumerate(word_cands) if c is not None]
+        if not word_positions or not self.lexicon.size:
+            return
+        ocr_words = [tokenized[unit[p][0]][unit[p][1]].text for p in word_positions]
+        # terms may use candidates beyond the decoding width (typed text: only its own)
+        full = [word_cands[p] if unit[p][0] in clean_lines
+                else self.index.candidates(w)[:LEXICON_CANDIDATES]
+                for p, w in zip(word_positions, ocr_words, strict=True)]
+        cand_sets = [[c.syllable for c in cands if not c.kept] for cands in full]
+        for (k, syllable), gain in self.lexicon.bonuses(ocr_words, cand_sets).items():
+            pos = word_positions[k]
+            where = next((ci for ci, c in enumerate(word_cands[pos])
+                          if c.syllable == syllable and not c.kept), None)
+            if where is None:
+                if unit[pos][0] in clean_lines or gain < self.lexicon.bonus:
+                    continue  # typed text, or weak evidence (not a capitalised name)
+                where = self._add_candidate(slots[pos], word_cands[pos], full[k], syllable)
+            slots[pos].costs[where] -= gain
+
+    def _add_candidate(self, slot: Slot, cands: list[Candidate], full, syllable: str) -> int:
+        """Append a syllable from the full candidate list to a decoding slot."""
+        cand = next(c for c in full if c.syllable == syllable and not c.kept)
+        lm_id = int(self.lm.id(syllable))
+        cands.append(cand)
+        slot.ids = np.append(slot.ids, lm_id)
+        slot.costs = np.append(slot.costs, cand.cost + self._rarity_cost(cand, lm_id))
+        return len(cands) - 1
+
+    @staticmethod
+    def _line_is_clean(tokens: Sequence[Token]) -> bool:
+        return looks_clean([t.text for t in tokens if t.kind == "word"], use_marked=False)
+
+    # ---------------------------------------------------------------- documents
+    def restore_cells(self, texts: Sequence[str]) -> list[str]:
+        """Restore many short texts in one batch; an empty line between two texts keeps
+        their words out of each other's LM context."""
+        lines: list[str] = []
+        spans = []
+        for text in texts:
+            parts = text.split("\n")
+            spans.append((len(lines), len(parts)))
+            lines.extend([*parts, ""])
+        restored, _ = self.restore_lines(lines)
+        return ["\n".join(restored[start : start + n]) for start, n in spans]
+
+    def restore_text(self, text: str) -> str:
+        lines = text.split("\n")
+        restored, _ = self.restore_lines(lines)
+        return "\n".join(restored)
+
+    def restore_document(self, doc: Document) -> Document:
+        """Fill restored_lines, the quality block and every table cell's `restored`."""
+        restored, changes = self.restore_lines(doc.ocr_lines)
+        cells = [cell for page in doc.pages for table in page.tables for cell in table.cells]
+        for cell, text in zip(cells, self.restore_cells([c.text for c in cells]), strict=True):
+            cell.restored = text
+        doc.restored_lines = restored
+        doc.quality.changes = changes
+        doc.quality.changed_tokens = len(changes)
+        doc.quality.low_confidence_tokens = sum(c.confidence < LOW_CONFIDENCE for c in changes)
+        return doc
+
+
+@lru_cache(maxsize=1)
+def default_restorer() -> Restorer:
+    return Restorer.load()
+
+
+def restore_lines(lines: Sequence[str]) -> tuple[list[str], list[Change]]:
+    return default_restorer().restore_lines(lines)
+
+
+def restore_text(text: str) -> str:
+    return default_restorer().restore_text(text)
+
+
+def restore_document(doc: Document) -> Document:
+    return default_restorer().restore_document(doc)

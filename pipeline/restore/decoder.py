@@ -1,0 +1,198 @@
+"""Beam Viterbi over per-word candidates with a trigram syllable LM, and confidences.
+
+Score of a path = sum over words of (-channel cost + lm_weight * ln P(word | two before)),
+clauses scored as `<s> <s> w1 .. wn </s>` like the LM was trained. The search keeps the
+best `beam_width` states, a state being (candidate at the previous word, candidate at this
+word): paths that agree on both are recombined (the trigram cannot tell them apart), so the
+beam is exact Viterbi when it is wide enough. Every step is one vectorised LM call over
+beam x candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(slots=True)
+class Slot:
+    """One word position: its candidates' LM ids and channel costs (bonuses subtracted)."""
+
+    ids: np.ndarray  # int64, shape (K,)
+    costs: np.ndarray  # float64, shape (K,)
+
+
+# A decoding unit is a sequence of slots with None marking a clause stop.
+Unit = Sequence[Slot | None]
+
+
+def beam_viterbi(lm, unit: Unit, lm_weight: float, beam_width: int = 16) -> list[int]:
+    """Index of the chosen candidate for every slot of the unit (-1 for clause stops)."""
+    return beam_viterbi_batch(lm, [unit], lm_weight, beam_width)[0]
+
+
+def beam_viterbi_batch(
+    lm, units: Sequence[Unit], lm_weight: float, beam_width: int = 16
+) -> list[list[int]]:
+    """`beam_viterbi` for many units at once, in lock-step: step t of every unit goes into
+    one LM call, so numpy's per-call overhead is paid once per step, not once per word."""
+    n_units = len(units)
+    bos, eos = lm.bos, lm.eos
+    width = beam_width
+    score = np.full((n_units, width), -np.inf)
+    score[:, 0] = 0.0
+    w2 = np.full((n_units, width), bos, dtype=np.int64)
+    w1 = np.full((n_units, width), bos, dtype=np.int64)
+    last = np.full((n_units, width), -1, dtype=np.int64)
+    history: list[list] = [[] for _ in range(n_units)]
+    lengths = [len(u) for u in units]
+    for t in range(max(lengths, default=0)):
+        stops = [u for u in range(n_units) if t < lengths[u] and units[u][t] is None]
+        slots = [u for u in range(n_units) if t < lengths[u] and units[u][t] is not None]
+        if stops:
+            _close_clauses(lm, np.array(stops), score, w2, w1, last, history, lm_weight)
+        if slots:
+            _extend(lm, np.array(slots), [units[u][t] for u in slots], score, w2, w1, last,
+                    history, lm_weight)
+    final = score + lm_weight * lm.logprob_batch(w2, w1, np.full(w1.shape, eos))
+    return [_backtrack(history[u], int(np.argmax(final[u]))) for u in range(n_units)]
+
+
+def _close_clauses(lm, rows, score, w2, w1, last, history, lm_weight) -> None:
+    """A clause stop: add </s>, keep the best state, restart from <s> <s>."""
+    total = score[rows] + lm_weight * lm.logprob_batch(
+        w2[rows], w1[rows], np.full((len(rows), w1.shape[1]), lm.eos)
+    )
+    best = np.argmax(total, axis=1)
+    for r, b in zip(rows.tolist(), best.tolist(), strict=True):
+        history[r].append(b)
+    score[rows] = -np.inf
+    score[rows, 0] = total[np.arange(len(rows)), best]
+    w2[rows] = lm.bos
+    w1[rows] = lm.bos
+    last[rows] = -1
+
+
+def _extend(lm, rows, slots, score, w2, w1, last, history, lm_weight) -> None:
+    """One word for every unit in `rows`: expand, recombine, keep the best `width`."""
+    n, width = len(rows), score.shape[1]
+    k_max = max(len(s.ids) for s in slots)
+    ids = np.zeros((n, k_max), dtype=np.int64)
+    costs = np.full((n, k_max), np.inf)
+    for i, slot in enumerate(slots):
+        ids[i, : len(slot.ids)] = slot.ids
+        costs[i, : len(slot.costs)] = slot.costs
+    lp = lm.logprob_batch(w2[rows][:, :, None], w1[rows][:, :, None], ids[:, None, :])
+    total = (score[rows][:, :, None] - costs[:, None, :] + lm_weight * lp).reshape(n, -1)
+    # recombine states that agree on (previous candidate, this candidate); only the best
+    # few per unit can survive, so the sort runs on those (duplicates are rare)
+    keys = ((last[rows] + 1)[:, :, None] * k_max + np.arange(k_max)[None, None, :]).reshape(n, -1)
+    per_row = total.shape[1]
+    short = min(per_row, 3 * width)
+    if short < per_row:
+        top = np.argpartition(-total, short - 1, axis=1)[:, :short]
+    else:
+        top = np.broadcast_to(np.arange(per_row), (n, per_row))
+    row = np.repeat(np.arange(n), short)
+    flat_idx = (top + np.arange(n)[:, None] * per_row).ravel()
+    flat_total = total.ravel()[flat_idx]
+    flat_keys = keys.ravel()[flat_idx]
+    order = np.lexsort((-flat_total, flat_keys, row))
+    first = np.ones(len(order), dtype=bool)
+    sorted_rows, sorted_keys = row[order], flat_keys[order]
+    first[1:] = (sorted_rows[1:] != sorted_rows[:-1]) | (sorted_keys[1:] != sorted_keys[:-1])
+    kept = order[first]
+    kept = kept[np.lexsort((-flat_total[kept], row[kept]))]
+    kept_rows = row[kept]
+    starts = np.searchsorted(kept_rows, np.arange(n))
+    rank = np.arange(len(kept)) - starts[kept_rows]
+    sel = rank < width
+    kept, kept_rows, rank = kept[sel], kept_rows[sel], rank[sel]
+    within = flat_idx[kept] - kept_rows * per_row
+    parent, cand = within // k_max, within % k_max
+    new_score = np.full((n, width), -np.inf)
+    new_parent = np.zeros((n, width), dtype=np.int64)
+    new_cand = np.zeros((n, width), dtype=np.int64)
+    new_score[kept_rows, rank] = flat_total[kept]
+    new_parent[kept_rows, rank] = parent
+    new_cand[kept_rows, rank] = cand
+    old_w1 = w1[rows]
+    score[rows] = new_score
+    w2[rows] = np.take_along_axis(old_w1, new_parent, axis=1)
+    w1[rows] = np.take_along_axis(ids, new_cand, axis=1)
+    last[rows] = new_cand
+    for i, r in enumerate(rows.tolist()):
+        history[r].append((new_parent[i], new_cand[i]))
+
+
+def _backtrack(history: list, idx: int) -> list[int]:
+    choices = [-1] * len(history)
+    for pos in range(len(history) - 1, -1, -1):
+        entry = history[pos]
+        if isinstance(entry, int):
+            idx = entry
+        else:
+            parent, cand = entry
+            choices[pos] = int(cand[idx])
+            idx = int(parent[idx])
+    return choices
+
+
+def local_confidences(lm, unit: Unit, choices: Sequence[int], lm_weight: float) -> list[float]:
+    """P(chosen candidate) at each slot when its neighbours are held at the best path."""
+    return local_confidences_batch(lm, [unit], [choices], lm_weight)[0]
+
+
+def _path_ids(lm, unit: Unit, choices: Sequence[int]) -> tuple[list[int], dict[int, int]]:
+    """The best path as LM ids, <s> <s> before and </s> after every clause, padded."""
+    bos, eos = lm.bos, lm.eos
+    path, where = [bos, bos], {}
+    for pos, slot in enumerate(unit):
+        if slot is None:
+            path.extend([eos, bos, bos])
+            continue
+        where[pos] = len(path)
+        path.append(int(slot.ids[choices[pos]]))
+    path.extend([eos, eos, eos])  # padding behind </s> is read, never scored
+    return path, where
+
+
+def local_confidences_batch(
+    lm, units: Sequence[Unit], choices: Sequence[Sequence[int]], lm_weight: float
+) -> list[list[float]]:
+    """For every slot, a softmax over its candidates of channel + the three trigrams the
+    word takes part in, neighbours held at the best path; the chosen one's probability.
+    One LM call for all units."""
+    eos = lm.eos
+    neighbours, cands, spans = [], [], []
+    offset = 0
+    for u, unit in enumerate(units):
+        path, where = _path_ids(lm, unit, choices[u])
+        for pos, slot in enumerate(unit):
+            if slot is None:
+                continue
+            i, k = where[pos], len(slot.ids)
+            r1 = path[i + 1]
+            neighbours.append((path[i - 2], path[i - 1], r1, path[i + 2] if r1 != eos else eos))
+            cands.append(slot.ids)
+            spans.append((u, pos, offset, k, r1 != eos))
+            offset += k
+    out = [[1.0] * len(unit) for unit in units]
+    if not spans:
+        return out
+    sizes = np.array([k for *_, k, _ in spans])
+    l2, l1, r1, r2 = (np.repeat(col, sizes) for col in np.array(neighbours, dtype=np.int64).T)
+    cand = np.concatenate(cands)
+    lp = lm.logprob_batch(
+        np.concatenate([l2, l1, cand]), np.concatenate([l1, cand, r1]),
+        np.concatenate([cand, r1, r2]),
+    ).reshape(3, -1)
+    for u, pos, start, k, has_third in spans:
+        block = lp[:, start : start + k]
+        lm_part = block[0] + block[1] + (block[2] if has_third else 0.0)
+        scores = -units[u][pos].costs + lm_weight * lm_part
+        probs = np.exp(scores - scores.max())
+        out[u][pos] = float(probs[choices[u][pos]] / probs.sum())
+    return out

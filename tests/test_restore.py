@@ -1,0 +1,269 @@
+"""Restore stage: tokeniser and protection, candidates, decoder, casing, properties."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.model import Document, Source
+from pipeline.restore import Restorer, looks_clean
+from pipeline.restore.candidates import (
+    CandidateIndex,
+    Channel,
+    generate_syllables,
+    load_inventory,
+)
+from pipeline.restore.lexicon import Lexicon, parse_terms
+from pipeline.restore.metrics import syllable_accuracy, syllables, unchanged_rate
+from pipeline.restore.syllables import strip_marks
+from pipeline.restore.tokens import restore_code, restore_protected, tokenize_line
+
+LM_PATH = Path(os.environ.get("VN_PLAN_LM", Path(__file__).resolve().parents[1]
+                              / "pipeline" / "data" / "syllable_lm.npz"))
+
+
+@pytest.fixture(scope="module")
+def index() -> CandidateIndex:
+    return CandidateIndex.load()
+
+
+@pytest.fixture(scope="module")
+def restorer(index) -> Restorer:
+    # The LM artifact is committed (pipeline/data/PROVENANCE.md): a missing file is a failure.
+    from pipeline.restore.lm import SyllableLM
+
+    terms = parse_terms(["Ủy ban nhân dân\tagency", "Phòng Văn hóa - Xã hội\tagency",
+                         "chuyển đổi số\tphrase", "Đảng ủy\tagency"])
+    return Restorer(index, SyllableLM.load(LM_PATH), Lexicon(terms))
+
+
+def words_of(line: str, index: CandidateIndex) -> list[tuple[str, str]]:
+    return [(t.text, t.kind) for t in tokenize_line(line, index.is_spelling)
+            if t.kind in ("word", "protected")]
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@pytest.mark.parametrize("line", [
+    "", "   ", "|. MUC PiCH, YEU CAU", "S6: 125/KH-UBND Tan Phu, ngay 15",
+    "Can ct? Ké hoach s6 45-KH/DU ngay 10/02/2025", "dién ti’ cua xa,", "— • … «»",
+])
+def test_tokens_rebuild_the_line(line, index):
+    assert "".join(t.text for t in tokenize_line(line, index.is_spelling)) == line
+
+
+def test_protected_tokens(index):
+    kinds = dict(words_of("S6: 3444/QD-UBND ngay 22/12/2024 UBND HĐND MTTQ x& 2025 "
+                          "www.ngoclien.gov.vn a.b@gmail.com", index))
+    for text in ("3444/QD-UBND", "22/12/2024", "UBND", "HĐND", "MTTQ", "2025",
+                 "www.ngoclien.gov.vn", "a.b@gmail.com"):
+        assert kinds[text] == "protected", text
+    assert kinds["S6"] == "word"
+    assert kinds["x&"] == "word"
+
+
+def test_caps_syllables_are_words_not_abbreviations(index):
+    kinds = dict(words_of("MUC DICH YEU CAU UBND", index))
+    assert kinds["MUC"] == kinds["CAU"] == "word"
+    assert kinds["UBND"] == "protected"
+
+
+def test_question_mark_kept_as_hook_only_inside_a_sentence(index):
+    assert ("ct?", "word") in words_of("Can ct? Ke hoach", index)
+    assert ("không", "word") in words_of("Có không?", index)
+
+
+@pytest.mark.parametrize("code, restored", [
+    ("3444/QD-UBND", "3444/QĐ-UBND"), ("45-KH/DU", "45-KH/ĐU"), ("119-KH/TU", "119-KH/TU"),
+    ("30/2020/ND-CP", "30/2020/NĐ-CP"), ("57-NQ/TW", "57-NQ/TW"), ("12/NQ-HDND", "12/NQ-HĐND"),
+    ("1169/QD-TTg", "1169/QĐ-TTg"), ("22/12/2024", "22/12/2024"),
+])
+def test_code_segments_get_their_d_back(code, restored):
+    assert restore_code(code) == restored
+
+
+@pytest.mark.parametrize("line, number", [("Ill. TO CHUC", "III"), ("I1. NHIEM VU", "II"),
+                                          ("IV. KINH PHI", "IV")])
+def test_roman_section_numbers(index, line, number):
+    tokens = tokenize_line(line, index.is_spelling)
+    assert tokens[0].kind == "protected"
+    assert restore_protected(tokens[0].text) == number
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def test_inventory_is_phonotactic_and_official():
+    inventory = load_inventory()
+    assert len(inventory) > 6000
+    assert set(inventory) <= generate_syllables()
+    for s in ("hòa", "thủy", "ủy", "người", "quốc", "nghiêng", "khuỷu"):
+        assert s in inventory
+    for s in ("hoà", "thuỷ", "cát̀", "ghi̇", "kan", "ngê"):
+        assert s not in inventory
+    assert all(unicodedata.is_normalized("NFC", s) for s in inventory)
+    # checked syllables take only sắc or nặng
+    assert "hoc" not in inventory and "học" in inventory and "hóc" in inventory
+
+
+@pytest.mark.parametrize("ocr, intended", [
+    ("s6", "số"), ("caa", "của"), ("x4", "xã"), ("x&", "xã"), ("tinh", "tỉnh"),
+    ("Pang", "đảng"), ("tuyén", "tuyên"), ("quyét", "quyết"), ("ciia", "của"),
+    ("thifc", "thức"), ("ty", "ủy"), ("dugc", "được"), ("ngh¢", "nghệ"), ("16p", "lớp"),
+    ("1a", "là"), ("mdi", "mới"), ("bd", "bộ"), ("ct?", "cứ"), ("git?", "giữ"),
+    ("tng", "ứng"), ("ngwoi", "người"), ("virng", "vững"), ("titng", "từng"),
+])
+def test_right_syllable_among_candidates(index, ocr, intended):
+    found = [c.syllable for c in index.candidates(ocr)]
+    assert intended in found, (ocr, found[:10])
+
+
+def test_candidates_ranked_and_cached(index):
+    cands = index.candidates("nhan")
+    costs = [c.cost for c in cands if not c.kept]
+    assert costs == sorted(costs)
+    assert cands[0].syllable == "nhan" and cands[0].cost == 0.0  # itself, for free
+    assert index.candidates("nhan") is cands
+    assert 30 <= len(cands) <= 80
+
+
+def test_non_syllable_token_can_be_kept(index):
+    kept = [c for c in index.candidates("VNeID") if c.kept]
+    assert kept and kept[0].syllable == "VNeID"
+
+
+def test_marks_only_cheaper_than_letters():
+    channel = Channel.load()
+    assert channel.mark_cost("ế", "é") < channel.mark_cost("a", "á")
+    cost_marks, _ = channel.align("tuyen", "tuyén")
+    cost_letters, _ = channel.align("tuyen", "tuyan")
+    assert cost_marks < cost_letters
+
+
+# --------------------------------------------------------------------------- decoder
+
+
+@pytest.mark.parametrize("ocr, expected", [
+    ("Uy ban nhan dan xa", "Ủy ban nhân dân xã"),
+    ("Nghi quyét s6 57-NQ/TW", "Nghị quyết số 57-NQ/TW"),
+    ("chuyén déi sé quéc gia", "chuyển đổi số quốc gia"),
+    ("phat trién kinh té - xa hdi", "phát triển kinh tế - xã hội"),
+])
+def test_decoder_on_short_phrases(restorer, ocr, expected):
+    assert restorer.restore_text(ocr) == expected
+
+
+def test_casing_follows_the_input(restorer):
+    out = restorer.restore_text("UY BAN NHAN DAN\nMUC PiCH, YEU CAU\nTuyén truyén")
+    lines = out.split("\n")
+    assert lines[0] == "ỦY BAN NHÂN DÂN"
+    assert lines[1].startswith("MỤC") and lines[1] == lines[1].upper()
+    assert lines[2] == "Tuyên truyền"
+
+
+def test_typed_text_is_left_alone(restorer):
+    gold = ("Căn cứ Kế hoạch số 45-KH/ĐU ngày 10/02/2025 của Đảng ủy xã về thực hiện\n"
+            "Nghị quyết số 57-NQ/TW; Ủy ban nhân dân xã xây dựng Kế hoạch như sau:")
+    assert restorer.restore_text(gold) == gold
+
+
+def test_old_style_tones_come_out_official(restorer):
+    assert restorer.restore_text("hoà bình, thuỷ lợi") == "hòa bình, thủy lợi"
+
+
+def test_restore_document_fills_quality_and_cells(restorer):
+    from pipeline.model import Cell, Page, Table
+
+    doc = Document(
+        source=Source(file="x.txt", sha256="0" * 64, kind="text", pages=1),
+        ocr_lines=["Uy ban nhan dan xa", "", "Can ct? Quyét dinh s6 3444/QD-UBND"],
+        pages=[Page(number=1, tables=[Table(n_rows=1, n_cols=1, cells=[
+            Cell(row=0, col=0, text="Van phong - Thong ké")])])],
+    )
+    doc = restorer.restore_document(doc)
+    assert len(doc.restored_lines) == 3 and doc.restored_lines[1] == ""
+    assert "3444/QĐ-UBND" in doc.restored_lines[2]
+    assert doc.quality.changed_tokens == len(doc.quality.changes) > 0
+    assert all(0.0 <= c.confidence <= 1.0 for c in doc.quality.changes)
+    assert doc.quality.low_confidence_tokens == sum(
+        c.confidence < 0.5 for c in doc.quality.changes)
+    assert {c.line for c in doc.quality.changes} <= {0, 2}
+    assert doc.pages[0].tables[0].cells[0].restored.startswith("Văn phòng")
+
+
+# --------------------------------------------------------------------------- properties
+
+_ocr_chars = st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxy AEOUDPT0123456789&¢@?'’|"
+                                  ".,;:-/()\n\téóôáàãíúý"))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(_ocr_chars, max_size=60))
+def test_line_count_and_nfc_for_any_text(restorer, text):
+    lines = text.split("\n")
+    out, changes = restorer.restore_lines(lines)
+    assert len(out) == len(lines)
+    assert all(unicodedata.is_normalized("NFC", line) for line in out)
+    assert all(0 <= c.line < len(lines) for c in changes)
+
+
+_code = st.from_regex(r"[0-9]{1,4}/(QD|KH|NQ|ND)-(UBND|TW|CP)", fullmatch=True)
+_number = st.from_regex(r"[0-9]{1,2}/[0-9]{1,2}/20[0-9]{2}|[0-9]{1,6}", fullmatch=True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_code, _number, st.sampled_from(["so", "ngay", "cua", "xa"])),
+                min_size=1, max_size=8))
+def test_digits_and_codes_are_kept(restorer, parts):
+    out = restorer.restore_text(" ".join(parts))
+    assert [p for p in out.split(" ") if any(ch.isdigit() for ch in p)] == [
+        restore_code(p) for p in parts if any(ch.isdigit() for ch in p)]
+
+
+@st.composite
+def vietnamese_ish(draw):
+    inventory = sorted(load_inventory())
+    words = draw(st.lists(st.sampled_from(inventory), min_size=1, max_size=12))
+    return strip_marks(" ".join(words))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(vietnamese_ish())
+def test_restoring_restored_text_changes_nothing(restorer, text):
+    once = restorer.restore_text(text)
+    assert restorer.restore_text(once) == once
+
+
+def test_lexicon_bonus_goes_to_the_term_spelling(index):
+    lexicon = Lexicon(parse_terms(["Ủy ban nhân dân\tagency", "chuyển đổi số\tphrase"]))
+    words = ["Uy", "ban", "nhan", "dan", "xa"]
+    bonuses = lexicon.bonuses(words, [[c.syllable for c in index.candidates(w)] for w in words])
+    assert {k for k in bonuses} == {(0, "ủy"), (1, "ban"), (2, "nhân"), (3, "dân")}
+    assert all(v > 0 for v in bonuses.values())
+
+
+def test_cells_are_restored_apart(restorer):
+    out = restorer.restore_cells(["Van phong - Thong ké", "", "Hang tuan\nThang 6/2025"])
+    assert len(out) == 3 and out[1] == "" and out[2].count("\n") == 1
+    assert out[0].startswith("Văn phòng")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def test_clean_text_detection():
+    assert looks_clean(["Ủy", "ban", "nhân", "dân", "xã", "xây", "dựng"])
+    assert not looks_clean(["Uy", "ban", "nhan", "dan", "xa", "xay", "dung", "Ké", "hoach"])
+
+
+def test_metrics():
+    assert syllables("Số: 125/KH-UBND, hoà") == ["số", "125", "kh", "ubnd", "hòa"]
+    assert syllable_accuracy("một hai ba", "một hai ba").accuracy == 1.0
+    assert syllable_accuracy("một hai ba bốn", "một hai bốn").errors == 1
+    assert unchanged_rate("a b c d", "a b x d") == 0.75
