@@ -150,21 +150,10 @@ def _discover(paths: list[Path]) -> list[Job]:
 
 
 def _name_outputs(jobs: list[Job]) -> None:
-    """Output base names: the file stem, or stem.ext when two inputs share a stem.
-
-    Text OCR'd elsewhere is often saved as NAME.ocr.txt; its NAME is kept without ".ocr" so
-    that its outputs read NAME.ocr.txt, NAME.json… and not NAME.ocr.ocr.txt.
-    """
-    stems = [_stem(job.path) for job in jobs]
+    """Output base names (ingest.output_stem), or the full file name when two inputs share one."""
+    stems = [ingest.output_stem(job.path) for job in jobs]
     for job, stem in zip(jobs, stems, strict=True):
         job.name = stem if stems.count(stem) == 1 else job.path.name
-
-
-def _stem(path: Path) -> str:
-    stem = path.stem
-    if path.suffix.lower() == ".txt" and stem.lower().endswith(".ocr"):
-        stem = stem[: -len(".ocr")]
-    return stem
 
 
 def _up_to_date(job: Job, out_dir: Path) -> bool:

@@ -36,10 +36,17 @@ class InputFile:
     path: Path
     kind: InputKind
 
-    @property
-    def name(self) -> str:
-        """Output base name: the file name without its extension."""
-        return self.path.stem
+
+def output_stem(path: Path) -> str:
+    """Base name of an input's outputs: the file name without its extension.
+
+    Text OCR'd elsewhere is often saved as NAME.ocr.txt; its outputs are named after NAME, so
+    they read NAME.ocr.txt, NAME.json… and not NAME.ocr.ocr.txt.
+    """
+    stem = path.stem
+    if path.suffix.lower() == ".txt" and stem.lower().endswith(".ocr"):
+        stem = stem[: -len(".ocr")]
+    return stem
 
 
 def discover(paths: list[Path]) -> list[Path]:

@@ -10,6 +10,7 @@ from conftest import ROOT, SAMPLES, run_cli, sample_inputs
 
 from pipeline.emit import SUFFIXES
 from pipeline.emit.schema import validate
+from pipeline.ingest import output_stem
 
 GOOD_TEXT = (
     "ỦY BAN NHÂN DÂN\nXÃ AN HÒA\nSố: 07/KH-UBND\n\nKE HOACH\n"
@@ -50,7 +51,7 @@ def test_every_sample_gives_five_files_and_valid_json(samples_run):
     assert len([p for p in inputs if p.suffix == ".pdf"]) >= 2
     assert any(p.suffix == ".png" for p in inputs)
     for path in inputs:
-        files = outputs_of(out, path.stem)
+        files = outputs_of(out, output_stem(path))
         assert all(f.is_file() for f in files), path.name
         payload = json.loads(files[0].read_text(encoding="utf-8"))
         validate(payload)
