@@ -103,14 +103,18 @@ def pdf_page_text(path: Path, page: int) -> str:
     return done.stdout.decode("utf-8", errors="replace")
 
 
-def tesseract_data(image: Image.Image, lang: str, psm: int = 3) -> dict[str, list]:
-    """Word-level TSV of `image_to_data` as a dict of columns (text, conf, left, ...)."""
+def tesseract_data(
+    image: Image.Image, lang: str, psm: int = 3, config: str = ""
+) -> dict[str, list]:
+    """Word-level TSV of `image_to_data` as a dict of columns (text, conf, left, ...).
+    `config`: extra Tesseract options ("-c tessedit_char_whitelist=0123456789.")."""
     import pytesseract
 
     require_program("tesseract")
     try:
         return pytesseract.image_to_data(
-            image, lang=lang, config=f"--psm {psm}", output_type=pytesseract.Output.DICT,
+            image, lang=lang, config=f"--psm {psm} {config}".strip(),
+            output_type=pytesseract.Output.DICT,
             timeout=TESSERACT_TIMEOUT_S,
         )
     except RuntimeError as exc:  # pytesseract's timeout
@@ -132,6 +136,32 @@ def tesseract_osd(image: Image.Image) -> dict | None:
         return None
     except RuntimeError as exc:
         raise ExternalToolFailed("tesseract OSD timed out") from exc
+
+
+def ocrmypdf_sidecar(pdf: Path, out_dir: Path, lang: str, timeout_s: float = 900) -> str:
+    """The text `ocrmypdf --sidecar` finds in `pdf` (pages separated by form feeds), with OCR
+    forced on every page, one job and one Tesseract thread; for benchmarks."""
+    import subprocess
+    import sys
+
+    require_program("gs")
+    sidecar = out_dir / f"{pdf.stem}.sidecar.txt"
+    command = [
+        sys.executable, "-m", "ocrmypdf", "-l", lang, "--force-ocr", "--jobs", "1",
+        "--output-type", "pdf", "--optimize", "0", "--quiet", "--sidecar", str(sidecar),
+        str(pdf), str(out_dir / f"{pdf.stem}.ocrmypdf.pdf"),
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False,
+                              env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    except subprocess.TimeoutExpired as exc:
+        raise ExternalToolFailed(f"ocrmypdf timed out on {pdf.name}") from exc
+    if done.returncode != 0:
+        raise ExternalToolFailed(
+            f"ocrmypdf failed on {pdf.name} (exit {done.returncode}): "
+            f"{_first_line(done.stderr.decode(errors='replace'))}"
+        )
+    return sidecar.read_text(encoding="utf-8")
 
 
 def _first_line(error: object) -> str:

@@ -46,6 +46,7 @@ class Line(BaseModel):
     # Where on the page the line came from, when layout analysis knows it
     # ("header_left", "header_right", "body", ...).
     block: str | None = None
+    confidence: float | None = None  # mean of its words' confidences; None for text inputs
 
 
 class Cell(BaseModel):
@@ -64,6 +65,11 @@ class Table(BaseModel):
     n_cols: int
     cells: list[Cell] = Field(default_factory=list)
     box: Box | None = None
+    page: int | None = None  # 1-based page the table (this part of it) is printed on
+    # True when this table continues the previous page's last table (rows keep their own
+    # page-local numbering; the rows of the whole table are the parts in page order).
+    continued: bool = False
+    header_rows: int = 0  # column-header rows at the top (repeated ones on continuations too)
 
 
 class Page(BaseModel):
