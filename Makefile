@@ -11,11 +11,14 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SHARED ?= ../shared
 
 # System packages: Tesseract with its Vietnamese model, poppler, and the Tinos font the
-# synthetic-scan renderer (tests, samples, benchmarks) uses.
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-croscore
+# synthetic-scan renderer (tests, samples, benchmarks) uses; ghostscript for ocrmypdf, the
+# baseline `make bench-ocr` compares against.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-croscore \
+	ghostscript
 STAMP := $(VENV)/.installed
 
-.PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore clean
+.PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr \
+	clean
 
 all: run
 
@@ -39,6 +42,7 @@ system-deps:
 	  || missing="$$missing tesseract-ocr-eng"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -q Tinos || missing="$$missing fonts-croscore"; \
+	command -v gs >/dev/null || missing="$$missing ghostscript"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 	  echo "installing system packages:$$missing" >&2; \
@@ -53,7 +57,17 @@ test: setup
 	$(PY) -m pytest -q
 
 lint: setup
-	$(PY) -m ruff check pipeline tests tools
+	$(PY) -m ruff check pipeline tests tools bench
+
+# Benchmarks print tables; they are not tests. The OCR'd dev set is rendered from corpus text
+# the language model did not train on (pipeline.restore.lm.corpus_split) and cached in .cache/.
+PAIRS := .cache/ocr_pairs
+bench: bench-restore
+
+bench-restore: setup
+	test -f $(PAIRS)/dev.jsonl || $(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split dev \
+	  --syllables 20000 --seed 1 --models eng,vie --out $(PAIRS)/dev.jsonl
+	$(PY) -m bench.restore --set dev
 
 # Regenerate the bundled synthetic scans and their ground truth.
 samples: setup
@@ -66,6 +80,10 @@ model: setup
 
 lexicon: setup
 	$(PY) tools/build_lexicon.py --shared $(SHARED) --out dictionaries/vi_admin_terms.txt
+
+# OCR benchmark: our ocr stage vs plain tesseract and ocrmypdf on rendered scans (prints a table).
+bench-ocr: setup
+	$(PY) -m bench.ocr
 
 clean:
 	rm -rf $(OUT)/*.json $(OUT)/*.md $(OUT)/*.txt $(OUT)/*.diff .pytest_cache
