@@ -35,3 +35,15 @@ def samples_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     """The pipeline run once over samples/ (what `make all` does), shared by several tests."""
     out = tmp_path_factory.mktemp("outputs")
     return run_cli("run", str(SAMPLES), "--out", str(out), "--jobs", "2"), out
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="rewrite tests/golden/ from the current output instead of comparing with it",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return bool(request.config.getoption("--update-golden"))

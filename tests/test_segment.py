@@ -219,7 +219,7 @@ def test_decision_articles_and_lone_signer_title():
     assert doc.legal_basis == ["Căn cứ Luật Tổ chức chính quyền địa phương;"]
     assert [s.number for s in doc.sections] == ["Điều 1", "Điều 2"]
     assert (doc.signature.authority, doc.signature.title) == (None, "CHỦ TỊCH")
-    assert doc.recipients == ["Như Điều 2"]
+    assert doc.recipients == ["Như Điều 2;"]
 
 
 def test_cong_van_symbol_has_no_type_code():
@@ -324,7 +324,7 @@ def test_signature_interleaved_with_recipients():
     assert doc.signature.authority == "KT."
     assert doc.signature.title == "PHÓ CHỦ TỊCH"
     assert doc.signature.name == "Trần Thị Bình"
-    assert doc.recipients == ["Như trên", "UBND huyện", "Lưu: VT."]
+    assert doc.recipients == ["Như trên;", "UBND huyện;", "Lưu: VT."]
 
 
 def test_signature_on_its_own_lines():
@@ -400,7 +400,9 @@ def test_appendix_from_text():
     )
     (appendix,) = doc.appendices
     assert appendix.title == "DANH MỤC NHIỆM VỤ"
-    assert appendix.attached_to == "Kế hoạch số 07/KH-UBND ngày 09/4/2025 của UBND xã Bình An"
+    assert appendix.attached_to == (
+        "Ban hành kèm theo Kế hoạch số 07/KH-UBND ngày 09/4/2025 của UBND xã Bình An"
+    )
     assert appendix.columns == ["TT", "Nội dung", "Cơ quan chủ trì", "Thời gian"]
     assert [(g.number, g.title) for g in appendix.groups] == [
         ("1", "Nhóm nhiệm vụ tuyên truyền"),
@@ -537,6 +539,21 @@ FRAGMENTS = [
     "14 | x",
     "Nghị quyết số 57-",
     "NQ/TW ngày 22/12/2024 của Bộ Chính trị",
+    "TT | Nội dung | Cơ quan chủ trì | Phối hợp | Kết quả | Thời gian",
+    "1.1 | Việc | Phòng Văn hóa - | UBND xã | Báo cáo | Hằng",
+    "Xã hội",
+    "năm",
+    "Văn phòng",
+    "HĐND và",
+    "Thường",
+    "xuyên",
+    "Quý II/2026",
+    "- II NHIỆM VỤ",
+    "._~ Bảo quản",
+    "-thôn xa",
+    "Nam xã",
+    "03 cầu",
+    "của Sở Y tế tỉnh Thanh Hóa",
 ]
 ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĐÊƠƯIVXàáạảãếềệờởữọ0123456789 .,;:-+|/()"
 LINES = st.lists(
@@ -600,3 +617,101 @@ def test_segment_never_crashes_and_never_invents(lines):
             assert word in source, (word, value)
     for date in [doc.header.date, *(r.date for r in doc.references)]:
         assert date is None or iso_date(*reversed(date.split("-"))) == date
+
+
+def test_real_ocr_sample_appendix_rows_have_deadlines_and_leads():
+    """The appendix OCR'd as text, cells interleaved across lines: every numbered row gets its
+    deadline; every row but one whose lead cell OCR garbled gets its lead agency."""
+    (appendix,) = segment_lines(read_lines(NGOC_LIEN)).appendices
+    rows = [row for group in appendix.groups for row in group.rows]
+    assert len(rows) == 11
+    assert all(row.deadline for row in rows)
+    assert sum(1 for row in rows if row.lead) >= len(rows) - 1
+
+
+def test_entities_find_agencies_with_places_dates_and_deadlines():
+    from pipeline.segment.entities import entities
+
+    found = entities(
+        "Quyết định ngày 10/02/2026 của Sở Y tế tỉnh Thanh Hóa; báo cáo trước ngày 20 tháng 6"
+        " hằng năm, Quý II/2026"
+    )
+    labels = [(label, text.rstrip(",;")) for label, _, _, text in found]
+    assert ("AGENCY", "Sở Y tế tỉnh Thanh Hóa") in labels
+    assert ("DATE", "ngày 10/02/2026") in labels
+    assert ("DEADLINE", "trước ngày 20 tháng 6 hằng năm") in labels
+    assert ("DEADLINE", "Quý II/2026") in labels
+
+
+def test_ocr_specks_around_markers():
+    """A heading with its period lost and a bullet glued before it, a numeral read as the one
+    before it, specks standing for a bullet, a wrapped line OCR put a dash before, trailing
+    specks: the structure is still found, the specks left out."""
+    doc = segment_lines(
+        [
+            "I.MỤC ĐÍCH, YÊU CẦU",
+            "- Chủ động phòng ngừa, giảm thiệt hại. |",
+            "- II NHIỆM VỤ TRỌNG TÂM",
+            "- Kiện toàn Ban Chỉ huy; phân công thành viên phụ trách từng",
+            "-thôn, từng khu vực.",
+            "._~ Rà soát các hộ dân.",
+            "II. KINH PHÍ - _",
+            "Từ ngân sách xã. . |",
+            "IV. TỔ CHỨC THỰC HIỆN :",
+        ]
+    )
+    assert [(s.number, s.title) for s in doc.sections] == [
+        ("I", "MỤC ĐÍCH, YÊU CẦU"),
+        ("II", "NHIỆM VỤ TRỌNG TÂM"),
+        ("III", "KINH PHÍ"),
+        ("IV", "TỔ CHỨC THỰC HIỆN"),
+    ]
+    assert [i.text for i in doc.sections[0].items] == ["Chủ động phòng ngừa, giảm thiệt hại."]
+    assert [(i.marker, i.text) for i in doc.sections[1].items] == [
+        ("-", "Kiện toàn Ban Chỉ huy; phân công thành viên phụ trách từng thôn, từng khu vực."),
+        ("-", "Rà soát các hộ dân."),
+    ]
+    assert doc.sections[2].paragraphs == ["Từ ngân sách xã."]
+
+
+def test_subsections_before_a_lost_roman_heading():
+    doc = segment_lines(
+        ["Căn cứ Luật;", "LMUCTHU", "1. Mục tiêu chung", "Giảm tỷ lệ mắc.", "2. Mục tiêu cụ thể",
+         "- Trên 95% trẻ.", "II. NỘI DUNG", "- Tiêm chủng."]
+    )
+    first, second = doc.sections
+    assert (first.number, first.title) == (None, None)  # lost: null, not guessed
+    assert [s.number for s in first.subsections] == ["1", "2"]
+    assert second.number == "II"
+
+
+def test_appendix_cells_interleaved_across_lines():
+    """A table OCR read straight across its columns: row numbers mid-cell, the lead agency's
+    name wrapped onto the next line beside other text, the deadline split over two line
+    ends, OCR slips in the names; no "|" borders."""
+    doc = segment_lines(
+        [
+            *PLAN,
+            *APPENDIX_HEAD,
+            "TT Nội dung Cơ quan chủ trì Cơ quan phối hợp Kết quả Thời gian",
+            "1 Nhóm nhiệm vụ tuyên truyền.",
+            "- Tổ chức hội nghị quán triệt nghị quyết cho cán bộ, công",
+            "chức, viên chức và người dân ở các thôn trong toàn xã;",
+            "1.1 lồng ghép nội dung vào các buổi sinh hoạt của thôn. Phong Van hoa - Cac thon Bao"
+            " cao Thuong",
+            "- Cập nhật tin bài lên trang thông tin điện tử của xã. X3 hoi UBND xa xuyen",
+            "- Biên tập tài liệu hỏi đáp về chuyển đổi số cho người",
+            "dân, phát hành tới các hộ gia đình trong toàn xã và",
+            "1.2 các tổ chức, doanh nghiệp đóng trên địa bàn xã. Van phong UBND Cac thon Bao cao"
+            " Hang nam",
+            "- Tổ chức thi tìm hiểu về chuyển đổi số trong thanh niên.",
+        ]
+    )
+    (appendix,) = doc.appendices
+    (group,) = appendix.groups
+    first, second = group.rows
+    assert (first.tt, first.lead, first.deadline) == (
+        "1.1", "Phong Van hoa - X3 hoi", "Thuong xuyen"
+    )
+    assert (second.tt, second.lead, second.deadline) == ("1.2", "Van phong UBND", "Hang nam")
+    assert first.output is None and second.output is None  # no vocabulary: not guessed

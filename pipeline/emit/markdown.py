@@ -14,7 +14,7 @@ APPENDIX_COLUMNS = ["TT", "Nội dung", "Chủ trì", "Phối hợp", "Kết qu�
 def render_markdown(document: Document) -> str:
     parts = [_header(document)]
     if document.legal_basis:
-        parts.append("\n".join(f"- {line}" for line in document.legal_basis))
+        parts.append("\n".join(f"- {_escape_text(line)}" for line in document.legal_basis))
     parts.extend(_section(section, level=2) for section in document.sections)
     if document.closing:
         parts.append(_escape_text(document.closing))
@@ -26,12 +26,16 @@ def render_markdown(document: Document) -> str:
 
 
 def _header(document: Document) -> str:
+    """The type and number as the top heading (else the title, else the file's name), the
+    title in bold under it, then the header's facts."""
     header = document.header
-    heading = " ".join(p for p in (header.document_type, header.number) if p) or \
-        document.source.file
+    heading = " ".join(p for p in (header.document_type, header.number) if p)
+    title = document.title
+    if not heading:
+        heading, title = (title, None) if title else (document.source.file, None)
     lines = [f"# {_escape_text(heading)}"]
-    if document.title:
-        lines += ["", f"**{_escape_text(document.title)}**"]
+    if title:
+        lines += ["", f"**{_escape_text(title)}**"]
     facts = [
         ("Cơ quan ban hành", " / ".join(p for p in (header.issuer_parent, header.issuer) if p)),
         ("Số, ký hiệu", header.number),
@@ -45,13 +49,15 @@ def _header(document: Document) -> str:
 
 
 def _section(section: Section, level: int) -> str:
+    """Heading, paragraphs, the item list, then the subsections: blocks a blank line apart
+    (the model keeps a section's paragraphs before its items)."""
     title = " ".join(p for p in (_numbered(section.number), section.title) if p)
-    lines = [f"{'#' * min(level, 6)} {_escape_text(title)}"] if title else []
-    lines += [_escape_text(paragraph) + "\n" for paragraph in section.paragraphs]
-    lines += [_item(item, depth=0) for item in section.items]
-    body = "\n".join(lines)
-    children = [_section(child, level + 1) for child in section.subsections]
-    return "\n\n".join([body, *children]) if children else body
+    blocks = [f"{'#' * min(level, 6)} {_escape_text(title)}"] if title else []
+    blocks += [_escape_text(paragraph) for paragraph in section.paragraphs]
+    if section.items:
+        blocks.append("\n".join(_item(item, depth=0) for item in section.items))
+    blocks += [_section(child, level + 1) for child in section.subsections]
+    return "\n\n".join(block for block in blocks if block)
 
 
 def _numbered(number: str | None) -> str | None:
@@ -78,23 +84,28 @@ def _signature(document: Document) -> str:
 
 
 def _appendix(appendix: Appendix) -> str:
+    """A heading, what it is attached to, and one GFM table: the appendix's own column names
+    when it has the six, every row (group rows too) six cells wide."""
     lines = [f"## {_escape_text(appendix.title or 'Phụ lục')}"]
     if appendix.attached_to:
         lines += ["", f"*{_escape_text(appendix.attached_to)}*"]
-    columns = appendix.columns if len(appendix.columns) == 6 else APPENDIX_COLUMNS
-    lines += ["", _table_row(columns), _table_row(["---"] * len(columns))]
+    width = len(APPENDIX_COLUMNS)
+    columns = appendix.columns if len(appendix.columns) == width else APPENDIX_COLUMNS
+    lines += ["", _table_row(columns), _table_row(["---"] * width)]
     for group in appendix.groups:
         if group.number or group.title:
-            lines.append(_table_row([group.number or "", f"**{group.title or ''}**",
-                                     "", "", "", ""]))
+            title = f"**{_escape_cell(group.title)}**" if group.title else ""
+            lines.append(_table_row([group.number, title, *[""] * (width - 2)], escaped={1}))
         for row in group.rows:
             lines.append(_table_row([row.tt, row.task, row.lead, row.coordinate, row.output,
                                      row.deadline]))
     return "\n".join(lines)
 
 
-def _table_row(cells: list[str | None]) -> str:
-    return "| " + " | ".join(_escape_cell(cell) for cell in cells) + " |"
+def _table_row(cells: list[str | None], escaped: frozenset[int] | set[int] = frozenset()) -> str:
+    """One table row; cells at the `escaped` positions are already Markdown."""
+    texts = [cell or "" if i in escaped else _escape_cell(cell) for i, cell in enumerate(cells)]
+    return "| " + " | ".join(texts) + " |"
 
 
 def _escape_cell(value: str | None) -> str:

@@ -9,8 +9,10 @@ The document is cut into zones, top to bottom:
   header (up to the type line "KẾ HOẠCH") -> title (summary lines after it) -> legal basis
   (preamble paragraphs up to the first section) -> body (sections) -> closing ("Trên đây là
   …", up to "./.") -> foot (signature and "Nơi nhận:") -> appendices (each from a "Phụ lục"
-  line). References are searched in the whole text.
-Values are sliced from the (NFC) input text, never rebuilt; what is not found stays null.
+  line). References are searched in the whole text (spaCy: entities.py), the document's own
+  number left out.
+Lines are first cleared of OCR specks at their ends (body.clean_body_line). Values are sliced
+from the (NFC) input text, never rebuilt; what is not found stays null.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pydantic import TypeAdapter
 from pipeline.model import Document, Table
 from pipeline.segment.appendix import find_appendix_starts, parse_appendix
 from pipeline.segment.body import (
+    clean_body_line,
     find_first_section,
     is_closing_start,
     legal_basis_end,
@@ -39,7 +42,7 @@ __all__ = ["segment_document"]
 
 
 def segment_document(doc: Document) -> Document:
-    lines = [clean_line(line) for line in doc.text_lines]
+    lines = [clean_body_line(clean_line(line)) for line in doc.text_lines]
     blocks, pages = _line_layout(doc)
     parsed_header = parse_header(lines, blocks)
 
@@ -83,7 +86,7 @@ def segment_document(doc: Document) -> Document:
         "signature": signature,
         "recipients": recipients,
         "appendices": appendices,
-        "references": find_references(lines),
+        "references": find_references(lines, parsed_header.header.number),
     }
     return doc.model_copy(update=_nfc_values(update))
 
@@ -95,11 +98,19 @@ def _first(lines: list[str], start: int, stop: int, test) -> int | None:
 def _line_layout(doc: Document) -> tuple[list[str | None], list[int | None]]:
     """Each text line's layout block and page number, when the pages' lines are the text lines
     (scans); otherwise unknown (None) for every line."""
-    page_lines = [(page.number, line) for page in doc.pages for line in page.lines]
     count = len(doc.text_lines)
-    if len(page_lines) != count:
-        return [None] * count, [None] * count
-    return [line.block for _, line in page_lines], [number for number, _ in page_lines]
+    for separated in (True, False):  # the ocr stage puts a blank line between pages
+        blocks: list[str | None] = []
+        numbers: list[int | None] = []
+        for page in doc.pages:
+            if separated and blocks:
+                blocks.append(None)
+                numbers.append(None)
+            blocks += [line.block for line in page.lines]
+            numbers += [page.number] * len(page.lines)
+        if len(blocks) == count and count:
+            return blocks, numbers
+    return [None] * count, [None] * count
 
 
 def _tables_between(

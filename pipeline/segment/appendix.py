@@ -1,14 +1,22 @@
 """Appendices: "Phụ lục" line, title, "(Ban hành kèm theo …)", and the task table.
 
-The table comes from the ocr stage's cells when it found a grid; otherwise from the page text,
-where OCR read the table row by row across its columns. From text (v1):
-- anchors are the row numbers: group numbers ("1", "1 |…") and task numbers ("1.1", "1.1 |…"),
-  each accepted only as the next number in order, which also lets the order recover numbers
-  whose dot OCR lost ("14 |" for "1.4" after "1.3", "2 4 |" for "2.4" after "2.3");
-- OCR puts a row's number near the middle of its cell, so the boundary between two rows is
-  taken at the sentence end ("." line) nearest the midpoint between their anchors;
-- "|" in a line is a column border: the text before it is the task; an agency name right after
-  one is the lead ("Phòng …", "UBND …"), a deadline word at the line's end is the deadline.
+The table comes, best first, from:
+1. the ocr stage's cells (`Page.tables`): header rows (`Table.header_rows`, or rows whose cells
+   name columns), group rows ("1" + a heading spanning the table), task rows; a row with no
+   number continues the row above across a page break; repeated headers are skipped;
+2. text rows the ocr stage wrote as "cell | cell | …" (a text input made from our output);
+3. plain OCR text. Anchors are the row numbers: group numbers ("1", "1 |…") and task numbers
+   ("1.1"), each accepted only as the next number in order, which also recovers numbers whose
+   dot OCR lost ("14 |" for "1.4" after "1.3", "2 4 |" for "2.4"). Two layouts:
+   - cells read one after another (the number alone on its line, then each cell over a few
+     lines): the task, then the lead from the first line opening with an agency, its name
+     followed over the lines it wraps onto; the deadline in the last line or two;
+   - rows read across the page, cells interleaved line by line (English-model OCR of a
+     table): OCR puts a row's number near the middle of its cell, so rows are cut at the
+     sentence end nearest the midpoint between anchors; within a row, agency names of the
+     lexicon (dictionaries/vi_admin_terms.txt, fuzzy for OCR noise) past the task column or
+     after a "|" are the lead (the first) and the coordinating body (one beside it on its
+     line), deadline words at a line's end (or split over two line ends) the deadline.
 Nothing is filled from guesswork: what is not recognised stays null.
 """
 
@@ -17,9 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import regex as re
+from rapidfuzz import fuzz
 
 from pipeline.model import Appendix, Cell, Group, Row, Table
 from pipeline.segment.patterns import (
+    ADMIN_LEVELS,
     APPENDIX_HEADING,
     clean_line,
     fold,
@@ -27,11 +37,25 @@ from pipeline.segment.patterns import (
     is_upper_text,
     join_lines,
 )
+from pipeline.segment.vocabulary import (
+    Found,
+    find_agencies,
+    find_continuation,
+    find_deadlines,
+    remaining_words,
+    wrapped_name,
+)
 
 _TITLE_MAX_LINES = 4
 _ATTACHED_MAX_LINES = 4
 _HEADER_CELL_MAX_WORDS = 5
-_LEAD_MAX_WORDS = 6
+# Fragments of the columns right of the task start past this share of a typical line's length.
+_COLUMN_AT = 0.8
+_CELL_LINE_MAX_WORDS = 8
+_PIPE_ROW_MIN_CELLS = 4
+_NAME_END_MAX_WORDS = 3
+_WRAP_MAX_LINES = 3  # lines an agency name may wrap over in its cell
+_WRAP_SIMILARITY = 75
 
 # Column headings (folded, lower case) -> Row field.
 _COLUMN_FIELDS = [
@@ -47,29 +71,20 @@ _DEFAULT_FIELDS = ["tt", "task", "lead", "coordinate", "output", "deadline"]
 _COLUMN_STARTS = re.compile(
     r"(?i)\b(?:s?tt|noi dung|ten nhiem vu|nhiem vu|(?:co quan |don vi )?chu tri"
     r"|(?:co quan |don vi )?phoi hop|ket qua|san pham|thoi gian|thoi han|tien do|ghi chu"
-    r"|kinh phi)\b"
+    r"|kinh phi|co quan|don vi)\b"
 )
-_ATTACHED = re.compile(r"(?i)k\w{1,2}m\s+th\w{1,2}o\s*")
 _HEADER_START = re.compile(r"^(?i:s?tt)\b")
+_ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?")
 
-_ROW = re.compile(r"^(?P<g>\d{1,2})\s?[.,]\s?(?P<r>\d{1,2})\.?(?=\s|\||$)")
+_ROW = re.compile(r"^(?!0)(?P<g>\d{1,2})\s?[.,]\s?(?P<r>\d{1,2})\.?(?=\s|\||$)")
 _ROW_SPACED = re.compile(r"^(?P<g>\d)\s(?P<r>\d)\s*(?=\|)")
 _ROW_GLUED = re.compile(r"^(?P<g>\d)(?P<r>\d)\s*(?=\|)")
-_GROUP = re.compile(r"^(?P<g>\d{1,2})\.?\s*(?=\||$|[^\W\d_])")
+# (no leading zero: "03 cầu", "04 lớp" are quantities in a cell, not row numbers)
+_GROUP = re.compile(r"^(?!0)(?P<g>\d{1,2})\.?\s*(?=\||$|[^\W\d_])")
 # A sentence end, maybe followed by a couple of short bits of the columns to its right.
 _CELL_END = re.compile(r"\.[\"”)']?(?:\s+\S{1,5}){0,3}\s*$")
 _ANCHOR_PREFIX = re.compile(r"^[\d.,\s]*\|?\s*")
 
-_AGENCY = (
-    r"(?:Ph\w{1,2}ng|V\w{1,2}n\s+ph\w{1,2}ng|Ban|\w{1,2}y\s+ban|UBND|Trung\s+t\w{1,2}m"
-    r"|C\w{1,2}ng\s+an|D\w{1,2}ng\s+\w{1,2}y|H\w{1,2}i|Do\w{1,2}n|C\w{1,2}c\s+ph\w{1,2}ng)\b"
-)
-_LEAD_AFTER_BORDER = re.compile(r"\|\s*(?P<lead>" + _AGENCY + r"[^|]*)")
-_DEADLINE = re.compile(
-    r"(?i)(?P<dl>h\w{1,2}ng\s*(?:n\w{1,2}m|th\w{1,2}ng|qu\w|tu\w{1,2}n)"
-    r"|th\w{1,3}ng\s+xuy\w{1,2}n|qu\w\s+[IVX1l|]{1,4}\s*/\s*\d{4}"
-    r"|th\w{1,2}ng\s+\d{1,2}\s*/\s*\d{4}|n\w{1,2}m\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})\s*$"
-)
 
 
 def is_appendix_heading(line: str) -> bool:
@@ -117,9 +132,9 @@ def _attached_to(lines: list[str], start: int) -> tuple[str | None, int]:
                 index += 1
                 break
         index += 1
-    text = join_lines(parts).strip("() ")
-    found = _ATTACHED.search(fold(text))
-    return (text[found.end() :].strip() if found else text) or None, index
+    # As written inside the parentheses ("Ban hành kèm theo Kế hoạch số …"): the verb tells
+    # how the appendix belongs to the document.
+    return join_lines(parts).strip("() ") or None, index
 
 
 # --- columns --------------------------------------------------------------------------------
@@ -167,6 +182,12 @@ def _text_columns(lines: list[str], start: int) -> tuple[list[str], int]:
             continue
         if len(line.split()) > _HEADER_CELL_MAX_WORDS or _anchor_like(line):
             break
+        # one heading per line when they come without blank lines: a line that starts a
+        # column's name opens the next heading, any other line wraps the one before
+        heading = join_lines(columns[-1])
+        complete = _field_of(heading) is not None and not heading.endswith(("/", "-"))
+        if columns[-1] and complete and _COLUMN_STARTS.match(fold(line)):
+            columns.append([])
         columns[-1].append(line)
         index += 1
     return [join_lines(c) for c in columns if c], index
@@ -220,11 +241,32 @@ def _ends_cell(text: str) -> bool:
     return bool(_CELL_END.search(text.split("|")[0]))
 
 
+def _page_numbers(texts: list[str]) -> set[int]:
+    """Lines that are a page's number where the table broke over the page: a lone number
+    followed by a row of an earlier group ("4" then "3.2"), not a group."""
+    numbers = [(i, t.strip(" |.")) for i, t in enumerate(texts) if _ROW_NUMBER.fullmatch(t.strip())]
+    found = set()
+    for (here, number), (_, following) in zip(numbers, numbers[1:], strict=False):
+        if number.isdigit() and "." in following and int(following.split(".")[0]) < int(number):
+            found.add(here)
+    return found
+
+
+def _numbers_on_own_lines(anchors: list[_Anchor], texts: list[str]) -> bool:
+    alone = [a for a in anchors if _ROW_NUMBER.fullmatch(texts[a.position].strip(" |"))]
+    return 2 * len(alone) > len(anchors)
+
+
 def _extents(anchors: list[_Anchor], texts: list[str]) -> list[tuple[int, int]]:
     """Lines [start, end] of each anchor's row. OCR puts a row's number near the middle of its
     cell, so the boundary between two anchors is near the midpoint between them; a cell's text
     ends a sentence, so of the lines ending in "." the one nearest that midpoint is taken
     (group headings are short: the one next to the group's number)."""
+    if _numbers_on_own_lines(anchors, texts):
+        # cells read one after another (the number, then its row's cells): rows start at
+        # their numbers
+        bounds = [a.position for a in anchors] + [len(texts)]
+        return [(bounds[k], bounds[k + 1] - 1) for k in range(len(anchors))]
     spans = []
     start = 0
     for k, anchor in enumerate(anchors):
@@ -247,22 +289,146 @@ def _extents(anchors: list[_Anchor], texts: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _cell_parts(lines: list[str]) -> tuple[str | None, str | None, str | None]:
-    """(task, lead, deadline) from a row's lines."""
+@dataclass
+class _Fields:
+    task: str | None = None
+    lead: str | None = None
+    coordinate: str | None = None
+    deadline: str | None = None
+
+
+def _column_offset(texts: list[str]) -> int:
+    """Where the columns right of the task start, in characters: OCR reads a table row across
+    its columns, so a task line alone is about as long as the task column, and fragments of
+    the other columns sit beyond that (most lines are task text only)."""
+    lengths = sorted(len(text) for text in texts)
+    return int(lengths[len(lengths) // 2] * _COLUMN_AT) if lengths else 0
+
+
+def _in_columns(line: str, start: int, column_at: int) -> bool:
+    """A fragment at `start` is in the columns right of the task: past the task column, just
+    after a "|" border, or opening a short line of its own (a cell read line by line)."""
+    if start == 0:
+        return len(line.split()) <= _CELL_LINE_MAX_WORDS
+    return start >= column_at or line[:start].rstrip().endswith("|")
+
+
+def _agencies(lines: list[str], column_at: int) -> list[tuple[int, Found]]:
+    """Agencies in the columns right of the task, in reading order. One with the other
+    columns' text after it on its line comes first: a name's start at the very end of a line
+    is as often the task's own words wrapping ("… các thành viên Tổ công" / "nghệ số …")."""
+    found = [
+        (index, agency)
+        for index, line in enumerate(lines)
+        for agency in find_agencies(line)
+        if _in_columns(line, agency.start, column_at)
+    ]
+    followed = [(i, f) for i, f in found if lines[i][f.end :].strip(" -|")]
+    return followed + [pair for pair in found if pair not in followed]
+
+
+def _with_continuation(lines: list[str], index: int, found: Found) -> str:
+    """The agency name, with its wrapped rest from the next line when the lexicon says it
+    goes on ("Phòng Văn hóa -" + "Xã hội")."""
+    rest = remaining_words(found)
+    parts = [lines[index][found.start : found.end + 2].rstrip()]  # keep a dangling " -"
+    for line in lines[index + 1 : index + 1 + _WRAP_MAX_LINES]:
+        if rest is None:
+            break
+        words = rest.split()
+        line_words = fold(line).lower().split()
+        if len(line_words) <= len(words) and fuzz.ratio(
+            " ".join(line_words), " ".join(words[: len(line_words)])
+        ) >= _WRAP_SIMILARITY:
+            parts.append(line)  # the name goes on over a whole line of its own cell
+            rest = " ".join(words[len(line_words) :]) or None
+            continue
+        span = find_continuation(rest, line)
+        if span is not None:
+            parts.append(line[span[0] : span[1]])  # its rest, beside other columns' text
+        break
+    if len(parts) == 1:
+        return found.text
+    return join_lines(parts)
+
+
+def _deadline(lines: list[str], column_at: int) -> tuple[int, Found] | None:
+    """The right-most column's deadline words; one OCR split over two line ends ("Thường" …
+    "xuyên") is joined."""
+    for index, line in enumerate(lines):
+        for found in find_deadlines(line):
+            if _in_columns(line, found.start, column_at) and len(line[found.end :].split()) <= 1:
+                return index, found
+    for index in range(len(lines) - 1):
+        first, second = lines[index].split(), lines[index + 1].split()
+        if not first or not second:
+            continue
+        joined = f"{first[-1]} {second[-1]}"
+        found = find_deadlines(joined)
+        if found and found[0].start == 0 and found[0].end == len(joined):
+            return index, Found(0, len(joined), joined, None)
+    return None
+
+
+def _cell_lines_parts(lines: list[str]) -> _Fields:
+    """Task, lead and deadline of a row whose cells were read one after another, each over a
+    line or a few: the task first, the lead from the first line opening with an agency (its
+    name taken over the lines it wraps onto), the deadline in the last line or two."""
+    fields = _Fields()
+    lead_at = next(
+        (i for i, line in enumerate(lines) if i and (f := find_agencies(line)) and f[0].start == 0),
+        None,
+    )
+    if lead_at is not None:
+        first = find_agencies(lines[lead_at])[0]
+        taken = wrapped_name(first, lines[lead_at + 1 : lead_at + 1 + _WRAP_MAX_LINES])
+        if not taken and _ends_name(lines[lead_at + 1 : lead_at + 2]):
+            taken = 1
+        fields.lead = join_lines(lines[lead_at : lead_at + 1 + taken]) if taken else first.text
+    for size in (2, 1):
+        tail = join_lines(lines[-size:]) if len(lines) > size else ""
+        found = find_deadlines(tail)
+        if found and found[0].start == 0 and found[-1].end == len(tail):
+            fields.deadline = tail
+            break
+    fields.task = join_lines(lines[: lead_at if lead_at is not None else len(lines)]) or None
+    return fields
+
+
+def _ends_name(following: list[str]) -> bool:
+    """A short line ending on a level of government ("Nam xã") ends the name above it: bodies
+    are named down to their level ("Ủy ban MTTQ Việt" + "Nam xã")."""
+    if not following or find_agencies(following[0])[:1]:
+        return False  # a line opening with a body is the next cell ("Công an xã")
+    words = fold_key(following[0]).split()
+    return 0 < len(words) <= _NAME_END_MAX_WORDS and words[-1] in ADMIN_LEVELS
+
+
+def _cell_parts(lines: list[str], column_at: int) -> _Fields:
+    """Task, lead, coordinate and deadline of one row's lines (its number already cut off)."""
+    fields = _Fields()
+    agencies = _agencies(lines, column_at)
+    if agencies:
+        index, found = agencies[0]
+        fields.lead = _with_continuation(lines, index, found)
+        beside = [f for i, f in agencies[1:] if i == index]
+        fields.coordinate = _with_continuation(lines, index, beside[0]) if beside else None
+    deadline = _deadline(lines, column_at)
+    if deadline is not None:
+        fields.deadline = deadline[1].text
     task_parts: list[str] = []
-    lead = deadline = None
-    for line in lines:
-        found = _DEADLINE.search(fold(line))
-        if found and deadline is None and found.start() > 0:
-            deadline = line[found.start("dl") : found.end("dl")]
-            line = line[: found.start()]
-        lead_found = _LEAD_AFTER_BORDER.search(fold(line))
-        if lead_found and lead is None:
-            candidate = line[lead_found.start("lead") : lead_found.end("lead")].strip(" -")
-            if len(candidate.split()) <= _LEAD_MAX_WORDS:
-                lead = candidate
-        task_parts.append(line.split("|")[0] if "|" in line[1:] else line)
-    return join_lines(task_parts) or None, lead, deadline
+    for index, line in enumerate(lines):
+        cuts = [f.start for i, f in agencies if i == index]
+        if deadline is not None and deadline[0] == index:
+            cuts.append(deadline[1].start if deadline[1].start else len(line))
+        border = line.find("|", 1)
+        cuts += [border] if border > 0 else []
+        cut = min(cuts, default=len(line))
+        if cut == 0 and task_parts:
+            break  # a cell read line by line: the task's lines are over
+        task_parts.append(line[:cut])
+    fields.task = join_lines(task_parts).strip(" |") or None
+    return fields
 
 
 def _rows_from_text(lines: list[str]) -> list[Group]:
@@ -270,7 +436,14 @@ def _rows_from_text(lines: list[str]) -> list[Group]:
     anchors = _find_anchors(texts)
     if not anchors:
         return []
+    by_line = _numbers_on_own_lines(anchors, texts)
+    if by_line:
+        # cells read one after another: a row number stands alone on its line
+        pages = _page_numbers(texts)
+        texts = [t for i, t in enumerate(texts) if i not in pages]
+        anchors = _find_anchors([t if _ROW_NUMBER.fullmatch(t.strip(" |")) else "" for t in texts])
     two_level = any(a.kind == "row" for a in anchors)
+    column_at = _column_offset(texts)
     groups: list[Group] = [] if two_level else [Group()]
     for anchor, (start, end) in zip(anchors, _extents(anchors, texts), strict=True):
         row_lines = texts[start : end + 1]
@@ -279,10 +452,10 @@ def _rows_from_text(lines: list[str]) -> list[Group]:
         if anchor.kind == "group" and two_level:
             groups.append(Group(number=anchor.number, title=join_lines(row_lines) or None))
             continue
-        task, lead, deadline = _cell_parts(row_lines)
+        fields = _cell_lines_parts(row_lines) if by_line else _cell_parts(row_lines, column_at)
         if not groups:
             groups.append(Group())
-        groups[-1].rows.append(Row(tt=anchor.number, task=task, lead=lead, deadline=deadline))
+        groups[-1].rows.append(Row(tt=anchor.number, **vars(fields)))
     return groups
 
 
@@ -301,8 +474,13 @@ def _table_rows(table: Table) -> list[list[tuple[Cell, str]]]:
 
 
 def _is_header_row(row: list[tuple[Cell, str]]) -> bool:
-    named = [text for _, text in row if text and _field_of(text)]
-    return len(named) >= 2
+    """Column headings: most cells name a column, and none is a row number (a task's text may
+    mention "kết quả" or "sản phẩm" too, but its row has a number)."""
+    texts = [text for _, text in row if text]
+    if any(_ROW_NUMBER.fullmatch(text) for text in texts):
+        return False
+    named = [text for text in texts if _field_of(text)]
+    return len(named) >= 2 and 2 * len(named) >= len(texts)
 
 
 def _rows_from_tables(tables: list[Table]) -> tuple[list[str], list[Group]]:
@@ -311,8 +489,10 @@ def _rows_from_tables(tables: list[Table]) -> tuple[list[str], list[Group]]:
     groups: list[Group] = []
     last_row: Row | None = None
     for table in tables:
+        header_rows = getattr(table, "header_rows", 0) or 0  # set by the ocr stage's tables
         for row in _table_rows(table):
-            if _is_header_row(row):
+            numbered = any(_ROW_NUMBER.fullmatch(text) for _, text in row)
+            if (row[0][0].row < header_rows and not numbered) or _is_header_row(row):
                 if not columns:
                     columns = [text for _, text in row]
                     fields = {cell.col: _field_of(text) or "" for cell, text in row}
@@ -355,6 +535,42 @@ def _extend_row(row: Row, values: dict[str, str]) -> None:
             setattr(row, name, join_lines([getattr(row, name) or "", text]))
 
 
+def _without_repeats(lines: list[str], heading_lines: list[str]) -> list[str]:
+    """The lines without the column headings repeated where the table goes on over a page."""
+    size = len(heading_lines)
+    if not size:
+        return lines
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        window = [line for line in lines[index : index + size * 2] if line][:size]
+        if window == heading_lines:
+            taken = 0
+            while taken < size:
+                taken += 1 if lines[index] else 0
+                index += 1
+            continue
+        out.append(lines[index])
+        index += 1
+    return out
+
+
+def _pipe_table(lines: list[str]) -> Table | None:
+    """A table the ocr stage wrote as text, one row per line, "cell | cell | …" (a text input
+    made from our own OCR output): its rows as cells, when most lines are such rows."""
+    rows = [line.split(" | ") for line in lines if line]
+    if not rows or len(rows[0]) < _PIPE_ROW_MIN_CELLS:
+        return None  # the ocr stage writes the column headings as a row like the others
+    if 2 * sum(1 for cells in rows if len(cells) >= _PIPE_ROW_MIN_CELLS) < len(rows):
+        return None
+    cells = [
+        Cell(row=r, col=c, text=text.strip())
+        for r, texts in enumerate(rows)
+        for c, text in enumerate(texts)
+    ]
+    return Table(n_rows=len(rows), n_cols=max(len(r) for r in rows), cells=cells)
+
+
 # --- the appendix -----------------------------------------------------------------------------
 
 
@@ -362,9 +578,11 @@ def parse_appendix(lines: list[str], tables: list[Table]) -> Appendix:
     """One appendix from its lines (the first is the "Phụ lục" line) and its tables, if any."""
     title, index = _title(lines)
     attached_to, index = _attached_to(lines, index)
-    if tables:
-        columns, groups = _rows_from_tables(tables)
+    pipe_table = None if tables else _pipe_table(lines[index:])
+    if tables or pipe_table:
+        columns, groups = _rows_from_tables(tables or [pipe_table])
     else:
-        columns, index = _text_columns(lines, index)
-        groups = _rows_from_text(lines[index:])
+        columns, after = _text_columns(lines, index)
+        heading_lines = [line for line in lines[index:after] if line]
+        groups = _rows_from_text(_without_repeats(lines[after:], heading_lines))
     return Appendix(title=title, attached_to=attached_to, columns=columns, groups=groups)

@@ -24,9 +24,13 @@ from pipeline.segment.patterns import (
     ARTICLE_HEADING,
     BULLET,
     CLOSING_START,
+    DASH_LIKE,
+    LEADING_JUNK,
     LEGAL_BASIS_START,
     LETTER_ITEM,
     ROMAN_HEADING,
+    ROMAN_HEADING_NO_DOT,
+    TRAILING_JUNK,
     decode_roman_token,
     edit_distance,
     ends_sentence,
@@ -36,6 +40,7 @@ from pipeline.segment.patterns import (
     roman,
     starts_lower,
 )
+from pipeline.segment.signature import is_signature_start
 
 _TITLE_MAX_LINES = 6
 # A heading line this long filled the line width, so the next line is more of the heading.
@@ -62,7 +67,7 @@ def roman_heading(line: str, expected: int, previous: str | None) -> Marker | No
     """A Roman section heading, if the line is the expected next one (or one skipped)."""
     found = ROMAN_HEADING.match(fold(line))
     if not found:
-        return None
+        return _roman_without_dot(line, expected)
     rest = line[found.start("rest") :].strip()
     if rest and not is_upper_text(rest, min_letters=2, ratio=0.7):
         return None
@@ -78,9 +83,59 @@ def roman_heading(line: str, expected: int, previous: str | None) -> Marker | No
         if decoded == roman(expected + ahead):
             return Marker("roman", decoded, rest)
     close = edit_distance(decoded, want) <= 1
-    # "II." read for "III." is a known misreading, so a repeat is fine for long numerals.
-    if close and rest and (decoded != previous or len(want) >= 3):
+    # "II." read for "III." is a known misreading, so a repeat is fine for long numerals, and
+    # for any numeral heading a title in capitals (sections are not numbered twice).
+    repeat_ok = len(want) >= 3 or is_upper_text(rest, min_letters=4, ratio=0.8)
+    if close and rest and (decoded != previous or repeat_ok):
         return Marker("roman", want, rest)
+    return None
+
+
+def _roman_without_dot(line: str, expected: int) -> Marker | None:
+    """ "II NHIỆM VỤ": the expected numeral (or the one after it), its period lost, then a
+    title in capitals."""
+    found = ROMAN_HEADING_NO_DOT.match(line)
+    if not found:
+        return None
+    rest = line[found.start("rest") :].strip()
+    if not is_upper_text(rest, min_letters=4, ratio=0.8):
+        return None
+    numeral = found["tok"]
+    if numeral in (roman(expected), roman(expected + 1)):
+        return Marker("roman", numeral, rest)
+    return None
+
+
+def clean_body_line(line: str) -> str:
+    """A body line without OCR specks at its ends; specks with a dash in them were the item's
+    bullet ("._~ Bảo quản" -> "- Bảo quản"), other leading ones go ("__ phản ứng")."""
+    trailing = TRAILING_JUNK.search(line)
+    # a spaced dash after a word wraps a name or a phrase ("Long Hòa -" / "Long Thạnh")
+    wraps = trailing and trailing.group().strip() == "-" and line[: trailing.start()][-1:].isalnum()
+    if trailing and not wraps:
+        line = line[: trailing.start()]
+    if line[:1] == "-" and line[1:2].isalpha() and line[1:2].islower():
+        return line[1:]  # "-thôn, từng …": OCR's speck before a wrapped line, not a bullet
+    lead = LEADING_JUNK.match(line)
+    if lead:
+        # keep the dash-like speck itself as the bullet (it is the text's own character)
+        dashes = DASH_LIKE.findall(lead.group())
+        line = f"{dashes[-1]} {line[lead.end() :]}" if dashes else line[lead.end() :]
+    bullet = BULLET.match(line)
+    if bullet:
+        rest = LEADING_JUNK.sub("", bullet["rest"])  # "-~ Rà soát"
+        line = f"{bullet['m']} {rest}"
+        glued = _glued_heading(rest)
+        if glued:
+            return glued
+    return line
+
+
+def _glued_heading(rest: str) -> str | None:
+    """ "- II NHIỆM VỤ": a bullet OCR put before a Roman heading."""
+    found = ROMAN_HEADING.match(fold(rest)) or ROMAN_HEADING_NO_DOT.match(rest)
+    if found and is_upper_text(rest[found.start("rest") :], min_letters=4, ratio=0.8):
+        return rest
     return None
 
 
@@ -97,7 +152,9 @@ def item_marker(line: str) -> Marker | None:
     found = BULLET.match(line) or LETTER_ITEM.match(line)
     if not found:
         return None
-    return Marker("item", found["m"].replace(" ", ""), found["rest"].strip())
+    marker = found["m"].replace(" ", "")
+    # a dash as OCR read it ("—", "~") is the dash bullet
+    return Marker("item", "-" if DASH_LIKE.fullmatch(marker) else marker, found["rest"].strip())
 
 
 def is_legal_basis_start(line: str) -> bool:
@@ -210,15 +267,23 @@ def legal_basis_end(lines: list[str], start: int, stop: int) -> int:
 
 
 def find_first_section(lines: list[str], start: int, stop: int) -> int | None:
-    for index in range(start, stop):
-        line = lines[index]
-        if roman_heading(line, 1, None) or ARTICLE_HEADING.match(fold(line)):
-            return index
-    for index in range(start, stop):
-        heading = arabic_heading(lines[index])
-        if heading and heading[0] == [1]:
-            return index
-    return None
+    """The first Roman heading or article; or, when OCR lost the first Roman heading, the "1."
+    subsection before it if a "2." follows it there too (a list of subsections, not a
+    numbered basis line)."""
+    roman_at = next(
+        (
+            index
+            for index in range(start, stop)
+            if roman_heading(lines[index], 1, None) or ARTICLE_HEADING.match(fold(lines[index]))
+        ),
+        None,
+    )
+    end = roman_at if roman_at is not None else stop
+    firsts = [i for i in range(start, end) if (arabic_heading(lines[i]) or [None])[0] == [1]]
+    seconds = [i for i in range(start, end) if (arabic_heading(lines[i]) or [None])[0] == [2]]
+    if firsts and (roman_at is None or any(i > firsts[0] for i in seconds)):
+        return firsts[0]
+    return roman_at
 
 
 @dataclass
@@ -296,6 +361,8 @@ class _SectionParser:
             return False
         numbers, rest = heading
         depth = len(numbers)
+        if depth == 1 and 0 not in self.open and not self.sections:
+            self.open_section(0, Section())  # its Roman heading lost: number and title null
         parent = self.open.get(depth - 1) if depth > 1 else None
         parent_number = parent.number if parent is not None else None
         if parent_number is not None and parent_number != ".".join(map(str, numbers[:-1])):
@@ -361,7 +428,8 @@ class _SectionParser:
 
     def feed(self, lines: list[str]) -> list[Section]:
         blank_before = False
-        for line in lines:
+        for raw in lines:
+            line = clean_body_line(raw) if raw else raw
             if not line or _PAGE_NUMBER.fullmatch(line):
                 blank_before = True
                 continue
@@ -412,6 +480,8 @@ def parse_closing(lines: list[str], start: int, stop: int) -> tuple[str | None, 
     index = start
     while index < stop:
         line = lines[index]
+        if parts and line and is_signature_start(line):
+            break  # the foot ("Nơi nhận", "TM. …"), though OCR lost the closing's "./."
         if not line:
             if index + 1 < stop and starts_lower(lines[index + 1]):
                 index += 1

@@ -46,6 +46,8 @@ _NUMBER = re.compile(
     r"|\d{1,5}\s*-\s*[A-Z][A-Za-z]*\s*/\s*[A-Z][A-Za-z0-9]*)"
 )
 _PLACE_DATE = re.compile(r"(?P<place>[^\W\d_][^,:;\d]{0,40}?)\s*,\s*" + WORDY_DATE)
+_SQUEEZED_TYPES = {t.replace(" ", "") for t in DOCUMENT_TYPES}
+_NUMBER_LABEL = re.compile(r"^S\W{0,2}o\s*[:;]")
 _DECORATION = re.compile(r"^[\s\-_=*~.·—–]*$")
 
 
@@ -65,7 +67,9 @@ def find_type_line(lines: list[str]) -> int | None:
 
 def is_type_line(line: str) -> bool:
     text = line.strip().rstrip(":").strip()
-    return is_upper_text(text, min_letters=4) and fold_key(text) in DOCUMENT_TYPES
+    # "KẾHOẠCH": OCR may lose the space inside the type
+    squeezed = fold_key(text).replace(" ", "")
+    return is_upper_text(text, min_letters=4) and squeezed in _SQUEEZED_TYPES
 
 
 def _fuzzy_span(needle: str, folded_line: str) -> tuple[int, int] | None:
@@ -96,6 +100,7 @@ class _LineParts:
     date: str | None = None
     has_date_line: bool = False
     has_fixed_phrase: bool = False
+    has_number_line: bool = False
 
 
 def _split_header_line(line: str) -> _LineParts:
@@ -106,6 +111,10 @@ def _split_header_line(line: str) -> _LineParts:
             parts.rest = _cut(parts.rest, span)
             parts.has_fixed_phrase = True
     number = _NUMBER.search(fold(parts.rest))
+    if not number and _NUMBER_LABEL.match(fold(parts.rest)):
+        parts.rest = ""  # the number line, its number unreadable ("S§ố:15KH-TYT"): not issuer
+        parts.has_number_line = True
+        return parts
     if number:
         parts.number = re.sub(r"\s+", "", parts.rest[number.start("num") : number.end("num")])
         parts.rest = _cut(parts.rest, number.span())
@@ -189,11 +198,11 @@ def parse_header(lines: list[str], blocks: list[str | None]) -> HeaderParse:
         rest = " ".join(parts.rest.split())
         is_right_block = blocks[index] == "header_right" if index < len(blocks) else False
         if not number_seen and not is_right_block and rest and _is_issuer_text(rest):
-            issuer_texts.append(rest)
+            issuer_texts.append(rest.rstrip(" :;,.-_"))
             last_header_line = index
         if parts.number or parts.has_date_line or parts.has_fixed_phrase:
             last_header_line = index
-        number_seen = number_seen or parts.number is not None
+        number_seen = number_seen or parts.number is not None or parts.has_number_line
         fixed_seen = fixed_seen or parts.has_fixed_phrase
     if type_line is None and header.number is None and header.date is None and not fixed_seen:
         # No header at all (e.g. a page cut off above the title): nothing here is header.

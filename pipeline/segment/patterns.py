@@ -108,13 +108,21 @@ SLASH_DATE = r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
 # Characters OCR gives for the strokes of Roman numerals.
 _ROMAN_CHARS = {"I": "I", "l": "I", "|": "I", "1": "I", "!": "I", "V": "V", "X": "X"}
 ROMAN_HEADING = re.compile(r"^(?P<tok>[IVXl|1!]{1,5})\s*[.:]\s*(?P<rest>.*)$")
+# "II NHIỆM VỤ": the period lost; only real numeral letters, an upper-case title after them.
+ROMAN_HEADING_NO_DOT = re.compile(r"^(?P<tok>[IVX]{1,4})\s+(?P<rest>\S.*)$")
+# OCR specks before a line's first word ("._~", "__", "¡"); dash-like ones stand for a bullet.
+LEADING_JUNK = re.compile(r"^[._~¡¬`'\"=:;,—–\s]+(?=\S)")
+DASH_LIKE = re.compile(r"[~¬=—–]")
+# A line's trailing specks: tokens of punctuation only (" |", " :", " ..", " - _").
+TRAILING_JUNK = re.compile(r"(?:\s+[|:;._~=\-—–]+)+$")
 ARABIC_HEADING = re.compile(
     r"^(?P<num>\d{1,2}(?:\s?\.\s?\d{1,2}){0,3})\s?[.)]\s*(?P<rest>[^\d\s].*)$"
 )
 # "1.1 Xây dựng" (inner dot, no trailing one)
 ARABIC_HEADING_NO_DOT = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<rest>[^\d\s].*)$")
 ARTICLE_HEADING = re.compile(r"^(?P<word>Dieu)\s+(?P<num>\d{1,3})\s*[.:]\s*(?P<rest>.*)$")
-BULLET = re.compile(r"^(?P<m>[-–—+•●○▪■*])\s*(?P<rest>\S.*)$")
+# "~", "=", "¬": how English-model OCR often reads a dash bullet (the marker becomes "-").
+BULLET = re.compile(r"^(?P<m>[-–—+•●○▪■*]|[~=¬](?=\s))\s*(?P<rest>\S.*)$")
 LETTER_ITEM = re.compile(r"^(?P<m>[a-zđ]\s?\))\s*(?P<rest>\S.*)$")
 
 LEGAL_BASIS_START = re.compile(r"^(?i:c\w{1,2}n\s+c\S{1,3}|th\w{1,2}c\s+h\w{1,3}n)\b")

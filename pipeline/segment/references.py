@@ -12,33 +12,12 @@ Duplicates (same type, number and symbol) collapse into their most complete ment
 from __future__ import annotations
 
 import regex as re
+from spacy.tokens import Doc
 
 from pipeline.model import Reference
+from pipeline.segment.entities import REFERENCE_TYPES, agency_at, entity_nlp, tolerant
 from pipeline.segment.patterns import SLASH_DATE, fold, fold_key, iso_date, join_lines
 
-_TYPE_WORDS = [
-    "nghi quyet",
-    "quyet dinh",
-    "ke hoach",
-    "chi thi",
-    "thong tu lien tich",
-    "thong tu",
-    "nghi dinh",
-    "luat",
-    "cong van",
-    "thong bao",
-    "huong dan",
-    "chuong trinh",
-    "ket luan",
-    "quy dinh",
-    "de an",
-    "bao cao",
-    "to trinh",
-    "phap lenh",
-    "cong dien",
-    "van ban",
-    "quy che",
-]
 _MAX_ISSUER_WORDS = 8
 # Lower-case words that occur inside issuers' names ("UBND tỉnh …", "Thủ tướng Chính phủ",
 # "Ban Thường vụ Tỉnh ủy"); any other lower-case word ends the issuer.
@@ -98,20 +77,7 @@ _ISSUER_ENDERS = {
 _ISSUER_NEVER_LAST = {"thanh", "ban", "to", "chap", "mat", "thi", "bo"}
 
 
-def _tolerant(word: str) -> str:
-    """A type word's pattern: each vowel may be misread as another vowel, digit or symbol."""
-    out = []
-    for char in word:
-        if char == " ":
-            out.append(r"\s+")
-        elif char in "aeiouy":
-            out.append(r"[a-z0-9&@]")
-        else:
-            out.append(re.escape(char))
-    return "".join(out)
-
-
-_TYPE = "|".join(_tolerant(w) for w in _TYPE_WORDS)
+_TYPE = "|".join(tolerant(w).replace(" ", r"\s+") for w in REFERENCE_TYPES)
 _SO = r"(?:\s+(?:s[a-z0-9]?|5[0-9o])\s*[:.]?)?"
 _PARTY = r"(?P<pnum>\d{1,5})\s*-\s*-?\s*(?P<psym>[A-Z][A-Za-z]{0,5}\s*/\s*[A-Z][A-Za-z0-9]{0,9})"
 _STATE = (
@@ -139,8 +105,8 @@ def _next_is_capital(text: str, offset: int) -> bool:
 def _type_key(type_text: str) -> str:
     """The canonical type word a (maybe OCR-slipped) type matches: "Ngh1 quyet" -> "nghi quyet"."""
     folded = fold(type_text)
-    for word in _TYPE_WORDS:
-        if re.fullmatch(_tolerant(word), folded, flags=re.IGNORECASE):
+    for word in REFERENCE_TYPES:
+        if re.fullmatch(tolerant(word).replace(" ", r"\s+"), folded, flags=re.IGNORECASE):
             return word
     return fold_key(type_text)
 
@@ -172,7 +138,7 @@ def _issuer_end(text: str, folded: str, start: int) -> int:
     return kept[-1][0] if kept else start
 
 
-def _reference_from(match: re.Match, text: str, folded: str) -> Reference:
+def _reference_from(match: re.Match, text: str, folded: str, doc: Doc) -> Reference:
     number = match["pnum"] or match["snum"]
     symbol_span = match.span("psym") if match["psym"] else match.span("ssym")
     date = None
@@ -185,7 +151,8 @@ def _reference_from(match: re.Match, text: str, folded: str) -> Reference:
     if end is None:
         end = match.end("psym") if match["psym"] else match.end("ssym")
     if match["of"]:
-        issuer_end = _issuer_end(text, folded, match.end("of"))
+        agency = agency_at(doc, match.end("of"))
+        issuer_end = agency[1] if agency else _issuer_end(text, folded, match.end("of"))
         if issuer_end > match.end("of"):
             issuer = text[match.end("of") : issuer_end]
             end = issuer_end
@@ -203,17 +170,33 @@ def _completeness(reference: Reference) -> int:
     return sum(value is not None for value in (reference.date, reference.issuer))
 
 
-def find_references(lines: list[str]) -> list[Reference]:
+def find_references(lines: list[str], own_number: str | None = None) -> list[Reference]:
+    """Every cited document once, in order of first mention; the document's own number (cited
+    by its appendix: "kèm theo Kế hoạch số …") is not a reference. The spaCy pipeline finds
+    where references start and the agencies that issued them; the symbol and date are read
+    with the patterns above, from the folded text (same offsets)."""
     # Paragraphs joined, so a reference wrapped over two lines is found whole.
     text = join_lines(lines)
     folded = fold(text)
+    doc = entity_nlp()(text)
     found: dict[tuple[str, str | None, str], Reference] = {}
-    for match in _REFERENCE.finditer(folded):
-        reference = _reference_from(match, text, folded)
+    for span in doc.spans["references"]:
+        match = _REFERENCE.match(folded, span.start_char)
+        if match is None:
+            continue
+        reference = _reference_from(match, text, folded, doc)
         key = (_type_key(reference.type or ""), reference.number, fold(reference.symbol or ""))
+        if own_number and _is_own(reference, own_number):
+            continue
         known = found.get(key)
         if known is None:
             found[key] = reference
         elif _completeness(reference) > _completeness(known):
             found[key] = reference  # keeps first-seen order: dict order is by first key insert
     return list(found.values())
+
+
+def _is_own(reference: Reference, own_number: str) -> bool:
+    own = fold(_squeeze(own_number)).upper()
+    symbol = fold(reference.symbol or "").upper()
+    return bool(symbol) and own.endswith(symbol) and own.startswith(reference.number or "-")

@@ -61,6 +61,8 @@ def split_signature_part(text: str) -> tuple[str, str | None]:
     if start == len(tokens):
         return text, None
     left, right = " ".join(tokens[:start]), " ".join(tokens[start:])
+    if not any(len(re.sub(r"\W", "", token)) >= 3 for token in tokens[:start]):
+        left = ""  # specks and stray letters before the title ("-~ _ na c CHỦ TỊCH")
     if left and not left.endswith(_LEFT_PART_ENDINGS):
         return text, None
     if not _is_signature_text(right):
@@ -91,8 +93,15 @@ def split_trailing_name(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+def _is_residue(text: str) -> bool:
+    """A bulleted bit of the signature block or seal ("- TỈNH"): recipients are written in
+    sentence case and end with ";" or "."."""
+    return is_upper_text(text, ratio=1.0) and not text.rstrip().endswith((";", "."))
+
+
 def _clean_recipient(text: str) -> str:
-    return text.strip().rstrip(";,").strip()
+    """As written after its bullet, list punctuation included ("UBND huyện (b/c);")."""
+    return text.strip()
 
 
 def _signature_from_parts(parts: list[str], name: str | None) -> Signature:
@@ -150,6 +159,8 @@ def parse_signature(lines: list[str]) -> tuple[Signature, list[str]]:
         if not in_recipients:
             continue
         bullet = BULLET.match(text)
+        if bullet and _is_residue(bullet["rest"]):
+            continue
         if bullet:
             recipients.append(bullet["rest"])
         elif recipients and not recipients[-1].rstrip().endswith((";", ".")):

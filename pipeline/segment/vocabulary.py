@@ -1,0 +1,286 @@
+"""Agency names and deadline words of `dictionaries/vi_admin_terms.txt`, found in OCR text.
+
+Matching runs on folded text (marks stripped, đ -> d, lower case), word by word, with rapidfuzz
+for OCR slips ("Phong Vin hoa" for "Phòng Văn hóa"); every value is sliced from the original
+line. A name not in the lexicon is still an agency when it starts with an agency head word of
+the lexicon ("Trung tâm", "Phòng", …) followed by a capitalised word ("Trung tâm Cung ứng …").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import regex as re
+from rapidfuzz import fuzz, process
+
+from pipeline.segment.patterns import fold
+
+LEXICON = Path(__file__).resolve().parents[2] / "dictionaries" / "vi_admin_terms.txt"
+# How alike (rapidfuzz ratio) an OCR'd window must be to a lexicon term.
+TERM_SIMILARITY = 85
+_LAST_WORD_SIMILARITY = 60
+_CONTINUATION_SIMILARITY = 75  # the wrapped rest of a name is short: one slip costs more
+_FUZZY_HEAD_MIN_WORDS = 3
+_FUZZY_HEAD_SIMILARITY = 88
+# Words that open another cell ("Báo cáo …", "Kết quả …", "Các thôn"): a name read without the
+# lexicon stops before them.
+_COLUMN_OPENERS = {"bao", "ket", "cac"}
+_NAME_TAIL_MAX_WORDS = 4  # words after the head word of a name the lexicon does not know
+_WORD = re.compile(r"[^\s|]+")
+_TRAILING_PUNCT = re.compile(r"[^\w]+$")
+# Abbreviated bodies, written as such in tables ("UBND xã", "Công an xã").
+_ABBREVIATED_HEADS = ("ubnd", "hdnd", "mttq", "ubmttq")
+
+# Deadline words as OCR gives them (folded): "Hằng năm", "Thường xuyên", "Quý II/2026",
+# "Tháng 9/2026", "Năm 2026", dates. Vowels may be any OCR slip.
+_V = r"[a-z0-9&@]"
+DEADLINE = re.compile(
+    rf"(?i)(?<![^\W\d_])(?:h{_V}{{1,2}}ng\s*(?:n{_V}{{1,2}}m|th{_V}{{1,2}}ng|qu{_V}|tu{_V}{{1,2}}n"
+    rf"|ng{_V}y)|th{_V}{{1,3}}ng\s+x{_V}{{1,2}}y{_V}{{1,2}}n|qu{_V}\s+[IVX1l|]{{1,4}}(?:\s*/\s*\d{{4}})?"
+    rf"|th{_V}{{1,2}}ng\s+\d{{1,2}}\s*/\s*\d{{4}}|n{_V}{{1,2}}m\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}}"
+    rf"|(?:tr{_V}{{2,3}}c\s+)?ng{_V}y\s+\d{{1,2}}(?![/\d])(?:\s+h{_V}{{1,2}}ng\s+th{_V}{{1,2}}ng)?"
+    rf"|d{_V}nh\s+k{_V}|li{_V}n\s+t{_V}c|c{_V}{{1,2}}i\s+n{_V}{{1,2}}m)(?![^\W\d_])"
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    text: str
+    term: str | None  # the lexicon term it matched, if any
+
+
+def _key(text: str) -> str:
+    """Folded lower-case words, trailing punctuation off ("Hóa;" -> "hoa"; "-" stays)."""
+    return " ".join(_TRAILING_PUNCT.sub("", w) or w for w in fold(text).lower().split())
+
+
+@cache
+def lexicon_terms(category: str) -> tuple[str, ...]:
+    terms = []
+    for line in LEXICON.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            term, _, kind = line.partition("\t")
+            if kind == category:
+                terms.append(term)
+    return tuple(terms)
+
+
+@cache
+def _agency_heads() -> frozenset[str]:
+    """The words an agency name starts with before its proper name: "phong" (Phòng Kinh tế),
+    "trung tam" (Trung tâm Y tế), "uy ban" (Ủy ban Mặt trận …)."""
+    heads = set()
+    for term in lexicon_terms("agency"):
+        words = term.split()
+        for size in range(1, min(len(words), 3)):
+            if words[size][:1].isupper():
+                heads.add(_key(" ".join(words[:size])))
+                break
+    return frozenset(heads)
+
+
+@cache
+def _agency_index() -> dict[str, list[tuple[str, str]]]:
+    """Agency terms by their first folded word: [(folded term, term)], longest first."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for term in lexicon_terms("agency"):
+        key = _key(term)
+        index.setdefault(key.split()[0], []).append((key, term))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return index
+
+
+def _words(text: str) -> list[re.Match]:
+    return list(_WORD.finditer(text))
+
+
+def _best_term(words: list[re.Match], first: int, text: str) -> tuple[int, str] | None:
+    """The longest lexicon agency that the words from `first` spell: (last word index, term)."""
+    head = _key(words[first].group())
+    best = None
+    for key, term in _agency_index().get(head, []):
+        size = len(key.split())
+        if first + size > len(words):
+            continue
+        window = _key(text[words[first].start() : words[first + size - 1].end()])
+        score = fuzz.ratio(window, key)
+        # the whole name, not its start with other words after it ("Phòng Văn hóa - Các …")
+        ends_alike = fuzz.ratio(window.split()[-1], key.split()[-1]) >= _LAST_WORD_SIMILARITY
+        if score >= TERM_SIMILARITY and ends_alike and (best is None or (score, size) > best[0]):
+            best = ((score, size), first + size - 1, term)
+    return best[1:] if best else _best_prefix(words, first, text) or _fuzzy_head(
+        words, first, text
+    )
+
+
+@cache
+def _agency_prefixes() -> dict[int, dict[str, str]]:
+    """Every lexicon agency and its starts of three words or more, by word count: folded key
+    -> term."""
+    by_size: dict[int, dict[str, str]] = {}
+    for term in lexicon_terms("agency"):
+        words = _key(term).split()
+        for size in range(_FUZZY_HEAD_MIN_WORDS, len(words) + 1):
+            by_size.setdefault(size, {}).setdefault(" ".join(words[:size]), term)
+    return by_size
+
+
+def _fuzzy_head(words: list[re.Match], first: int, text: str) -> tuple[int, str] | None:
+    """A long agency name whose head word OCR or restore got wrong ("Động Văn hóa -" for
+    "Phòng Văn hóa -"): the window is very like a name, or the start of one at the line's end
+    or a dangling dash."""
+    best = None
+    for size, keys in sorted(_agency_prefixes().items(), reverse=True):
+        last = first + size - 1
+        if last >= len(words):
+            continue
+        window = _key(text[words[first].start() : words[last].end()])
+        found = process.extractOne(window, keys.keys(), scorer=fuzz.ratio,
+                                   score_cutoff=_FUZZY_HEAD_SIMILARITY)
+        if found is None:
+            continue
+        term = keys[found[0]]
+        whole = len(_key(term).split()) == size
+        if whole or last == len(words) - 1 or words[last].group() == "-":
+            best = (last, term)
+            break
+    return best
+
+
+def _best_prefix(words: list[re.Match], first: int, text: str) -> tuple[int, str] | None:
+    """A lexicon agency wrapped onto the next line: the words up to the line's end, or up to a
+    dangling " -", spell the start of the term ("Phòng Văn hóa -" of "Phòng Văn hóa - Xã hội")."""
+    head = _key(words[first].group())
+    best = None
+    for key, term in _agency_index().get(head, []):
+        term_words = key.split()
+        for size in range(len(term_words) - 1, 1, -1):
+            last = first + size - 1
+            if last >= len(words):
+                continue
+            if last != len(words) - 1 and words[last].group() != "-":
+                continue  # wrapped names end at the line's end or on a dangling dash
+            window = _key(text[words[first].start() : words[last].end()])
+            score = fuzz.ratio(window, " ".join(term_words[:size]))
+            if score >= TERM_SIMILARITY:
+                if best is None or (size, score) > best[0]:
+                    best = ((size, score), last, term)
+                break
+    return best[1:] if best else None
+
+
+def _is_name_word(word: str) -> bool:
+    bare = _TRAILING_PUNCT.sub("", word)
+    return bool(bare) and bare[0].isupper() and not bare.isdigit()
+
+
+def _head_size(words: list[re.Match], first: int) -> int:
+    """How many words from `first` make an agency head word (0: none)."""
+    for size in (2, 1):
+        window = " ".join(_key(w.group()) for w in words[first : first + size])
+        if first + size <= len(words) and window in _agency_heads():
+            return size
+    return 0
+
+
+def _unknown_name_end(words: list[re.Match], first: int, text: str) -> int | None:
+    """A head word followed by a capitalised word: the name runs to a punctuation mark or a
+    few words on (lexicon names cover the long ones)."""
+    size = _head_size(words, first)
+    name = first + size
+    if not size or name >= len(words) or not _is_name_word(words[name].group()):
+        return None
+    if _head_size(words, name) or _best_term(words, name, text):
+        return None  # "Tổ Phòng Văn hóa": the next word opens a name of its own
+    last = name
+    while last + 1 < len(words) and last - first < _NAME_TAIL_MAX_WORDS:
+        after = _key(words[last + 1].group())
+        if _TRAILING_PUNCT.search(words[last].group()) or _head_size(words, last + 1):
+            break
+        if after in _COLUMN_OPENERS or DEADLINE.match(fold(words[last + 1].group())):
+            break
+        last += 1
+    return last
+
+
+def find_agencies(text: str, start: int = 0) -> list[Found]:
+    """Agency names in `text` from offset `start`, left to right, not overlapping."""
+    words = [w for w in _words(text) if w.start() >= start]
+    found: list[Found] = []
+    index = 0
+    while index < len(words):
+        word = words[index].group()
+        key = _key(word)
+        if not word[:1].isupper() or not key:
+            index += 1
+            continue
+        term = _best_term(words, index, text)
+        if term is not None:
+            last, name = term
+        elif key in _ABBREVIATED_HEADS:
+            last, name = min(index + 1, len(words) - 1), None
+        elif (end := _unknown_name_end(words, index, text)) is not None:
+            last, name = end, None
+        else:
+            index += 1
+            continue
+        begin, finish = words[index].start(), words[last].end()
+        value = text[begin:finish].rstrip(" ;,.:-")
+        found.append(Found(begin, begin + len(value), value, name))
+        index = last + 1
+    return found
+
+
+def remaining_words(found: Found) -> str | None:
+    """The folded words of a lexicon term that its match did not reach ("xa hoi" when OCR
+    wrapped "Phòng Văn hóa -" before "Xã hội"), or None when the match is whole."""
+    if found.term is None:
+        return None
+    term_words = [w for w in _key(found.term).split() if w != "-"]
+    got = [w for w in _key(found.text).split() if w != "-"]
+    return " ".join(term_words[len(got) :]) or None
+
+
+def find_continuation(rest: str, line: str) -> tuple[int, int] | None:
+    """Where the rest of a wrapped name (`rest`, folded) sits in the next line."""
+    folded = fold(line).lower()
+    found = fuzz.partial_ratio_alignment(rest, folded, score_cutoff=_CONTINUATION_SIMILARITY)
+    if found is None:
+        return None
+    start, end = found.dest_start, found.dest_end
+    while start > 0 and not folded[start - 1].isspace():
+        start -= 1
+    while end < len(folded) and not folded[end].isspace():
+        end += 1
+    return start, end
+
+
+def find_deadlines(text: str) -> list[Found]:
+    return [
+        Found(m.start(), m.end(), text[m.start() : m.end()], None)
+        for m in DEADLINE.finditer(fold(text))
+    ]
+
+
+def wrapped_name(found: Found, following: list[str]) -> int:
+    """How many of the `following` lines (whole lines of a narrow cell) continue the agency
+    name `found` opens, when the lexicon knows a longer name spelt that way ("Văn phòng" +
+    "HĐND và" + "UBND"); 0 when none does."""
+    words = _key(found.text).split()
+    head = words[0] if words else ""
+    best = 0
+    for key, _term in _agency_index().get(head, []):
+        for taken in range(1, len(following) + 1):
+            window = " ".join([*words, *(_key(line) for line in following[:taken])])
+            if len(window) > len(key) + 3:
+                break
+            # the whole name, word for word: "Phòng Kinh tế" + "Ngân hàng" is not a name
+            whole = len(window.split()) == len(key.split())
+            if whole and fuzz.ratio(window, key) >= TERM_SIMILARITY and taken > best:
+                best = taken
+    return best
