@@ -1,8 +1,20 @@
-"""The ocr stage: page images -> Pages of Lines of Words (text, box, confidence).
+"""The ocr stage: page images -> Pages of Lines of Words (text, box, confidence) and Tables.
 
 Work is split into one `PageJob` per page so pages of all inputs can run in parallel worker
 processes (`recognize_page` is a plain top-level function for that reason); `assemble` then
-puts a document's pages back in order and derives its OCR text lines.
+puts a document's pages back in order, links tables that run over a page break and derives the
+document's OCR text lines.
+
+One scanned page (`recognize_page`):
+1. rasterise at 300 dpi (`rasterize`), prepare: upright if sideways, deskewed, denoised if
+   noisy (`prepare`);
+2. find ruled tables (`tables.detect_tables`) and paint them out of the page;
+3. OCR the rest of the page in one Tesseract pass, lines in reading order with the header and
+   foot blocks kept apart (`recognize`, `layout`);
+4. read every table cell by cell (`tables.read_table`) and put one line per table row,
+   "cell | cell | …", where the table stands in the reading order;
+5. a page read with low confidence (text and cells) may be upside down: ask OSD, turn it and
+   read it again; keep the better reading.
 """
 
 from __future__ import annotations
@@ -10,12 +22,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 from pipeline.ingest import InputFile
-from pipeline.model import Document, Page
+from pipeline.model import Box, Document, Line, Page, Table
+from pipeline.ocr.layout import union_box
+from pipeline.ocr.prepare import (
+    deskew,
+    paper_tone,
+    prepare_page,
+    turn_upright,
+    whiten_sparse_page,
+)
 from pipeline.ocr.rasterize import page_count, page_image, pdf_text_layer
 from pipeline.ocr.recognize import recognize_image, text_layer_page
+from pipeline.ocr.tables import detect_tables, link_continued_tables, read_table
 
 OCR_DPI = 300
+# A page read with a mean word confidence below this is checked for being upside down: upright
+# rendered scans, heavy ones included, read at 85-96; the same pages upside down at 41-44.
+LOW_PAGE_CONFIDENCE = 70.0
+# Table areas are painted out a little beyond their outer rules.
+TABLE_MASK_MARGIN_PX = 6
 
 
 @dataclass(frozen=True)
@@ -40,13 +69,109 @@ def recognize_page(job: PageJob) -> Page:
         text = pdf_text_layer(job.path, job.number)
         if text is not None:
             return text_layer_page(text, job.number)
-    image, dpi, preparation = page_image(job.path, job.kind, job.number, OCR_DPI)
-    return recognize_image(image, job.lang, job.number, dpi, preparation)
+    image, dpi, notes = page_image(job.path, job.kind, job.number, OCR_DPI)
+    gray, preparation = prepare_page(np.asarray(image.convert("L")))
+    page = read_prepared_page(gray, job, dpi, notes + preparation)
+    if page.ocr_confidence is not None and page.ocr_confidence < LOW_PAGE_CONFIDENCE:
+        # Read badly: perhaps upside down (prepare_page only catches pages on their side).
+        turned, note = turn_upright(gray)
+        if note is not None and note.startswith("rotated"):
+            turned, straightened = deskew(turned)
+            extra = [note, straightened] if straightened else [note]
+            again = read_prepared_page(turned, job, dpi, notes + preparation + extra)
+            if (again.ocr_confidence or 0.0) > page.ocr_confidence:
+                page = again
+    return page
+
+
+def read_prepared_page(gray: np.ndarray, job: PageJob, dpi: int, preparation: list[str]) -> Page:
+    """Tables found and read cell by cell, the rest of the page read with them painted out."""
+    grids = detect_tables(gray)
+    masked, note = whiten_sparse_page(mask_boxes(gray, [grid.box for grid in grids]))
+    preparation = [*preparation, note] if note else preparation
+    page = recognize_image(Image.fromarray(masked), job.lang, job.number, dpi, preparation)
+    return with_tables(page, [read_table(gray, grid, job.lang, job.number) for grid in grids])
+
+
+def mask_boxes(gray: np.ndarray, boxes: list[Box]) -> np.ndarray:
+    """The page with the boxes painted in the paper's tone."""
+    if not boxes:
+        return gray
+    out = gray.copy()
+    tone = paper_tone(gray)
+    height, width = gray.shape
+    for box in boxes:
+        top = max(0, box.top - TABLE_MASK_MARGIN_PX)
+        left = max(0, box.left - TABLE_MASK_MARGIN_PX)
+        bottom = min(height, box.top + box.height + TABLE_MASK_MARGIN_PX)
+        right = min(width, box.left + box.width + TABLE_MASK_MARGIN_PX)
+        out[top:bottom, left:right] = tone
+    return out
+
+
+def table_row_lines(table: Table) -> list[Line]:
+    """One line per table row, "cell | cell | …" left to right (empty cells kept, so columns
+    stay countable); a cell spanning rows is given with its first row."""
+    rows: list[list] = [[] for _ in range(table.n_rows)]
+    for cell in table.cells:
+        rows[cell.row].append(cell)
+    lines = []
+    for cells in rows:
+        cells.sort(key=lambda cell: cell.col)
+        confidences = [c.confidence for c in cells if c.confidence is not None]
+        lines.append(Line(
+            text=" | ".join(cell.text for cell in cells), block="table",
+            box=union_box(c.box for c in cells if c.box is not None),
+            confidence=round(sum(confidences) / len(confidences), 2) if confidences else None,
+        ))
+    return lines
+
+
+def with_tables(page: Page, tables: list[Table]) -> Page:
+    """The page with its tables, their row lines put in reading order where each table stands
+    (before the first text line below its top), and the page confidence over cells too."""
+    lines = list(page.lines)
+    for table in sorted(tables, key=lambda t: t.box.top if t.box else 0, reverse=True):
+        top = table.box.top if table.box else 0
+        at = next((i for i, line in enumerate(lines)
+                   if line.text and line.box is not None and line.box.top > top), len(lines))
+        block = [Line(text=""), *table_row_lines(table), Line(text="")]
+        lines[at:at] = block
+    page.lines = _squeeze_blank_lines(lines)
+    page.tables = tables
+    page.ocr_confidence = _page_confidence(page.lines)
+    return page
+
+
+def _squeeze_blank_lines(lines: list[Line]) -> list[Line]:
+    """No blank line at either end, none doubled."""
+    out: list[Line] = []
+    for line in lines:
+        if not line.text and (not out or not out[-1].text):
+            continue
+        out.append(line)
+    while out and not out[-1].text:
+        out.pop()
+    return out
+
+
+def _page_confidence(lines: list[Line]) -> float | None:
+    """Mean word confidence of the page; a table row counts with as many words as it has."""
+    total = weight = 0.0
+    for line in lines:
+        if line.confidence is None:
+            continue
+        words = len(line.words) or len(line.text.replace("|", " ").split())
+        total += line.confidence * words
+        weight += words
+    return round(total / weight, 2) if weight else None
 
 
 def assemble(document: Document, pages: list[Page]) -> Document:
-    """Attach recognised pages; the OCR text is their lines, a blank line between pages."""
+    """Attach recognised pages, link tables that continue over a page break; the OCR text is
+    the pages' lines, a blank line between pages."""
     pages = sorted(pages, key=lambda page: page.number)
+    link_continued_tables(pages)
     document.pages = pages
     document.source.pages = len(pages)
     if pages and all("text layer" in page.preparation for page in pages):

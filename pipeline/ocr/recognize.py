@@ -1,14 +1,15 @@
-"""Recognition: Tesseract's word table -> Lines of Words with boxes and confidences."""
+"""Recognition: Tesseract's word table -> Lines of Words with boxes and confidences, in the
+reading order of `pipeline.ocr.layout` (side-by-side header and foot blocks kept apart)."""
 
 from __future__ import annotations
 
 import unicodedata
-from itertools import groupby
 
 from PIL import Image
 
 from pipeline import external
 from pipeline.model import Box, Line, Page, Word
+from pipeline.ocr.layout import mean_confidence, order_lines
 
 WORD_LEVEL = 5
 
@@ -19,13 +20,11 @@ def recognize_image(
 ) -> Page:
     data = external.tesseract_data(image, lang, psm)
     words = _words(data)
-    page = Page(
+    return Page(
         number=number, width=image.width, height=image.height, dpi=dpi,
-        lines=_lines(words), preparation=list(preparation or []),
+        lines=order_lines(words), preparation=list(preparation or []),
+        ocr_confidence=mean_confidence(word for _, word in words),
     )
-    confidences = [word.confidence for _, word in words if word.confidence is not None]
-    page.ocr_confidence = round(sum(confidences) / len(confidences), 2) if confidences else None
-    return page
 
 
 def text_layer_page(text: str, number: int) -> Page:
@@ -54,31 +53,6 @@ def _words(data: dict[str, list]) -> list[tuple[tuple[int, int, int], Word]]:
         words.append((key, Word(text=text, box=box,
                                 confidence=confidence if confidence >= 0 else None)))
     return words
-
-
-def _lines(words: list[tuple[tuple[int, int, int], Word]]) -> list[Line]:
-    """Lines in Tesseract's reading order; an empty line between blocks, as in its text output."""
-    lines: list[Line] = []
-    previous_block = None
-    for key, group in groupby(words, key=lambda item: item[0]):
-        line_words = [word for _, word in group]
-        if previous_block is not None and key[0] != previous_block:
-            lines.append(Line(text=""))
-        previous_block = key[0]
-        lines.append(Line(text=" ".join(w.text for w in line_words), words=line_words,
-                          box=_union(w.box for w in line_words if w.box)))
-    return lines
-
-
-def _union(boxes) -> Box | None:
-    boxes = list(boxes)
-    if not boxes:
-        return None
-    left = min(b.left for b in boxes)
-    top = min(b.top for b in boxes)
-    right = max(b.left + b.width for b in boxes)
-    bottom = max(b.top + b.height for b in boxes)
-    return Box(left=left, top=top, width=right - left, height=bottom - top)
 
 
 def _plain_words(line: str) -> list[Word]:
