@@ -62,7 +62,7 @@ lint: setup
 # Benchmarks print tables; they are not tests. The OCR'd dev set is rendered from corpus text
 # the language model did not train on (pipeline.restore.lm.corpus_split) and cached in .cache/.
 PAIRS := .cache/ocr_pairs
-bench: bench-restore
+bench: bench-restore bench-ocr
 
 bench-restore: setup
 	test -f $(PAIRS)/dev.jsonl || $(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split dev \
