@@ -192,13 +192,12 @@ def _submit_pages(scans: list[Job], pool, lang: str) -> None:
 
 def _finish(job: Job, out_dir: Path, counter: str) -> None:
     """Wait for the job's pages, then restore, segment and emit it; record any failure."""
-    from pipeline.emit import remove_outputs
+    from pipeline.emit import remove_outputs, write_outputs
 
     if job.error is None:
         started = time.monotonic()
         try:
-            document = _process(job, counter)
-            _write(document, job, out_dir)
+            write_outputs(_process(job, counter), out_dir, job.name)
             log.info("%s %s: done in %.1f s", counter, job.path.name, time.monotonic() - started)
         except PipelineError as error:
             job.error = error
@@ -224,12 +223,6 @@ def _process(job: Job, counter: str) -> Document:
     log.info("%s %s: restoring %d lines", counter, job.path.name, len(document.ocr_lines))
     document = restore_document(document)
     return segment_document(document)
-
-
-def _write(document: Document, job: Job, out_dir: Path) -> None:
-    from pipeline.emit import write_outputs
-
-    write_outputs(document, out_dir, job.name)
 
 
 def _report(jobs: list[Job]) -> int:
