@@ -111,8 +111,9 @@ class System:
 
 
 def use_learned_channel(path: Path, weight: float) -> None:
-    """A/B experiment: score the restorer's candidates with the learned channel table
-    (`ChannelTable.cost`, times `weight`) instead of its hand-set costs.
+    """A/B experiment: score the restorer's candidates with another channel table
+    (`ChannelTable.cost`, times `weight`, one syllable at a time) instead of the shipped
+    learned tables (`candidates.LearnedChannel`; no token-table candidates then).
     Retrieval of candidate spellings and everything else stay the same. Patches the class,
     so call it before the restorer is loaded."""
     from pipeline.restore.candidates import Candidate, CandidateIndex
@@ -120,7 +121,7 @@ def use_learned_channel(path: Path, weight: float) -> None:
 
     channel = ChannelTable.load(path)
 
-    def score_syllables(self, ocr: str) -> tuple:
+    def score_syllables(self, ocr: str, learned=None) -> tuple:
         scored: dict[str, float] = {}
         for spelling in self.spellings_near(ocr.lower()):
             for syllable, _ in self.marked_letters[spelling]:

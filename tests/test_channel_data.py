@@ -11,6 +11,7 @@ from pipeline.restore.channel_data import (
     SP,
     UNSEEN,
     ChannelTable,
+    VectorChannel,
     align_chars,
     align_syllables,
     channel_cost,
@@ -145,3 +146,15 @@ def test_shipped_eng_table_knows_the_common_confusions():
     assert channel.cost("của", "cua") < channel.cost("cửa", "cua")
     pairs = load_token_pairs()
     assert "số" in pairs["s6"]
+
+
+def test_vector_channel_equals_the_table_dp():
+    """The vectorised scorer gives `ChannelTable.cost` for every candidate at once, also for
+    truth pairs the table lacks (fallback) and candidates of different lengths."""
+    table = load_channel()
+    inventory = ["số", "sổ", "sẽ", "của", "cửa", "người", "nghiêng", "thực", "a", "đảng", "ủy"]
+    vector, slow = VectorChannel(table, inventory), ChannelTable(table)
+    for ocr in ("s6", "cua", "ngudi", "thu'c", "Pang", "ty", "x", "nghi?ng", "quocgia"):
+        got = vector.costs(inventory, ocr)
+        want = [slow.cost(s, ocr) for s in inventory]
+        assert got.tolist() == pytest.approx(want), ocr

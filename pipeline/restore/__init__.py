@@ -5,8 +5,9 @@
     restore_text(text) -> str
 
 Every line is cut into a token skeleton (`tokens.py`); word tokens get candidate syllables
-with channel costs (`candidates.py`), terms of the admin lexicon add bonuses
-(`lexicon.py`), and a beam Viterbi with the trigram LM picks the path (`decoder.py`).
+with costs of the channel learned from OCR'd corpus text (`candidates.py`), terms of the
+admin lexicon add bonuses (`lexicon.py`), and a beam Viterbi with the trigram LM picks the
+path (`decoder.py`).
 The output line is the skeleton with the chosen words put back in the input's casing, so
 line count, spacing and punctuation never change. `Restorer` holds the loaded resources;
 the module functions share one default instance.
@@ -45,8 +46,9 @@ LOW_CONFIDENCE = 0.5
 CLEAN_SHARE = 0.25
 CLEAN_MARKED_SHARE = 0.5
 GLUE_MIN_PRIOR = 0.75  # both halves of a glued word: spellings seen > ~1000 times
+GLUE_MAX_SINGLE_COST = 5.0  # a cheaper one-syllable reading beats splitting the token
 LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
-RARE_COUNT = 50  # syllables seen fewer times in the LM corpus pay ln(50 / (count + 1))
+RARE_COUNT = 400  # syllables seen fewer times in the LM corpus pay ln(400 / (count + 1))
 _MOSTLY_CAPS = 0.6
 
 
@@ -59,7 +61,7 @@ def _official_lower(word: str) -> str:
 class RestoreSettings:
     lm_weight: float = 0.7  # tuned on the tan_phu pair and held-out corpus paragraphs
     beam_width: int = 12
-    decode_candidates: int = 12  # per word, after pre-ranking by channel cost + unigram
+    decode_candidates: int = 30  # per word, after pre-ranking by channel cost + unigram
     unigram_weight: float = 0.5  # pre-ranking only
     lexicon_bonus: float = 1.0
 
@@ -97,6 +99,10 @@ def _apply_casing(pattern: str, syllable: str, caps_line: bool) -> str:
     return syllable
 
 
+def _next_text(tokens: Sequence[Token], ti: int) -> str:
+    return tokens[ti + 1].text if ti + 1 < len(tokens) else ""
+
+
 def _is_caps_line(tokens: Sequence[Token]) -> bool:
     words = [t.text for t in tokens if t.kind == "word" and sum(c.isalpha() for c in t.text) > 1]
     if not words:
@@ -117,13 +123,19 @@ class Restorer:
         self.settings = settings or RestoreSettings()
         self._slot_cache: dict[tuple[str, bool], tuple[list[Candidate], np.ndarray, np.ndarray]]
         self._slot_cache = {}
+        self._official_cache: dict[str, str] = {}
+        self._glue_cache: dict[str, int | None] = {}
+        self._set_cache: dict[str, frozenset[str]] = {}
         # The LM gives <unk> the mass of every rare token together; a syllable (or a kept
         # foreign token) outside the LM vocabulary gets its share: that mass over the
         # number of rare syllables. Without it "unk unk unk" paths win (rare tokens cluster).
         index.set_spelling_frequencies(lm.count)
         inventory = sorted(index.syllables)
-        rare = int(np.count_nonzero(lm.ids(inventory) == lm.unk))
+        inventory_ids = lm.ids(inventory)
+        rare = int(np.count_nonzero(inventory_ids == lm.unk))
+        self._syllable_ids = dict(zip(inventory, inventory_ids.tolist(), strict=True))
         self.unk_syllable_cost = float(np.log(rare + 1.0))
+        self._rarity_by_id = self._rarity_table()
 
     @classmethod
     def load(cls, lm_path: Path | None = None, lexicon_path: Path | None = None) -> Restorer:
@@ -143,6 +155,15 @@ class Restorer:
         return [part for tok in tokens for part in split_glued(tok, self._glue_point)]
 
     def _glue_point(self, word: str) -> int | None:
+        """`_find_glue_point`, cached: words repeat."""
+        if word in self._glue_cache:
+            return self._glue_cache[word]
+        if len(self._glue_cache) > 200_000:
+            self._glue_cache.clear()
+        got = self._glue_cache[word] = self._find_glue_point(word)
+        return got
+
+    def _find_glue_point(self, word: str) -> int | None:
         """Where OCR glued two syllables ("quocgia", "cacco"): the word is no syllable and
         unknown to the LM, and it splits into two attested spellings; the split whose
         spellings are most frequent wins."""
@@ -152,6 +173,8 @@ class Restorer:
         plain = strip_marks(lower)
         if self.index.is_spelling(plain) or self.lm.id(lower) != self.lm.unk:
             return None
+        if self._reads_as_one_syllable(word):
+            return None
         prior = self.index.spelling_prior
         best, best_k = GLUE_MIN_PRIOR, None
         for k in range(2, len(plain) - 1):
@@ -159,6 +182,17 @@ class Restorer:
             if left in prior and right in prior and min(prior[left], prior[right]) > best:
                 best, best_k = min(prior[left], prior[right]), k
         return best_k
+
+    def _reads_as_one_syllable(self, word: str) -> bool:
+        """The OCR pairs saw this token as one syllable ("ngudi" = người), or the learned
+        channel finds a syllable it is a cheap reading of: then it is no glued pair."""
+        learned = self.index.learned
+        if learned is None:
+            return False
+        if learned.seen_as(word):
+            return True
+        best = self.index.candidates(word)[:1]
+        return bool(best) and not best[0].kept and best[0].cost < GLUE_MAX_SINGLE_COST
 
     def _word_candidates(self, word: str, clean: bool):
         """Candidates pre-ranked and cut to the decoding width, cached per (word, regime)."""
@@ -176,26 +210,28 @@ class Restorer:
                       self.lm.ids([identity]), np.zeros(1))
             self._slot_cache[key] = result
             return result
-        cands = list(self.index.candidates(word))
-        costs = np.array([c.cost for c in cands], dtype=np.float64)
+        cands = self.index.candidates(word, clean)
+        costs = np.fromiter((c.cost for c in cands), dtype=np.float64, count=len(cands))
+        kept = np.fromiter((c.kept for c in cands), dtype=bool, count=len(cands))
+        same = np.fromiter((c.syllable == identity for c in cands), dtype=bool, count=len(cands))
         if clean:
-            costs += np.array(
-                [0.0 if c.kept or c.syllable == identity else self.index.channel.clean_text_change
-                 for c in cands]
-            )
+            costs += np.where(kept | same, 0.0, self.index.channel.clean_text_change)
         # a kept token is a foreign word or OCR junk: <unk> unless the LM knows the word
         # ("s6" must not pass for a number)
-        kept_id = self.lm.unk if any(ch.isdigit() for ch in identity) else self.lm.id(identity)
-        ids = np.array([kept_id if c.kept else self.lm.id(c.syllable) for c in cands],
-                       dtype=np.int64)
+        unk = self.lm.unk
+        kept_id = unk if any(ch.isdigit() for ch in identity) else self.lm.id(identity)
+        lm_id = self._syllable_ids.get
+        ids = np.fromiter((kept_id if c.kept else lm_id(c.syllable, unk) for c in cands),
+                          dtype=np.int64, count=len(cands))
         # (typed text keeps its rare words: no <unk> share for the identity there)
-        costs += np.array(
-            [self._rarity_cost(c, i) if not (clean and c.syllable == identity) else 0.0
-             for c, i in zip(cands, ids, strict=True)]
-        )
+        rarity = self._rarity_by_id[ids]
+        rarity[kept & (ids != self.lm.unk)] = 0.0
+        if clean:
+            rarity[same] = 0.0
+        costs += rarity
         prior = costs - settings.unigram_weight * self.lm.unigram_logprob(ids)
         top = np.argsort(prior, kind="stable")[: settings.decode_candidates]
-        must = [i for i, c in enumerate(cands) if c.kept or c.syllable == identity]
+        must = np.flatnonzero(kept | same).tolist()
         keep = list(dict.fromkeys([*top.tolist(), *must]))
         chosen = [cands[i] for i in keep]
         result = (chosen, ids[keep], costs[keep])
@@ -206,10 +242,23 @@ class Restorer:
 
     def _official(self, text: str) -> str:
         """Official tone placement for a single syllable ("hoá" -> "hóa"); other tokens
-        (glued "cơsở", codes, foreign words) are left as they are."""
-        if self.index.is_spelling(strip_marks(text).lower()):
-            return to_official_tones(text)
-        return text
+        (glued "cơsở", codes, foreign words) are left as they are. Cached: tokens repeat."""
+        got = self._official_cache.get(text)
+        if got is None:
+            got = text
+            if self.index.is_spelling(strip_marks(text).lower()):
+                got = to_official_tones(text)
+            if len(self._official_cache) > 200_000:
+                self._official_cache.clear()
+            self._official_cache[text] = got
+        return got
+
+    def _rarity_table(self) -> np.ndarray:
+        """`_rarity_cost` of a (not kept) syllable by its LM id, for vectorised lookup."""
+        counts = np.array([self.lm.count(w) for w in self.lm.vocab], dtype=np.float64)
+        table = np.maximum(0.0, np.log(RARE_COUNT / (counts + 1.0)))
+        table[self.lm.unk] = self.unk_syllable_cost
+        return table
 
     def _rarity_cost(self, cand: Candidate, lm_id: int) -> float:
         """<unk>'s share for syllables the LM does not know; for ones it saw only a few
@@ -234,7 +283,9 @@ class Restorer:
         doc_clean = looks_clean(words)
         outputs = [[t.text for t in toks] for toks in tokenized]
         confidences: dict[tuple[int, int], float] = {}
-        self._decode_units(self._units(tokenized), tokenized, outputs, confidences, doc_clean)
+        caps = [_is_caps_line(toks) for toks in tokenized]
+        self._decode_units(self._units(tokenized, caps), tokenized, outputs, confidences,
+                           doc_clean, caps)
         restored_lines, changes = [], []
         for li, toks in enumerate(tokenized):
             for ti, tok in enumerate(toks):
@@ -248,7 +299,8 @@ class Restorer:
             restored_lines.append(unicodedata.normalize("NFC", "".join(outputs[li])))
         return restored_lines, changes
 
-    def _units(self, tokenized: list[list[Token]]) -> list[list[tuple[int, int]]]:
+    def _units(self, tokenized: list[list[Token]],
+               caps: list[bool]) -> list[list[tuple[int, int]]]:
         """Decoding units: (line, token) positions of words, protected tokens and clause
         stops. A unit goes on across a line break when the line does not end a clause and
         the next starts with a word in the same case style (a wrapped sentence, not a new
@@ -260,7 +312,7 @@ class Restorer:
             continues = (
                 current and first is not None and first.kind == "word"
                 and not self._ends_clause(tokenized[li - 1])
-                and _is_caps_line(toks) == _is_caps_line(tokenized[li - 1])
+                and caps[li] == caps[li - 1]
             )
             if current and not continues:
                 units.append(current)
@@ -277,12 +329,13 @@ class Restorer:
         meaningful = [t for t in tokens if t.kind != "space"]
         return not meaningful or is_clause_stop(meaningful[-1])
 
-    def _decode_units(self, units, tokenized, outputs, confidences, doc_clean: bool) -> None:
+    def _decode_units(self, units, tokenized, outputs, confidences, doc_clean: bool,
+                      caps: list[bool]) -> None:
         """Build every unit's slots, decode them all in one batch, write the choices."""
         settings = self.settings
         clean_lines = {li for li, toks in enumerate(tokenized)
                        if doc_clean or self._line_is_clean(toks)}
-        caps_lines = {li for li, toks in enumerate(tokenized) if _is_caps_line(toks)}
+        caps_lines = {li for li, is_caps in enumerate(caps) if is_caps}
         all_slots, all_cands = [], []
         for unit in units:
             slots, word_cands = self._unit_slots(unit, tokenized, clean_lines)
@@ -311,7 +364,9 @@ class Restorer:
         for li, ti in unit:
             tok = tokenized[li][ti]
             if tok.kind == "word":
-                cands, ids, costs = self._word_candidates(tok.text, li in clean_lines)
+                # a list marker ("d)", "a)") is a letter, never a syllable to restore
+                marker = len(tok.text) == 1 and _next_text(tokenized[li], ti).startswith(")")
+                cands, ids, costs = self._word_candidates(tok.text, li in clean_lines or marker)
                 slots.append(Slot(ids.copy(), costs.copy()))
                 word_cands.append(list(cands))
             elif tok.kind == "protected":
@@ -331,10 +386,12 @@ class Restorer:
             return
         ocr_words = [tokenized[unit[p][0]][unit[p][1]].text for p in word_positions]
         # terms may use candidates beyond the decoding width (typed text: only its own)
-        full = [word_cands[p] if unit[p][0] in clean_lines
-                else self.index.candidates(w)[:LEXICON_CANDIDATES]
-                for p, w in zip(word_positions, ocr_words, strict=True)]
-        cand_sets = [[c.syllable for c in cands if not c.kept] for cands in full]
+        clean = [unit[p][0] in clean_lines for p in word_positions]
+        cand_sets = [
+            frozenset(c.syllable for c in word_cands[p] if not c.kept) if is_clean
+            else self._lexicon_set(w)
+            for p, w, is_clean in zip(word_positions, ocr_words, clean, strict=True)
+        ]
         for (k, syllable), gain in self.lexicon.bonuses(ocr_words, cand_sets).items():
             pos = word_positions[k]
             where = next((ci for ci, c in enumerate(word_cands[pos])
@@ -342,8 +399,20 @@ class Restorer:
             if where is None:
                 if unit[pos][0] in clean_lines or gain < self.lexicon.bonus:
                     continue  # typed text, or weak evidence (not a capitalised name)
-                where = self._add_candidate(slots[pos], word_cands[pos], full[k], syllable)
+                full = self.index.candidates(ocr_words[k])[:LEXICON_CANDIDATES]
+                where = self._add_candidate(slots[pos], word_cands[pos], full, syllable)
             slots[pos].costs[where] -= gain
+
+    def _lexicon_set(self, word: str) -> frozenset[str]:
+        """The syllables a word may be when lexicon terms are searched, cached per word."""
+        got = self._set_cache.get(word)
+        if got is None:
+            cands = self.index.candidates(word)[:LEXICON_CANDIDATES]
+            got = frozenset(c.syllable for c in cands if not c.kept)
+            if len(self._set_cache) > 200_000:
+                self._set_cache.clear()
+            self._set_cache[word] = got
+        return got
 
     def _add_candidate(self, slot: Slot, cands: list[Candidate], full, syllable: str) -> int:
         """Append a syllable from the full candidate list to a decoding slot."""

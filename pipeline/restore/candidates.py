@@ -1,7 +1,17 @@
 """Syllable inventory, candidate index and OCR channel costs.
 
 For an OCR token ("tuyén", "s6", "caa", "Pang") we want the Vietnamese syllables it may
-have been, each with a channel cost ~ -ln P(token | syllable). Two stages keep this fast:
+have been, each with a channel cost ~ -ln P(token | syllable).
+
+Learned channel (the default, `LearnedChannel`): the pool is every syllable of the
+`SPELLINGS_LIMIT` nearest mark-free spellings (symmetric deletion index, below) plus every
+syllable the OCR pairs saw read as this very token (``data/channel_eng_tokens.tsv``: "ngudi"
+-> người); all of them are scored at once by the character channel learned from rendered and
+OCR'd corpus text (``data/channel_eng.tsv``, `channel_data.VectorChannel`), times
+`LEARNED_WEIGHT`. Typed text and Vietnamese-model OCR ("clean" lines) are scored with the
+``vie`` tables instead. Results are cached per distinct token (tokens repeat a lot).
+
+Hand-set channel (fallback when the learned tables are missing; two stages):
 
 1. letters: the token is mapped to a few mark-free skeletons ("s6" -> "so"); a symmetric
    deletion index over the mark-stripped spellings of all syllables gives the spellings
@@ -22,14 +32,16 @@ import json
 import math
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import combinations, product
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.restore.channel_data import VectorChannel, fold, load_channel, load_token_pairs
 from pipeline.restore.syllables import TONES, place_tone, strip_marks, to_official_tone
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -339,11 +351,49 @@ SKELETON_REWRITES = (
     ("i’", "u"), ("t’", "u"), ("ug", "uo"), ("wo", "uo"), ("w", "uo"), ("tt", "u"), ("ti", "u"),
 )
 MAX_SKELETONS = 6
+IDENTITY_COST = 1.0  # most a syllable token pays for staying as it is (tuned on dev)
+IDENTITY_BIAS = 0.6  # see `_score_learned`; no effect on dev accuracy (tested 0.1-0.6)
+SPELLINGS_LIMIT = 16  # spellings aligned per OCR token
 MAX_LETTER_COST = 3.5  # beyond this a spelling is not worth the decoder's time
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+LEARNED_PATH = DATA_DIR / "channel_eng.tsv"
+LEARNED_VIE_PATH = DATA_DIR / "channel_vie.tsv"
+LEARNED_CLEAN_WEIGHT = 0.6
+LEARNED_WEIGHT = 0.6  # the table's -ln P against the LM's: tuned on the dev set
+
+
+class LearnedChannel:
+    """The channel learned from rendered-and-OCR'd corpus text (`channel_data`): character
+    costs for scoring, and the whole-token table for retrieval (what "ciia" was seen to be)."""
+
+    def __init__(self, vector: VectorChannel, token_pairs: dict[str, dict[str, int]],
+                 inventory: frozenset[str], weight: float = LEARNED_WEIGHT):
+        self.vector = vector
+        self.weight = weight
+        # single-syllable readings only; merges are the tokenizer's business
+        self.readings = {
+            ocr: [t for t in truths if t in inventory]
+            for ocr, truths in token_pairs.items()
+        }
+
+    @classmethod
+    def load(cls, inventory: Sequence[str], model: str = "eng") -> LearnedChannel:
+        """`channel_MODEL.tsv` and, when there, `channel_MODEL_tokens.tsv`."""
+        table = load_channel(DATA_DIR / f"channel_{model}.tsv")
+        tokens_path = DATA_DIR / f"channel_{model}_tokens.tsv"
+        pairs = load_token_pairs(tokens_path) if tokens_path.exists() else {}
+        weight = LEARNED_WEIGHT if model == "eng" else LEARNED_CLEAN_WEIGHT
+        return cls(VectorChannel(table, inventory), pairs, frozenset(inventory), weight)
+
+    def seen_as(self, ocr: str) -> list[str]:
+        return self.readings.get(fold(ocr), [])
+
+
+class Candidate(NamedTuple):
+    """A tuple, not a dataclass: tens of thousands are made per page, and a tuple is made
+    several times faster."""
+
     syllable: str  # lower case, NFC, official tones; or the OCR token itself when kept
     cost: float  # channel cost, ~ -ln P(ocr | syllable)
     kept: bool = False  # True for the "leave the token as it is" candidate
@@ -360,8 +410,12 @@ def _deletions(text: str, max_d: int) -> set[str]:
 class CandidateIndex:
     """Syllables grouped by mark-free spelling, plus a symmetric-deletion index on those."""
 
-    def __init__(self, syllables: Iterable[str], channel: Channel, max_candidates: int = 64):
+    def __init__(self, syllables: Iterable[str], channel: Channel, max_candidates: int = 64,
+                 learned: LearnedChannel | None = None,
+                 learned_clean: LearnedChannel | None = None):
         self.channel = channel
+        self.learned = learned  # English-model OCR
+        self.learned_clean = learned_clean  # Vietnamese-model OCR (typed text)
         self.max_candidates = max_candidates
         self.syllables = frozenset(syllables)
         self.by_spelling: dict[str, list[str]] = defaultdict(list)
@@ -381,12 +435,18 @@ class CandidateIndex:
             for spelling, syllables in self.by_spelling.items()
         }
         self._cache: dict[str, tuple[Candidate, ...]] = {}
-        self._scored: dict[str, tuple[Candidate, ...]] = {}
+        self._clean_cache: dict[str, tuple[Candidate, ...]] = {}
+        self._scored: dict[tuple[str, bool], tuple[Candidate, ...]] = {}
         self.spelling_prior: dict[str, float] = {}
 
     @classmethod
-    def load(cls) -> CandidateIndex:
-        return cls(load_inventory(), Channel.load())
+    def load(cls, learned: bool = True) -> CandidateIndex:
+        """The inventory with the learned channel when its tables are there (they are
+        committed), else with the hand-set costs only."""
+        inventory = load_inventory()
+        models = [LearnedChannel.load(inventory, name) if learned and path.exists() else None
+                  for name, path in (("eng", LEARNED_PATH), ("vie", LEARNED_VIE_PATH))]
+        return cls(inventory, Channel.load(), learned=models[0], learned_clean=models[1])
 
     def is_spelling(self, stripped_lower: str) -> bool:
         """Is this mark-free lower-case string the spelling of some syllable?"""
@@ -414,7 +474,7 @@ class CandidateIndex:
                 break
         return out
 
-    def spellings_near(self, ocr: str, limit: int = 24) -> list[str]:
+    def spellings_near(self, ocr: str, limit: int = SPELLINGS_LIMIT) -> list[str]:
         """Spellings within deletion distance 1 (short skeletons) or 2 of a skeleton of the
         token, the `limit` closest by plain Levenshtein distance (computed in C)."""
         distance: dict[str, int] = {}
@@ -428,10 +488,9 @@ class CandidateIndex:
                 if d < distance.get(spelling, 99):
                     distance[spelling] = d
         prior = self.spelling_prior
-        ranked = sorted(
-            distance, key=lambda s: (distance[s] - prior.get(s, 0.0), abs(len(s) - len(ocr)), s)
-        )
-        return ranked[:limit]
+        n = len(ocr)
+        ranked = sorted([(d - prior.get(s, 0.0), abs(len(s) - n), s) for s, d in distance.items()])
+        return [s for *_, s in ranked[:limit]]
 
     def set_spelling_frequencies(self, count_of) -> None:
         """Let frequent spellings be tried first: `count_of(syllable)` from the LM corpus.
@@ -442,28 +501,69 @@ class CandidateIndex:
                 totals[spelling] += count_of(s)
         self.spelling_prior = {s: 0.25 * math.log10(c + 1) for s, c in totals.items()}
         self._cache.clear()
+        self._clean_cache.clear()
         self._scored.clear()
 
-    def candidates(self, ocr_token: str) -> tuple[Candidate, ...]:
+    def candidates(self, ocr_token: str, clean: bool = False) -> tuple[Candidate, ...]:
         """Ranked candidates (cheapest first) for one OCR token, cached per token; the
-        token itself comes last (kept = True) when it is not a syllable."""
-        cached = self._cache.get(ocr_token)
+        token itself comes last (kept = True) when it is not a syllable. `clean`: the token
+        is from typed text or Vietnamese-model OCR, scored by that model's channel."""
+        learned = self.learned_clean if clean and self.learned_clean else self.learned
+        cache = self._clean_cache if learned is not self.learned else self._cache
+        cached = cache.get(ocr_token)
         if cached is None:
             ocr = to_official_tone(unicodedata.normalize("NFC", ocr_token).lower())
-            # P stays upper case: it is how English OCR reads a capital Đ (Pang = Đảng)
-            key = "P" + ocr[1:] if ocr_token[:1] == "P" else ocr
-            scored = self._scored.get(key)
+            if learned is not None:
+                # the learned channel reads the token as OCR wrote it ("thué": é is ế)
+                key = fold(ocr_token)
+            else:
+                # P stays upper case: it is how English OCR reads a capital Đ (Pang = Đảng)
+                key = "P" + ocr[1:] if ocr_token[:1] == "P" else ocr
+            scored = self._scored.get((key, clean))
             if scored is None:
-                scored = self._scored[key] = self._score_syllables(key)
+                scored = self._scored[key, clean] = self._score_syllables(key, learned)
             cached = scored
             if ocr not in self.syllables:
                 cached = (*scored, Candidate(ocr_token, self.channel.keep_unknown, kept=True))
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            self._cache[ocr_token] = cached
+            if len(cache) > 200_000:
+                cache.clear()
+            cache[ocr_token] = cached
         return cached
 
-    def _score_syllables(self, ocr: str) -> tuple[Candidate, ...]:
+    def _score_syllables(self, ocr: str, learned: LearnedChannel | None) -> tuple:
+        if learned is not None:
+            return self._score_learned(ocr, learned)
+        return self._score_hand(ocr)
+
+    def _score_learned(self, ocr: str, learned: LearnedChannel) -> tuple[Candidate, ...]:
+        """Every syllable of the near spellings, and every syllable the OCR pairs saw read
+        as this token, scored by the learned channel in one vectorised pass."""
+        near = self.spellings_near(ocr, SPELLINGS_LIMIT)
+        pool = [s for spelling in near for s in self.by_spelling[spelling]]
+        pool.extend(learned.seen_as(ocr))
+        official = to_official_tone(ocr)
+        if official in self.syllables:
+            pool.append(official)
+        pool = list(dict.fromkeys(pool))
+        if not pool:
+            return ()
+        costs = learned.vector.costs(pool, ocr)
+        if official != ocr:
+            # typed text in the old tone style ("hoà") is read as its official form too
+            costs = np.minimum(costs, learned.vector.costs(pool, official))
+        costs = learned.weight * costs
+        if official in self.syllables:
+            # a syllable as it stands is always a cheap reading of itself: marks English OCR
+            # seldom writes ("à", "ở") are rare in its channel, yet right when they appear;
+            # and it is a little cheaper than its equally likely tone variants, so that
+            # restored text (where "a" was chosen over "à") stays as it is
+            where = pool.index(official)
+            costs[where] = min(costs[where], IDENTITY_COST) - IDENTITY_BIAS
+        order = np.argsort(costs, kind="stable")[: self.max_candidates].tolist()
+        values = costs.tolist()
+        return tuple([Candidate(pool[k], values[k]) for k in order])
+
+    def _score_hand(self, ocr: str) -> tuple[Candidate, ...]:
         channel = self.channel
         mark_cost = channel.mark_cost
         scored: dict[str, float] = {}

@@ -389,3 +389,107 @@ def load_token_pairs(path: Path | str | None = None) -> dict[str, dict[str, int]
         truth, ocr, count = fields[:3]
         pairs.setdefault(ocr, {})[truth] = int(count)
     return pairs
+
+
+# --------------------------------------------------------------------------- fast scoring
+
+
+class VectorChannel:
+    """`ChannelTable.cost` for many candidate syllables of one OCR token at once.
+
+    The truth side (the syllable inventory) is encoded once as unit ids; per OCR token the
+    cost rows of the units it needs are looked up once, and the dynamic program runs as numpy
+    operations over candidates x OCR positions, one truth position at a time (insertions,
+    the only move within a row, are a running minimum). Same moves and costs as
+    `ChannelTable._dp`, about 50x faster for a token's ~100 candidates.
+    """
+
+    def __init__(self, table: Mapping[str, Mapping[str, float]], syllables: Sequence[str],
+                 fallback: float = 12.0):
+        import numpy as np
+
+        self.channel = ChannelTable(table, fallback)
+        self.fallback = fallback
+        self.index = {s: k for k, s in enumerate(syllables)}
+        encoded = [units(s) for s in syllables]
+        width = max((len(u) for u in encoded), default=1)
+        vocab = sorted({u for us in encoded for u in us})
+        self.units = vocab
+        unit_id = {u: k for k, u in enumerate(vocab)}
+        pad = len(vocab)  # a padding unit: deleted for free, never substituted
+        pairs = sorted({us[i - 1] + us[i] for us in encoded for i in range(1, len(us))
+                        if us[i - 1] + us[i] in table})
+        self.pairs = pairs
+        pair_id = {p: k for k, p in enumerate(pairs)}
+        unknown_pair, no_pair = len(pairs), len(pairs) + 1  # fallback cost; no such move
+        self.lengths = np.array([len(u) for u in encoded] or [0], dtype=np.int64)
+        self.ids = np.full((len(syllables), width), pad, dtype=np.int64)
+        self.pair_ids = np.full((len(syllables), width), no_pair, dtype=np.int64)
+        for k, us in enumerate(encoded):
+            self.ids[k, : len(us)] = [unit_id[u] for u in us]
+            for i in range(1, len(us)):
+                self.pair_ids[k, i] = pair_id.get(us[i - 1] + us[i], unknown_pair)
+        seg = self.channel.segment_cost
+        self.drop = np.array([seg(u, EPS) for u in vocab] + [0.0])
+        self._columns: dict[str, np.ndarray] = {}
+        self._pair_columns: dict[str, np.ndarray] = {}
+
+    def _column(self, ocr_segment: str):
+        """Cost of every unit (and the padding unit, inf) read as one OCR segment; cached,
+        since OCR tokens share their characters."""
+        col = self._columns.get(ocr_segment)
+        if col is None:
+            import numpy as np
+
+            seg = self.channel.segment_cost
+            col = np.array([seg(u, ocr_segment) for u in self.units] + [math.inf])
+            if len(self._columns) >= 65536:
+                self._columns.clear()
+            self._columns[ocr_segment] = col
+        return col
+
+    def _pair_column(self, ocr_segment: str):
+        """Cost of every table pair, unknown pair (fallback) and no pair (inf) read as one
+        OCR segment; cached."""
+        col = self._pair_columns.get(ocr_segment)
+        if col is None:
+            import numpy as np
+
+            seg = self.channel.segment_cost
+            col = np.array([seg(p, ocr_segment) for p in self.pairs] + [self.fallback, math.inf])
+            if len(self._pair_columns) >= 4096:
+                self._pair_columns.clear()
+            self._pair_columns[ocr_segment] = col
+        return col
+
+    def costs(self, candidates: Sequence[str], ocr: str):
+        """Channel costs (numpy array) of inventory syllables `candidates` for one token."""
+        import numpy as np
+
+        rows = np.array([self.index[s] for s in candidates], dtype=np.int64)
+        width = int(self.lengths[rows].max())  # trailing padding would only be deleted free
+        ids, pair_ids = self.ids[rows, :width], self.pair_ids[rows, :width]
+        o = [SP if ch == " " else ch for ch in fold(ocr)]
+        m = len(o)
+        ins = self.channel._ocr_context(ocr)[1]
+        if m == 0:
+            return self.drop[ids].sum(axis=1)
+        sub = np.stack([self._column(ch) for ch in o], axis=1)
+        sub2 = (np.stack([self._column(o[j] + o[j + 1]) for j in range(m - 1)], axis=1)
+                if m >= 2 else None)
+        pair_cost = np.stack([self._pair_column(ch) for ch in o], axis=1)
+        start = np.concatenate([[0.0], np.cumsum(ins)])
+        prev = np.broadcast_to(start, (len(rows), m + 1))
+        prev2 = None
+        for i in range(ids.shape[1]):
+            u = ids[:, i]
+            drop = self.drop[u][:, None]
+            base = np.empty_like(prev)
+            base[:, :1] = prev[:, :1] + drop
+            base[:, 1:] = np.minimum(prev[:, :-1] + sub[u], prev[:, 1:] + drop)
+            if sub2 is not None:
+                base[:, 2:] = np.minimum(base[:, 2:], prev[:, :-2] + sub2[u])
+            if prev2 is not None:
+                base[:, 1:] = np.minimum(base[:, 1:], prev2[:, :-1] + pair_cost[pair_ids[:, i]])
+            prev2, prev = prev, start + np.minimum.accumulate(base - start, axis=1)
+        return prev[:, m].copy()

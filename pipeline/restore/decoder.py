@@ -189,10 +189,15 @@ def local_confidences_batch(
         np.concatenate([l2, l1, cand]), np.concatenate([l1, cand, r1]),
         np.concatenate([cand, r1, r2]),
     ).reshape(3, -1)
-    for u, pos, start, k, has_third in spans:
-        block = lp[:, start : start + k]
-        lm_part = block[0] + block[1] + (block[2] if has_third else 0.0)
-        scores = -units[u][pos].costs + lm_weight * lm_part
-        probs = np.exp(scores - scores.max())
-        out[u][pos] = float(probs[choices[u][pos]] / probs.sum())
+    # softmax per slot, vectorised over all slots: segment max and sum by reduceat
+    starts = np.array([start for _, _, start, _, _ in spans])
+    third = np.repeat(np.array([t for *_, t in spans], dtype=bool), sizes)
+    costs = np.concatenate([units[u][pos].costs for u, pos, *_ in spans])
+    scores = -costs + lm_weight * (lp[0] + lp[1] + np.where(third, lp[2], 0.0))
+    scores = scores - np.repeat(np.maximum.reduceat(scores, starts), sizes)
+    probs = np.exp(scores)
+    totals = np.add.reduceat(probs, starts)
+    chosen = starts + np.array([choices[u][pos] for u, pos, *_ in spans])
+    for (u, pos, *_), p in zip(spans, (probs[chosen] / totals).tolist(), strict=True):
+        out[u][pos] = p
     return out

@@ -69,6 +69,7 @@ class Lexicon:
             self.by_pair[first, second].append(term)
             self.seconds[first].add(second)
         self.size = sum(len(v) for v in self.by_pair.values())
+        self._firsts_cache: dict[frozenset[str], list[tuple[str, set[str]]]] = {}
 
     @classmethod
     def load(cls, path: Path | None = None, bonus: float = 1.0) -> Lexicon:
@@ -88,18 +89,28 @@ class Lexicon:
         out: dict[tuple[int, str], float] = {}
         if not self.size:
             return out
-        sets = [set(c) for c in candidate_sets]
+        sets = [c if isinstance(c, set | frozenset) else set(c) for c in candidate_sets]
         stripped = [strip_marks(w).lower() for w in ocr_words]
         n = len(ocr_words)
         for start in range(n - 1):
-            for first in candidate_sets[start]:
-                following = self.seconds.get(first)
-                if not following:
-                    continue
+            for first, following in self._firsts(sets[start]):
                 for second in following & sets[start + 1]:
                     for term in self.by_pair[first, second]:
                         self._match(term, start, sets, stripped, ocr_words, out)
         return out
+
+    def _firsts(self, candidates: frozenset[str] | set[str]) -> list[tuple[str, set[str]]]:
+        """The candidates that begin some term, with the second syllables those terms take;
+        cached per (frozen) candidate set, as the restorer hands out one per OCR word."""
+        if not isinstance(candidates, frozenset):
+            return [(f, self.seconds[f]) for f in candidates if f in self.seconds]
+        got = self._firsts_cache.get(candidates)
+        if got is None:
+            got = [(f, self.seconds[f]) for f in candidates if f in self.seconds]
+            if len(self._firsts_cache) > 100_000:
+                self._firsts_cache.clear()
+            self._firsts_cache[candidates] = got
+        return got
 
     def _match(self, term: Term, start: int, sets, stripped, ocr_words, out) -> None:
         length = len(term.syllables)

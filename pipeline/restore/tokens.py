@@ -39,11 +39,12 @@ _URL = r"(?:https?://|www\.)[^\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 # A compound: letters/digits joined by - / . without spaces ("57-NQ/TW", "22/12/2024",
 # "1.000", "QĐ-UBND"); classified by `_compound_kind`.
 _COMPOUND = rf"{_LETTER_OR_DIGIT}+(?:[-/.,:]{_LETTER_OR_DIGIT}+)+"
-# A word-like run, with OCR symbols allowed inside and a trailing ? or ’ that OCR made of
-# a hook or horn ("ct?" = cứ, "git?" = giữ); whether the tail stays attached is decided in
+# A word-like run, with OCR symbols allowed inside and a ? or ’ that OCR made of a hook or
+# horn, inside before a lower-case letter ("chi?c" = chức) or trailing ("ct?" = cứ,
+# "git?" = giữ); whether the tail stays attached is decided in
 # `_split_word_tail`.
 _WORDISH = (
-    rf"[&¢¥@|]?{_LETTER_OR_DIGIT}(?:{_LETTER_OR_DIGIT}|[&¢¥@|]|[’'](?=\p{{Ll}}))*(?:[?’'])?"
+    rf"[&¢¥@|]?{_LETTER_OR_DIGIT}(?:{_LETTER_OR_DIGIT}|[&¢¥@|]|[’'?](?=\p{{Ll}}))*(?:[?’'])?"
     r"|(?<!\S)@(?!\S)"  # a lone @ between spaces: ở
 )
 _TOKEN = regex.compile(
