@@ -10,13 +10,15 @@ Whole-page OCR reads table rows across their columns and drops cells (cell CER 2
    are kept only when they run the whole length of at least one cell side (letters do not),
    and neighbouring grid slots without a rule between them are merged into spanning cells
    (the group rows whose title spans columns 2-6, row spans alike).
-2. `read_table`: cell crops, cut inside the rules, cleaned of specks and scaled to the text
-   size Tesseract reads best, are stacked one under the other with white space between them
-   and read in one Tesseract call per column (psm 6): a call per cell costs a process start
-   and a model load each, ~3x the page's own OCR time. Words go back to the cell whose band
-   holds them. Cells without ink are not read at all. A cell whose ink is not all under the
-   words read, that came back empty or with low confidence, is read again alone (psm 7 for a
-   line, psm 6 for more). Numbers of the TT column keep their full stops ("2.1", not "21").
+2. `read_table`: cell crops, cut inside the rules, cleaned of specks, trimmed of blank paper
+   left and right and scaled to the text size Tesseract reads best, are stacked one column at
+   a time, one under the other with white space between them (psm 6); all the columns'
+   stacks are read in one Tesseract process (an image list: each stack read as on its own),
+   since every process start loads the language model (~0.12 s CPU). Words go back to the
+   cell whose band holds them. Cells without ink are not read at all. A cell whose ink is not
+   all under the words read, that came back empty or with low confidence, is read again alone
+   (psm 6; all such cells of a table in one more process). Numbers of the TT column keep their
+   full stops ("2.1", not "21"); their digit-only second reads share one process too.
 3. `link_continued_tables`: a page's first table continues the previous page's last one when
    nothing but a page number separates them from the page edges and they have the same columns;
    a repeated header row is recognised by its texts.
@@ -498,7 +500,12 @@ def _cell_crop(
         return None
     # Letters keep their grey edges (what Tesseract was trained on); the rest becomes paper.
     near_ink = cv2.dilate(ink, np.ones((3, 3), np.uint8)) > 0
-    return np.where(near_ink, crop, 255).astype(np.uint8)
+    clean = np.where(near_ink, crop, 255).astype(np.uint8)
+    # Blank paper left and right of the text only costs Tesseract time (it works on every
+    # pixel of the stack, ~0.02 s per megapixel): keep a millimetre of it.
+    columns = np.nonzero(near_ink.any(axis=0))[0]
+    pad = max(4, round(dpi / 25.4))
+    return clean[:, max(0, columns[0] - pad):columns[-1] + 1 + pad]
 
 
 def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
@@ -573,13 +580,15 @@ def _count_lines(crop: np.ndarray) -> int:
 
 
 def _read_stacked(crops: list[_Crop], grid: TableGrid, lang: str) -> None:
-    """One Tesseract call per column: the column's cell crops one under the other."""
+    """Per column, the column's cell crops one under the other; all the columns' stacks read in
+    one Tesseract process (each stack as on its own, the model loaded once)."""
     by_col: dict[int, list[_Crop]] = {}
     for crop in crops:
         by_col.setdefault(grid.cells[crop.index].col, []).append(crop)
-    for column in by_col.values():
-        image, offsets = _stack([crop.image for crop in column])
-        data = external.tesseract_data(_for_tesseract(image), lang, psm=6)
+    stacks = [_stack([crop.image for crop in column]) for column in by_col.values()]
+    readings = external.tesseract_data_many(
+        [_for_tesseract(image) for image, _ in stacks], lang, psm=6)
+    for column, (_, offsets), data in zip(by_col.values(), stacks, readings, strict=True):
         for crop, words in zip(column, _words_by_band(data, offsets), strict=True):
             crop.words = words
 
@@ -632,32 +641,38 @@ def _words_by_band(
 def _reread_doubtful(crops: list[_Crop], grid: TableGrid, lang: str) -> None:
     """Second looks. In a stack Tesseract sometimes drops a line or a word (a bold, blurred
     heading taken for noise next to plain text): a cell whose ink is not all under its words,
-    that came back empty, or was read with low confidence is read again alone (psm 7 for one
-    line, psm 6 for several) and the better reading kept. Number cells of the TT column get
-    their full stops checked against the shapes (see repair_number)."""
+    that came back empty, or was read with low confidence is read again alone and the better
+    reading kept. Number cells of the TT column get their full stops checked against the shapes
+    (see repair_number). The cells read again share one Tesseract process, each image read on
+    its own, all with psm 6: psm 7 for one-line cells gave the same bench figures and would
+    cost a second process (~0.12 s)."""
     number_cols = _number_columns(crops, grid)
-    for crop in crops:
-        cell = grid.cells[crop.index]
-        numeric = cell.col in number_cols and cell.col_span == 1
-        if (not crop.words or min(word.conf for word in crop.words) < LOW_CONFIDENCE
-                or _uncovered_ink(crop.image, crop.words) > UNCOVERED_INK):
-            _read_alone(crop, lang, psm=7 if crop.lines == 1 else 6)
-        if numeric and crop.words:
-            _repair_number_cell(crop, lang)
+    doubtful = [crop for crop in crops
+                if not crop.words or min(word.conf for word in crop.words) < LOW_CONFIDENCE
+                or _uncovered_ink(crop.image, crop.words) > UNCOVERED_INK]
+    _read_alone(doubtful, lang)
+    _repair_number_cells([
+        crop for crop in crops
+        if grid.cells[crop.index].col in number_cols and grid.cells[crop.index].col_span == 1
+        and crop.words
+    ], lang)
 
 
-def _read_alone(crop: _Crop, lang: str, psm: int, config: str = "") -> list[_Word]:
-    """Reads one crop by itself and keeps that reading unless it leaves more of the ink unread:
-    alone, Tesseract sees the cell as the design notes measured it (cell CER 1.0%); its
-    confidences do not tell the better of two readings apart ("[H/2026" at 70 in a stack,
-    "III/2026" at 65 alone). Returns the new reading."""
-    image, offsets = _stack([crop.image])
-    data = external.tesseract_data(_for_tesseract(image), lang, psm=psm, config=config)
-    words = _words_by_band(data, offsets)[0]
-    if words and (not crop.words or _uncovered_ink(crop.image, words)
-                  <= _uncovered_ink(crop.image, crop.words) + 0.02):
-        crop.words = words
-    return words
+def _read_alone(crops: list[_Crop], lang: str, psm: int = 6) -> None:
+    """Reads each crop by itself (all of them in one Tesseract process) and keeps that reading
+    unless it leaves more of the ink unread: alone, Tesseract sees the cell as the design notes
+    measured it (cell CER 1.0%); its confidences do not tell the better of two readings apart
+    ("[H/2026" at 70 in a stack, "III/2026" at 65 alone)."""
+    if not crops:
+        return
+    stacks = [_stack([crop.image]) for crop in crops]
+    readings = external.tesseract_data_many(
+        [_for_tesseract(image) for image, _ in stacks], lang, psm=psm)
+    for crop, (_, offsets), data in zip(crops, stacks, readings, strict=True):
+        words = _words_by_band(data, offsets)[0]
+        if words and (not crop.words or _uncovered_ink(crop.image, words)
+                      <= _uncovered_ink(crop.image, crop.words) + 0.02):
+            crop.words = words
 
 
 def _uncovered_ink(image: np.ndarray, words: list[_Word]) -> float:
@@ -682,26 +697,43 @@ def _uncovered_ink(image: np.ndarray, words: list[_Word]) -> float:
     return missed / total if total else 0.0
 
 
-def _repair_number_cell(crop: _Crop, lang: str) -> None:
+def _repair_number_cells(crops: list[_Crop], lang: str) -> None:
     """Puts back the full stop of "2.1" read as "21". When the dot stands apart from the digits
     the shapes tell where it goes; when blur has fused it with a digit, the cell is read again
     with the digits-only English model (better at numbers than the Vietnamese one) and that
-    reading is taken if it has the same digits."""
-    text = crop.text
-    fixed = repair_number(text, crop.image)
-    if fixed is None:
-        digits = _digits_of(text) or ""
-        alt = _read_digits(crop, lang) if len(digits) >= 2 else ""
-        fixed = alt if alt and _digits_of(alt) == digits else text
-    if fixed != text:
-        crop.words = [_Word(fixed, _mean_confidence(crop.words), _union_box(crop.words))]
+    reading is taken if it has the same digits. Those second reads share one Tesseract
+    process."""
+    fixes: dict[int, str] = {}
+    unsettled: list[_Crop] = []
+    for number, crop in enumerate(crops):
+        fixed = repair_number(crop.text, crop.image)
+        if fixed is not None:
+            fixes[number] = fixed
+        elif len(_digits_of(crop.text) or "") >= 2:
+            unsettled.append(crop)
+        else:
+            fixes[number] = crop.text
+    alternatives = dict(zip(map(id, unsettled), _read_digits(unsettled, lang), strict=True))
+    for number, crop in enumerate(crops):
+        text = crop.text
+        if number in fixes:
+            fixed = fixes[number]
+        else:
+            alt = alternatives.get(id(crop), "")
+            fixed = alt if alt and _digits_of(alt) == (_digits_of(text) or "") else text
+        if fixed != text:
+            crop.words = [_Word(fixed, _mean_confidence(crop.words), _union_box(crop.words))]
 
 
-def _read_digits(crop: _Crop, lang: str) -> str:
+def _read_digits(crops: list[_Crop], lang: str) -> list[str]:
+    if not crops:
+        return []
     model = "eng" if "eng" in external.tesseract_languages() else lang
-    image, offsets = _stack([crop.image])
-    data = external.tesseract_data(_for_tesseract(image), model, psm=7, config=DIGIT_WHITELIST)
-    return "".join(word.text for word in _words_by_band(data, offsets)[0])
+    stacks = [_stack([crop.image]) for crop in crops]
+    readings = external.tesseract_data_many(
+        [_for_tesseract(image) for image, _ in stacks], model, psm=7, config=DIGIT_WHITELIST)
+    return ["".join(word.text for word in _words_by_band(data, offsets)[0])
+            for (_, offsets), data in zip(stacks, readings, strict=True)]
 
 
 def _digits_of(text: str) -> str | None:
