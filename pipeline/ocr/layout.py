@@ -19,7 +19,6 @@ in signature rows just above it). Everything else keeps Tesseract's own lines an
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -27,6 +26,7 @@ from itertools import groupby
 import numpy as np
 
 from pipeline.model import Box, Line, Word
+from pipeline.restore.syllables import strip_marks
 
 # Tesseract's (block, paragraph, line) numbers of a word.
 LineKey = tuple[int, int, int]
@@ -200,9 +200,7 @@ def _gap_above(rows: list[list[Word]], index: int) -> float:
 
 def _is_recipients_label(row: Sequence[Word]) -> bool:
     text = " ".join(w.text for w in row[:3])
-    folded = "".join(c for c in unicodedata.normalize("NFD", text.casefold())
-                     if unicodedata.category(c) != "Mn").replace("đ", "d")
-    return folded.startswith("noi nhan")
+    return strip_marks(text).casefold().startswith("noi nhan")
 
 
 def find_zones(rows: list[list[Word]], frame: _Frame) -> list[Zone]:

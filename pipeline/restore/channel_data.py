@@ -61,7 +61,7 @@ Pair = tuple[tuple[str, ...], tuple[str, ...]]
 
 def fold(text: str) -> str:
     """NFC lower case: the channel does not model case."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).lower())
+    return unicodedata.normalize("NFC", text).lower()
 
 
 def skeleton(text: str) -> str:
