@@ -80,6 +80,7 @@ model: setup
 
 lexicon: setup
 	$(PY) tools/build_lexicon.py --shared $(SHARED) --out dictionaries/vi_admin_terms.txt
+	$(PY) tools/learn_abbreviations.py --shared $(SHARED) --out pipeline/data/abbreviations_d.tsv
 
 # OCR benchmark: our ocr stage vs plain tesseract and ocrmypdf on rendered scans (prints a table).
 bench-ocr: setup

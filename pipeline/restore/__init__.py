@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import regex
 
 from pipeline.model import Change, Document
 from pipeline.restore.candidates import Candidate, CandidateIndex
@@ -47,7 +48,9 @@ CLEAN_SHARE = 0.25
 CLEAN_MARKED_SHARE = 0.5
 GLUE_MIN_PRIOR = 0.75  # both halves of a glued word: spellings seen > ~1000 times
 GLUE_MAX_SINGLE_COST = 5.0  # a cheaper one-syllable reading beats splitting the token
+GLUE_MAX_HALF_COST = 2.5
 LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
+DIGIT_CHANGE = 2.0
 RARE_COUNT = 400  # syllables seen fewer times in the LM corpus pay ln(400 / (count + 1))
 _MOSTLY_CAPS = 0.6
 
@@ -89,8 +92,8 @@ def looks_clean(words: Sequence[str], use_marked: bool = True) -> bool:
 def _apply_casing(pattern: str, syllable: str, caps_line: bool) -> str:
     """Give the restored syllable the OCR token's casing: CAPS, Title or lower."""
     letters = [ch for ch in pattern if ch.isalpha()]
-    if not letters:
-        return syllable
+    if not letters:  # a number read for a syllable ("6" = ở) takes the line's case
+        return syllable.upper() if caps_line else syllable
     uppers = sum(ch.isupper() for ch in letters)
     if (len(letters) >= 2 and uppers == len(letters)) or (caps_line and uppers):
         return syllable.upper()
@@ -101,6 +104,45 @@ def _apply_casing(pattern: str, syllable: str, caps_line: bool) -> str:
 
 def _next_text(tokens: Sequence[Token], ti: int) -> str:
     return tokens[ti + 1].text if ti + 1 < len(tokens) else ""
+
+
+_SHORT_NUMBER = regex.compile(r"^\d{1,2}$")
+
+
+def _inside_words(tokens: Sequence[Token], ti: int) -> bool:
+    """A short number with a word on each side, one space apart ("nhà 6 có")."""
+    if not _SHORT_NUMBER.match(tokens[ti].text) or ti < 2 or ti + 2 >= len(tokens):
+        return False
+    return (tokens[ti - 1].text == " " and tokens[ti + 1].text == " "
+            and tokens[ti - 2].kind == "word" and tokens[ti + 2].kind == "word")
+
+
+def _list_marker(tokens: Sequence[Token]) -> int | None:
+    """Index of the token holding a line's list letter ("d" of "- d) ..."), if any."""
+    meaningful = [i for i, t in enumerate(tokens) if t.kind != "space"]
+    for k, i in enumerate(meaningful[:3]):
+        tok = tokens[i]
+        if tok.kind == "word":
+            follows = tokens[meaningful[k + 1]].text if k + 1 < len(meaningful) else ""
+            return i if len(tok.text) == 1 and follows.startswith(")") else None
+    return None
+
+
+def _restore_list_markers(tokenized: Sequence[Sequence[Token]], outputs: list[list[str]],
+                          doc_clean: bool) -> None:
+    """Lettered lists run a) b) c) d) đ) e): English OCR reads đ) as a second d), so a "d)"
+    right after a "d)" marker is put back to "đ)" (typed text keeps what it has)."""
+    if doc_clean:
+        return
+    previous = None
+    for li, toks in enumerate(tokenized):
+        at = _list_marker(toks)
+        if at is None:
+            continue
+        letter = toks[at].text
+        if letter in "dD" and previous in ("d", "D"):
+            outputs[li][at] = "đ" if letter == "d" else "Đ"
+        previous = letter
 
 
 def _is_caps_line(tokens: Sequence[Token]) -> bool:
@@ -167,6 +209,9 @@ class Restorer:
         """Where OCR glued two syllables ("quocgia", "cacco"): the word is no syllable and
         unknown to the LM, and it splits into two attested spellings; the split whose
         spellings are most frequent wins."""
+        apostrophe = next((k for k in range(2, len(word) - 2) if word[k] in "'’"), None)
+        if apostrophe is not None:
+            return self._apostrophe_glue_point(word, apostrophe)
         if len(word) < 5 or not word.isalpha() or not word[1:].islower():
             return None
         lower = unicodedata.normalize("NFC", word).lower()
@@ -181,6 +226,27 @@ class Restorer:
             left, right = plain[:k], plain[k:]
             if left in prior and right in prior and min(prior[left], prior[right]) > best:
                 best, best_k = min(prior[left], prior[right]), k
+        return best_k if best_k is not None else self._garbled_glue_point(word)
+
+    def _apostrophe_glue_point(self, word: str, k: int) -> int | None:
+        """An apostrophe inside a word is a hook or horn English OCR split off ("phu’ong" =
+        phương) unless the word has no cheap reading as one syllable: then it is a speck
+        between two words ("co'sé" = cơ sở)."""
+        best = self.index.candidates(word)[:1]
+        if best and not best[0].kept and best[0].cost < GLUE_MAX_SINGLE_COST:
+            return None
+        return k
+
+    def _garbled_glue_point(self, word: str) -> int | None:
+        """Two garbled syllables glued ("déivéi" = đối với): the split whose halves both
+        have a cheap reading by the learned channel, cheapest together."""
+        best, best_k = 2 * GLUE_MAX_HALF_COST, None
+        for k in range(2, len(word) - 1):
+            halves = [self.index.candidates(part)[:1] for part in (word[:k], word[k:])]
+            if all(h and not h[0].kept and h[0].cost < GLUE_MAX_HALF_COST for h in halves):
+                total = halves[0][0].cost + halves[1][0].cost
+                if total < best:
+                    best, best_k = total, k
         return best_k
 
     def _reads_as_one_syllable(self, word: str) -> bool:
@@ -240,6 +306,24 @@ class Restorer:
         self._slot_cache[key] = result
         return result
 
+    def _digit_candidates(self, digits: str):
+        """A short number between words may be a syllable English OCR read as digits
+        ("nhà 6 có" = nhà ở có, "thuốc 14" = thuốc lá): the number itself (as <num>, free)
+        and the channel's readings of it, each paying `DIGIT_CHANGE` on top."""
+        key = (digits, "digits")
+        cached = self._slot_cache.get(key)
+        if cached is not None:
+            return cached
+        cands, ids, costs = self._word_candidates(digits, False)
+        keep = [i for i, c in enumerate(cands) if not c.kept]
+        result = (
+            [Candidate(digits, 0.0, kept=True), *(cands[i] for i in keep)],
+            np.concatenate([[self.lm.num], ids[keep]]).astype(np.int64),
+            np.concatenate([[0.0], costs[keep] + DIGIT_CHANGE]),
+        )
+        self._slot_cache[key] = result
+        return result
+
     def _official(self, text: str) -> str:
         """Official tone placement for a single syllable ("hoá" -> "hóa"); other tokens
         (glued "cơsở", codes, foreign words) are left as they are. Cached: tokens repeat."""
@@ -286,10 +370,11 @@ class Restorer:
         caps = [_is_caps_line(toks) for toks in tokenized]
         self._decode_units(self._units(tokenized, caps), tokenized, outputs, confidences,
                            doc_clean, caps)
+        _restore_list_markers(tokenized, outputs, doc_clean)
         restored_lines, changes = [], []
         for li, toks in enumerate(tokenized):
             for ti, tok in enumerate(toks):
-                if tok.kind == "protected":
+                if tok.kind == "protected" and outputs[li][ti] == tok.text:
                     outputs[li][ti] = restore_protected(tok.text)
                 outputs[li][ti] = self._official(outputs[li][ti])
                 if outputs[li][ti] != tok.text:
@@ -367,6 +452,11 @@ class Restorer:
                 # a list marker ("d)", "a)") is a letter, never a syllable to restore
                 marker = len(tok.text) == 1 and _next_text(tokenized[li], ti).startswith(")")
                 cands, ids, costs = self._word_candidates(tok.text, li in clean_lines or marker)
+                slots.append(Slot(ids.copy(), costs.copy()))
+                word_cands.append(list(cands))
+            elif tok.kind == "protected" and li not in clean_lines and _inside_words(
+                    tokenized[li], ti):
+                cands, ids, costs = self._digit_candidates(tok.text)
                 slots.append(Slot(ids.copy(), costs.copy()))
                 word_cands.append(list(cands))
             elif tok.kind == "protected":

@@ -16,6 +16,7 @@ never touched. Token kinds:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import regex
@@ -53,25 +54,49 @@ _TOKEN = regex.compile(
     regex.V1,
 )
 _CLAUSE_STOPS = set(".;:!?…")
+_WORD_APOSTROPHES = "'’"
+_AREA_OR_VOLUME = regex.compile(r"^[kcdh]?m[23]$")  # m2, km2, m3, cm3: units, not words
+# A number with capital letters after it is a label (Phụ lục 3A, quốc lộ 1A); a digit
+# before lower-case letters is OCR's reading of a letter ("1a" = là, "4p" = áp)
+_NUMBERED_LABEL = regex.compile(r"^\p{N}+\p{Lu}+$")
 _HAS_DIGIT = regex.compile(r"\p{N}")
 _HAS_LETTER = regex.compile(r"\p{L}")
 _ALL_CAPS = regex.compile(r"^[\p{Lu}]{2,}$")
 _ROMAN = regex.compile(r"^[IVXLC]+$")
 # Section numbers as English OCR reads them: "III", "I1", "Ill", "I|" (III, II, ...)
 _ROMAN_LIKE = regex.compile(r"^[IVX][IVXl1|]+$")
+# ... and a capital L after an I ("VIL." = VII., "VILL." = VIII.; "XL" stays XL)
+_ROMAN_LIKE_L = regex.compile(r"^[IVX][IVXl1|]*[Il1|]L[IVXlL1|]*$")
 
-# Segments of a document code that stand for a document type or issuer and lost their Đ to
-# the OCR model: QD = Quyết định, ND = Nghị định, DU = Đảng ủy, DA = Đề án, HD = Hướng dẫn,
-# CD = Công điện, QyD = Quy định, HDND = Hội đồng nhân dân, DCS = Đảng Cộng sản, ...
+ABBREVIATIONS_PATH = Path(__file__).resolve().parent.parent / "data" / "abbreviations_d.tsv"
+
+
+def load_abbreviations(path: Path = ABBREVIATIONS_PATH) -> dict[str, str]:
+    """D spelling -> Đ spelling of the abbreviations the corpus writes with Đ (BLDTBXH ->
+    BLĐTBXH), learned by tools/learn_abbreviations.py."""
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            plain, marked, _count = line.split("\t")
+            table[plain] = marked
+    return table
+
+
+# Segments of a document code that lost their Đ to the OCR model: the learned table, and
+# seeds for type and issuer segments that matter even where the corpus seldom shows them
+# (DU = Đảng ủy, DA = Đề án, HD = Hướng dẫn, CD = Công điện, QyD = Quy định).
 # Only these exact segments change; "TU" (Tỉnh ủy) and all other segments stay as read.
+_LEARNED = load_abbreviations()
 CODE_SEGMENT_FIXES = {
+    **_LEARNED,
     "QD": "QĐ", "ND": "NĐ", "DU": "ĐU", "DA": "ĐA", "HD": "HĐ", "CD": "CĐ", "QyD": "QyĐ",
     "HDND": "HĐND", "TTHDND": "TTHĐND", "DBQH": "ĐBQH", "DCS": "ĐCS", "DTN": "ĐTN",
     "BCD": "BCĐ", "HDQT": "HĐQT", "TLD": "TLĐ", "DHQG": "ĐHQG", "KHDT": "KHĐT",
-    "LDTBXH": "LĐTBXH", "GDDT": "GDĐT", "BGDDT": "BGDĐT", "VHTTDL": "VHTTDL",
 }
-# Stand-alone all-caps abbreviations with the same lost Đ (no code around them).
+# Stand-alone all-caps abbreviations with the same lost Đ (no code around them); two
+# letters alone are too ambiguous ("DT", "DH") to change outside a code.
 ABBREVIATION_FIXES = {
+    **{plain: marked for plain, marked in _LEARNED.items() if len(plain) >= 3},
     "HDND": "HĐND", "DBQH": "ĐBQH", "BCD": "BCĐ", "DCS": "ĐCS", "DTN": "ĐTN", "HDQT": "HĐQT",
 }
 _CODE_SEGMENT = regex.compile(r"[\p{L}]+")
@@ -100,6 +125,51 @@ def _compound_kind(text: str) -> TokenKind:
     ):
         return "protected"
     return "word"
+
+
+def _is_wordy(segment: str) -> bool:
+    """A compound segment that is a word, not part of a code: it starts with a letter, has
+    two or more, and is lower case or Title case ("tam", "Dieu"; not "NQ", "TTg", "18b")."""
+    letters = [ch for ch in segment if ch.isalpha()]
+    return (len(letters) >= 2 and segment[0].isalpha()
+            and (segment[1:].islower() if segment[0].isupper() else segment.islower()))
+
+
+def _compound_tokens(text: str, is_syllable_shape) -> list[Token]:
+    """A compound is one protected token unless words are glued into it by OCR'd specks
+    or lost spaces ("s6.tam", "lap.1", "khoan-2", "ngay-11/07/2020", "tu-van"): then each
+    word segment is a word, and the runs between them are classified on their own (a run
+    of several segments stays one protected code or date)."""
+    parts = regex.split(r"([-/.,:])", text)
+    segments = parts[0::2]
+    if not any(_is_wordy(seg) for seg in segments):
+        if _compound_kind(text) == "protected":
+            return [Token(text, "protected")]
+        return [Token(part, "punct" if part in "-/.,:" else "word") for part in parts if part]
+    tokens: list[Token] = []
+    run: list[str] = []  # code-like segments with the separators between them
+
+    def flush() -> None:
+        if len(run) == 1:
+            tokens.append(_classify_word(run[0], is_syllable_shape))
+        elif run:
+            tokens.append(Token("".join(run), "protected"))
+        run.clear()
+
+    for i, part in enumerate(parts):
+        if i % 2:  # a separator: inside a run it belongs to the run
+            if run and i + 1 < len(parts) and not _is_wordy(parts[i + 1]):
+                run.append(part)
+            else:
+                flush()
+                tokens.append(Token(part, "punct"))
+        elif _is_wordy(part):
+            flush()
+            tokens.append(Token(part, "word"))
+        elif part:
+            run.append(part)
+    flush()
+    return tokens
 
 
 def is_abbreviation(word: str, is_syllable_shape) -> bool:
@@ -146,13 +216,7 @@ def tokenize_line(line: str, is_syllable_shape=lambda s: True) -> list[Token]:
         if kind == "url":
             tokens.append(Token(text, "protected"))
         elif kind == "compound":
-            if _compound_kind(text) == "protected":
-                tokens.append(Token(text, "protected"))
-            else:  # lower-case hyphenated words: each part is a word
-                for part in regex.split(r"([-/.,:])", text):
-                    if part:
-                        is_sep = part in "-/.,:"
-                        tokens.append(Token(part, "punct" if is_sep else "word"))
+            tokens.extend(_compound_tokens(text, is_syllable_shape))
         elif kind == "word":
             rest = line[m.end() : m.end() + 2]
             if _is_section_number(text, rest):
@@ -169,12 +233,16 @@ def tokenize_line(line: str, is_syllable_shape=lambda s: True) -> list[Token]:
 
 def _is_section_number(text: str, rest: str) -> bool:
     """Roman section numbers ("II", "Ill" for III) and a lone I/V/X before '.' or ')'."""
+    if rest[:1] == "." and _ROMAN_LIKE_L.match(text):
+        return True
     return bool(_ROMAN_LIKE.match(text)) or (text in ("I", "V", "X") and rest[:1] in ".)")
 
 
 def _classify_word(text: str, is_syllable_shape) -> Token:
     if text == "@":
         return Token(text, "word")
+    if _AREA_OR_VOLUME.match(text) or _NUMBERED_LABEL.match(text):
+        return Token(text, "protected")
     if text in "?’'":
         return Token(text, "punct")
     if is_number_like(text) or is_abbreviation(text, is_syllable_shape):
@@ -186,13 +254,15 @@ def _classify_word(text: str, is_syllable_shape) -> Token:
 
 def split_glued(token: Token, split_point) -> list[Token]:
     """'quocgia' -> 'quoc', ' ', 'gia' when `split_point(text)` finds where two syllables
-    were glued together by OCR (None when the word is not such a pair)."""
+    were glued together by OCR (None when the word is not such a pair). A split point on
+    an apostrophe ("co'sé": a speck read between two words) puts the space in its place."""
     if token.kind != "word":
         return [token]
     k = split_point(token.text)
     if k is None:
         return [token]
-    return [Token(token.text[:k], "word"), Token(" ", "space"), Token(token.text[k:], "word")]
+    rest = token.text[k + 1 :] if token.text[k] in _WORD_APOSTROPHES else token.text[k:]
+    return [Token(token.text[:k], "word"), Token(" ", "space"), Token(rest, "word")]
 
 
 def is_clause_stop(token: Token) -> bool:
@@ -202,8 +272,8 @@ def is_clause_stop(token: Token) -> bool:
 def restore_protected(text: str) -> str:
     """The only changes a protected token may get: Đ back in codes and abbreviations, and
     I for the l, 1 or | OCR reads in Roman section numbers ("Ill" -> "III")."""
-    if _ROMAN_LIKE.match(text):
-        return regex.sub(r"[l1|]", "I", text)
+    if _ROMAN_LIKE.match(text) or _ROMAN_LIKE_L.match(text):
+        return regex.sub(r"[lL1|]", "I", text)
     if _HAS_DIGIT.search(text) or "/" in text or "-" in text:
         return restore_code(text)
     return restore_abbreviation(text)
