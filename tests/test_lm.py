@@ -147,7 +147,7 @@ def test_tokenize_examples():
     assert L.tokenize(text) == [
         "<s>", "số", "</s>",
         "<s>", "<num>", "</s>",
-        "<s>", "thủy", "lợi", "hòa", "bình", "xã", "tuyên", "truyền", "</s>",
+        "<s>", "thủy", "lợi", ",", "hòa", "bình", "xã", "tuyên", "truyền", "</s>",
         "<s>", "ủy", "ban", "</s>",
     ]  # fmt: skip
     assert L.split_clauses("ngày 20/6/2025 và 1.000.000 đồng") == [

@@ -356,3 +356,9 @@ def test_metrics():
     assert syllable_accuracy("một hai ba", "một hai ba").accuracy == 1.0
     assert syllable_accuracy("một hai ba bốn", "một hai bốn").errors == 1
     assert unchanged_rate("a b c d", "a b x d") == 0.75
+
+
+def test_a_comma_is_context_for_the_next_list_item(restorer):
+    # without the comma, "Chính phủ trình" (the government submits) would read best
+    out = restorer.restore_text("gui Thu tudng Chinh pha, Tinh ty, Hoi dong nhan dan tinh")
+    assert out == "gửi Thủ tướng Chính phủ, Tỉnh ủy, Hội đồng nhân dân tỉnh"

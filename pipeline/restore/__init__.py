@@ -28,6 +28,7 @@ from pipeline.model import Change, Document
 from pipeline.restore.candidates import Candidate, CandidateIndex
 from pipeline.restore.decoder import Slot, beam_viterbi_batch, local_confidences_batch
 from pipeline.restore.lexicon import Lexicon
+from pipeline.restore.lm import COMMA_TOKEN
 from pipeline.restore.syllables import strip_marks, to_official_tone, to_official_tones
 from pipeline.restore.tokens import (
     Token,
@@ -178,6 +179,10 @@ class Restorer:
         self._syllable_ids = dict(zip(inventory, inventory_ids.tolist(), strict=True))
         self.unk_syllable_cost = float(np.log(rare + 1.0))
         self._rarity_by_id = self._rarity_table()
+        # an LM trained with commas as tokens gets them as context ("Chính phủ, Tỉnh ủy":
+        # a list goes on after a comma, where without it "Chính phủ trình" would win)
+        comma = lm.id(COMMA_TOKEN)
+        self._comma_id = None if comma == lm.unk else comma
 
     @classmethod
     def load(cls, lm_path: Path | None = None, lexicon_path: Path | None = None) -> Restorer:
@@ -354,6 +359,9 @@ class Restorer:
         count = self.lm.count(cand.syllable)
         return max(0.0, np.log(RARE_COUNT / (count + 1.0))) if count < RARE_COUNT else 0.0
 
+    def _is_comma(self, tok: Token) -> bool:
+        return self._comma_id is not None and tok.kind == "punct" and tok.text == COMMA_TOKEN
+
     def _fixed_id(self, text: str) -> int:
         if any(ch.isdigit() for ch in text):
             return self.lm.num
@@ -403,7 +411,7 @@ class Restorer:
                 units.append(current)
                 current = []
             for ti, tok in enumerate(toks):
-                if tok.kind in ("word", "protected") or is_clause_stop(tok):
+                if tok.kind in ("word", "protected") or is_clause_stop(tok) or self._is_comma(tok):
                     current.append((li, ti))
         if current:
             units.append(current)
@@ -459,8 +467,9 @@ class Restorer:
                 cands, ids, costs = self._digit_candidates(tok.text)
                 slots.append(Slot(ids.copy(), costs.copy()))
                 word_cands.append(list(cands))
-            elif tok.kind == "protected":
-                fixed = self._fixed_id(restore_protected(tok.text))
+            elif tok.kind == "protected" or self._is_comma(tok):
+                fixed = self._comma_id if tok.kind == "punct" else self._fixed_id(
+                    restore_protected(tok.text))
                 slots.append(Slot(np.array([fixed], dtype=np.int64), np.zeros(1)))
                 word_cands.append(None)
             else:

@@ -7,9 +7,11 @@ Tokenisation (shared with the decoder: use `tokenize`, `split_clauses`, `normali
     `. / , : -` joins ("2739/vpcp-đmdn", "20/6/2026", "1.000.000", "57-nq/tw") -> `<num>`;
   * words: runs of letters -> the syllable itself ("qđ", "ubnd" stay words);
   * clause stops `. ; : ! ? …` -> end of clause; every line end is one too.
-- everything else (comma, hyphen, slash, brackets, quotes, bullets) is dropped: OCR garbles
-  such marks so often that the decoder cannot rely on them, and dropping them keeps the
-  syllable contexts of "a, b" and "Độc lập - Tự do" usable.
+  * the comma -> `,`: lists run on after it ("Chính phủ, Tỉnh ủy, ..."), and English OCR
+    keeps commas well;
+- everything else (hyphen, slash, brackets, quotes, bullets) is dropped: OCR garbles such
+  marks so often that the decoder cannot rely on them, and dropping them keeps the syllable
+  contexts of "Độc lập - Tự do" usable.
 - each clause is scored as `<s> w1 ... wn </s>`; the model is trained with order-1 `<s>` pads,
   so a decoder starts every clause from the context (`bos`, `bos`).
 - vocabulary: every token seen at least `min_count` times in the training split (foreign
@@ -49,6 +51,7 @@ import regex
 from pipeline.restore.syllables import to_official_tone
 
 UNK_TOKEN, BOS_TOKEN, EOS_TOKEN, NUM_TOKEN = "<unk>", "<s>", "</s>", "<num>"
+COMMA_TOKEN = ","
 SPECIALS = (UNK_TOKEN, BOS_TOKEN, EOS_TOKEN, NUM_TOKEN)
 UNK, BOS, EOS, NUM = range(4)
 BITS = 16  # bits per id in a packed key: vocabulary <= 65,536
@@ -62,6 +65,7 @@ _TOKEN = regex.compile(
     rf"(?P<num>{_ALNUM}*\p{{N}}{_ALNUM}*(?:[./,:\-]{_ALNUM}+)*)"
     r"|(?P<word>\p{L}[\p{L}\p{M}]*)"  # stray leading marks are dropped
     r"|(?P<stop>[.;:!?…]+)"
+    r"|(?P<comma>,)"
 )
 _STOP = EOS_TOKEN  # marker inside a chunk's token tuple for a clause stop
 
@@ -83,6 +87,8 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
             out.append(NUM_TOKEN)
         elif m.lastgroup == "word":
             out.append(to_official_tone(m.group()))
+        elif m.lastgroup == "comma":
+            out.append(COMMA_TOKEN)
         else:
             out.append(_STOP)
     return tuple(out)
