@@ -74,6 +74,8 @@ def test_protected_tokens(index):
     ("ngay-11/07/2020", [("ngay", "word"), ("-", "punct"), ("11/07/2020", "protected")]),
     ("01/2020/QD-TTg", [("01/2020/QD-TTg", "protected")]),
     ("1.000m2", [("1.000m2", "protected")]),
+    ("DINH-QUY", [("DINH", "word"), ("-", "punct"), ("QUY", "word")]),  # caps words
+    ("NĐ-CP", [("NĐ-CP", "protected")]), ("KH/TU", [("KH/TU", "protected")]),
 ])
 def test_words_glued_into_compounds_are_cut_out(index, text, parts):
     assert [(t.text, t.kind) for t in tokenize_line(text, index.is_spelling)] == parts

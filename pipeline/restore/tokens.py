@@ -114,14 +114,15 @@ def restore_abbreviation(word: str) -> str:
     return ABBREVIATION_FIXES.get(word, word)
 
 
-def _compound_kind(text: str) -> TokenKind:
-    """Codes, numbers and dates are protected; letter-only compounds of lower-case words
-    ("e-mail", "tây-nam") are split by the caller into words instead."""
+def _compound_kind(text: str, is_syllable_shape) -> TokenKind:
+    """Codes, numbers and dates are protected; letter-only compounds of words ("e-mail",
+    "tây-nam", "DINH-QUY" in a heading) are split by the caller into words instead."""
     if _HAS_DIGIT.search(text):
         return "protected"
     segments = regex.findall(r"[\p{L}\p{M}]+", text)
-    if any(_ALL_CAPS.match(s) for s in segments) or any(
-        s[:1].isupper() and any(c.isupper() for c in s[1:]) for s in segments
+    if any(is_abbreviation(s, is_syllable_shape) for s in segments) or any(
+        s[:1].isupper() and any(c.isupper() for c in s[1:]) and not _ALL_CAPS.match(s)
+        for s in segments
     ):
         return "protected"
     return "word"
@@ -143,7 +144,7 @@ def _compound_tokens(text: str, is_syllable_shape) -> list[Token]:
     parts = regex.split(r"([-/.,:])", text)
     segments = parts[0::2]
     if not any(_is_wordy(seg) for seg in segments):
-        if _compound_kind(text) == "protected":
+        if _compound_kind(text, is_syllable_shape) == "protected":
             return [Token(text, "protected")]
         return [Token(part, "punct" if part in "-/.,:" else "word") for part in parts if part]
     tokens: list[Token] = []
