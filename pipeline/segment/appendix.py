@@ -13,11 +13,13 @@ The table comes, best first, from:
      followed over the lines it wraps onto; the deadline in the last line or two;
    - rows read across the page, cells interleaved line by line (English-model OCR of a
      table): OCR puts a row's number near the middle of its cell, so rows are cut at the
-     sentence end nearest the midpoint between anchors; within a row, agency names of the
-     lexicon (dictionaries/vi_admin_terms.txt, fuzzy for OCR noise) past the task column or
-     after a "|" are the lead (the first) and the coordinating body (one beside it on its
-     line), deadline words at a line's end (or split over two line ends) the deadline.
-Nothing is filled from guesswork: what is not recognised stays null.
+     sentence end nearest the midpoint between anchors; within a row, each column's cell is
+     found by the words that open it (lexicon agencies for the lead and the coordinating body,
+     "Các …" bodies, document kinds for the output: dictionaries/vi_admin_terms.txt, fuzzy
+     for OCR noise) and its later lines by position (columns.py), deadline words at a line's
+     end (or split over two line ends) the deadline.
+Agencies and deadlines found in text are given in the lexicon's spelling. Nothing is filled
+from guesswork: what is not recognised stays null.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import regex as re
 from rapidfuzz import fuzz
 
 from pipeline.model import Appendix, Cell, Group, Row, Table
+from pipeline.segment.columns import interleaved_cells
 from pipeline.segment.patterns import (
     ADMIN_LEVELS,
     APPENDIX_HEADING,
@@ -39,6 +42,8 @@ from pipeline.segment.patterns import (
 )
 from pipeline.segment.vocabulary import (
     Found,
+    canonical_agency,
+    canonical_deadline,
     find_agencies,
     find_continuation,
     find_deadlines,
@@ -294,7 +299,15 @@ class _Fields:
     task: str | None = None
     lead: str | None = None
     coordinate: str | None = None
+    output: str | None = None
     deadline: str | None = None
+
+    def canonical(self) -> _Fields:
+        """Names and deadline words as the lexicon spells them (OCR slips mended)."""
+        self.lead = canonical_agency(self.lead) if self.lead else None
+        self.coordinate = canonical_agency(self.coordinate) if self.coordinate else None
+        self.deadline = canonical_deadline(self.deadline) if self.deadline else None
+        return self
 
 
 def _column_offset(texts: list[str]) -> int:
@@ -404,8 +417,19 @@ def _ends_name(following: list[str]) -> bool:
     return 0 < len(words) <= _NAME_END_MAX_WORDS and words[-1] in ADMIN_LEVELS
 
 
-def _cell_parts(lines: list[str], column_at: int) -> _Fields:
-    """Task, lead, coordinate and deadline of one row's lines (its number already cut off)."""
+def _cell_parts(lines: list[str], column_at: int, widths: dict[str, list[int]]) -> _Fields:
+    """Task and cells of one row's lines (its number already cut off), read across the page
+    (pipeline/segment/columns.py); or, when its cells were read one after another under the
+    task, task, lead, coordinate and deadline as `_cells_after_task` finds them."""
+    cells = interleaved_cells(lines, column_at, _deadline(lines, column_at), widths)
+    if cells is None:
+        return _cells_after_task(lines, column_at)
+    return _Fields(**vars(cells))
+
+
+def _cells_after_task(lines: list[str], column_at: int) -> _Fields:
+    """Task, lead, coordinate and deadline of a row whose cells follow its task's text, line
+    by line ("- Tổ chức hội nghị." / "Phòng Văn hóa -" / "Xã hội")."""
     fields = _Fields()
     agencies = _agencies(lines, column_at)
     if agencies:
@@ -444,6 +468,7 @@ def _rows_from_text(lines: list[str]) -> list[Group]:
         anchors = _find_anchors([t if _ROW_NUMBER.fullmatch(t.strip(" |")) else "" for t in texts])
     two_level = any(a.kind == "row" for a in anchors)
     column_at = _column_offset(texts)
+    widths: dict[str, list[int]] = {}  # the cells' line widths, row after row
     groups: list[Group] = [] if two_level else [Group()]
     for anchor, (start, end) in zip(anchors, _extents(anchors, texts), strict=True):
         row_lines = texts[start : end + 1]
@@ -452,7 +477,10 @@ def _rows_from_text(lines: list[str]) -> list[Group]:
         if anchor.kind == "group" and two_level:
             groups.append(Group(number=anchor.number, title=join_lines(row_lines) or None))
             continue
-        fields = _cell_lines_parts(row_lines) if by_line else _cell_parts(row_lines, column_at)
+        fields = (
+            _cell_lines_parts(row_lines) if by_line else _cell_parts(row_lines, column_at, widths)
+        )
+        fields.canonical()
         if not groups:
             groups.append(Group())
         groups[-1].rows.append(Row(tt=anchor.number, **vars(fields)))

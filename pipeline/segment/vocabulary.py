@@ -1,9 +1,12 @@
 """Agency names and deadline words of `dictionaries/vi_admin_terms.txt`, found in OCR text.
 
 Matching runs on folded text (marks stripped, đ -> d, lower case), word by word, with rapidfuzz
-for OCR slips ("Phong Vin hoa" for "Phòng Văn hóa"); every value is sliced from the original
+for OCR slips ("Phong Vin hoa" for "Phòng Văn hóa"); every match is sliced from the original
 line. A name not in the lexicon is still an agency when it starts with an agency head word of
 the lexicon ("Trung tâm", "Phòng", …) followed by a capitalised word ("Trung tâm Cung ứng …").
+Table cells' values are then given as the lexicon spells them (`canonical_agency`,
+`canonical_deadline`, `output_opener`) when a term is that close; a value the lexicon does not
+hold stays as read.
 """
 
 from __future__ import annotations
@@ -202,6 +205,8 @@ def _unknown_name_end(words: list[re.Match], first: int, text: str) -> int | Non
         after = _key(words[last + 1].group())
         if _TRAILING_PUNCT.search(words[last].group()) or _head_size(words, last + 1):
             break
+        if "|" in text[words[last].end() : words[last + 1].start()]:
+            break  # a cell's border: the name ends in its cell
         if after in _COLUMN_OPENERS or DEADLINE.match(fold(words[last + 1].group())):
             break
         last += 1
@@ -234,16 +239,6 @@ def find_agencies(text: str, start: int = 0) -> list[Found]:
         found.append(Found(begin, begin + len(value), value, name))
         index = last + 1
     return found
-
-
-def remaining_words(found: Found) -> str | None:
-    """The folded words of a lexicon term that its match did not reach ("xa hoi" when OCR
-    wrapped "Phòng Văn hóa -" before "Xã hội"), or None when the match is whole."""
-    if found.term is None:
-        return None
-    term_words = [w for w in _key(found.term).split() if w != "-"]
-    got = [w for w in _key(found.text).split() if w != "-"]
-    return " ".join(term_words[len(got) :]) or None
 
 
 def find_continuation(rest: str, line: str) -> tuple[int, int] | None:
@@ -284,3 +279,199 @@ def wrapped_name(found: Found, following: list[str]) -> int:
             if whole and fuzz.ratio(window, key) >= TERM_SIMILARITY and taken > best:
                 best = taken
     return best
+
+
+# --- canonical spellings ----------------------------------------------------------------------
+# A value found with OCR slips ("Phong Vanhéa-", "X& hội", "Hangnim") is emitted as the
+# lexicon spells it; compared on squeezed keys (folded letters and digits only), since OCR
+# glues and splits words as often as it swaps marks.
+# A whole value against a whole lexicon term: two slips in a name of 16 letters ("Phong Vin
+# hoa X3 hoi") are 87.5.
+_CANONICAL_SIMILARITY = 85
+_CANONICAL_MIN_CHARS = 6  # shorter keys must match exactly: one slip is too much of them
+# A start is shorter than a whole name, and "Văn phòng UBND" must not be taken for the start
+# of "Văn phòng Ủy ban …" (88 alike squeezed): a start is held to more.
+_START_SIMILARITY = 90
+_DEADLINE_SIMILARITY = 85  # deadline terms are short: "hangnim" for "hangnam" is one slip
+# Of two spellings of the same deadline, the standard one of administrative texts.
+_STANDARD_SPELLINGS = {"hàng": "hằng"}
+_NON_WORD = re.compile(r"[\W_]+")
+_TOKEN_CORE = re.compile(r"^[^\w]*(.*?)[^\w]*$")
+# Characters OCR leaves in a word it could not read ("khả'_:[h‘-fc", "g(ở"); a cell's word
+# holding one is noise, not text.
+_NOISE_CHARS = re.compile(r"[^\w\-/&.,;]")
+_INNER_PUNCT = re.compile(r"[^\W\d_][;,:][^\W\d_]")  # "thị;l": a word's letters split by a stop
+_PUNCT_RUN = re.compile(r"[:;,]{2,}")  # "UBND:;": one stop, the last
+
+
+def squeeze(text: str) -> str:
+    """Folded lower-case letters and digits only: "Phong Vanhéa-" -> "phongvanhea"."""
+    return _NON_WORD.sub("", fold(text).lower())
+
+
+@cache
+def _squeezed_terms(category: str) -> dict[str, str]:
+    terms: dict[str, str] = {}
+    for term in lexicon_terms(category):
+        terms.setdefault(squeeze(term), term)
+    return terms
+
+
+def _closest(key: str, choices: dict[str, str], cutoff: float) -> str | None:
+    if len(key) < _CANONICAL_MIN_CHARS:
+        return choices.get(key)
+    found = process.extractOne(key, choices.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
+    return choices[found[0]] if found else None
+
+
+def canonical_agency(text: str) -> str:
+    """The lexicon's spelling of an agency name read with OCR slips; the text itself when no
+    lexicon name is that close (names the lexicon lacks stay as written)."""
+    return _closest(squeeze(text), _squeezed_terms("agency"), _CANONICAL_SIMILARITY) or text
+
+
+@cache
+def _agency_starts() -> dict[str, tuple[str, int]]:
+    """Squeezed starts of two words or more of the lexicon agencies -> (term, words taken)."""
+    starts: dict[str, tuple[str, int]] = {}
+    for term in lexicon_terms("agency"):
+        words = [w for w in term.split() if w != "-"]
+        for size in range(2, len(words) + 1):
+            starts.setdefault(squeeze(" ".join(words[:size])), (term, size))
+    return starts
+
+
+def agency_start(text: str) -> Found | None:
+    """The lexicon agency whose start `text` spells with OCR slips, as a Found over `text`
+    ("Phong Vanhéa" -> "Phòng Văn hóa - Xã hội"), so the rest of the name can be looked
+    for on the next line; None when no lexicon name starts that way."""
+    key = squeeze(text)
+    starts = _agency_starts()
+    if len(key) < _CANONICAL_MIN_CHARS:
+        return None
+    found = process.extractOne(key, starts.keys(), scorer=fuzz.ratio,
+                               score_cutoff=_START_SIMILARITY)
+    return Found(0, len(text), text, starts[found[0]][0]) if found else None
+
+
+def remaining_words(found: Found) -> str | None:
+    """The folded words of a lexicon term that its match did not reach ("xa hoi" when OCR
+    wrapped "Phòng Văn hóa -" before "Xã hội"), or None when the match is whole. The words
+    reached are the term's start most like the match, letters only ("Vanhéa" is two words)."""
+    if found.term is None:
+        return None
+    term_words = [w for w in _key(found.term).split() if w != "-"]
+    got = squeeze(found.text)
+    reached = max(
+        range(1, len(term_words) + 1),
+        key=lambda size: (fuzz.ratio(got, squeeze(" ".join(term_words[:size]))), -size),
+    )
+    return " ".join(term_words[reached:]) or None
+
+
+@cache
+def _deadline_words() -> dict[str, str]:
+    """Folded word -> its spelling in the lexicon's deadline terms ("quy" -> "quý")."""
+    words: dict[str, str] = {}
+    for term in lexicon_terms("deadline"):
+        for word in term.lower().split():
+            if word.isalpha():
+                spelling = _STANDARD_SPELLINGS.get(word, word)
+                words.setdefault(fold(spelling), spelling)
+    return words
+
+
+def _standard(term: str) -> str:
+    words = term.split()
+    fixed = [_STANDARD_SPELLINGS.get(w.lower(), w.lower()) for w in words]
+    return " ".join([fixed[0][:1].upper() + fixed[0][1:], *fixed[1:]])
+
+
+def canonical_deadline(text: str) -> str:
+    """A deadline in its vocabulary form: a lexicon term without numbers as the lexicon
+    spells it ("Hangnim", "Thương Xuyên" -> "Hằng năm", "Thường xuyên"); one with numbers
+    ("Quy II / 2026") word by word, the numbers as read and "/" unspaced."""
+    if not any(c.isdigit() for c in text):
+        plain = {k: v for k, v in _squeezed_terms("deadline").items() if not any(
+            c.isdigit() for c in k)}
+        term = _closest(squeeze(text), plain, _DEADLINE_SIMILARITY)
+        if term is not None:
+            return _standard(term)
+    words = []
+    for word in re.sub(r"\s*/\s*", "/", text).split():
+        spelling = _deadline_words().get(fold(word).lower())
+        words.append(spelling if spelling and word.isalpha() else word)
+    value = " ".join(words)
+    return value[:1].upper() + value[1:]
+
+
+# Words opening an output cell besides the names of document kinds.
+_OUTPUT_WORDS = ("Kết quả", "Sản phẩm")
+_OPENER_SIMILARITY = 80  # "Bố Cỡ" (OCR's "B40 C40" restored) is "Báo cáo" with two slips
+
+
+@cache
+def _output_openers() -> dict[str, str]:
+    """Squeezed names of document kinds, which open a task's output cell ("Báo cáo", "Kế
+    hoạch"): the lexicon's document types of two words, and "Kết quả", "Sản phẩm"."""
+    kinds = [term for term in lexicon_terms("doc_type") if len(term.split()) == 2]
+    return {squeeze(term): term for term in [*kinds, *_OUTPUT_WORDS]}
+
+
+def output_opener(words: list[str]) -> str | None:
+    """The document kind the first two of `words` name with OCR slips ("Bố Cỡ", "BÁO CÁO"
+    -> "Báo cáo"), capitalised as a cell opens; None when they name none."""
+    if len(words) < 2 or not words[0][:1].isupper():
+        return None
+    key = squeeze(" ".join(words[:2]))
+    found = process.extractOne(key, _output_openers().keys(), scorer=fuzz.ratio,
+                               score_cutoff=_OPENER_SIMILARITY)
+    return _output_openers()[found[0]] if found else None
+
+
+def is_noise(word: str) -> bool:
+    """A word OCR could not read: stray marks in it, or one character that is no number (a
+    dash between a name's parts is none)."""
+    if word in ("-", "–"):
+        return False
+    core = _TOKEN_CORE.match(word)[1]
+    if not core or _NOISE_CHARS.search(core) or _INNER_PUNCT.search(core):
+        return True
+    return len(word) == 1 and not word.isdigit()
+
+
+def clean_cell_text(text: str) -> str:
+    """A cell's words without OCR noise: words holding stray marks ("khả'_:[h‘-fc") and
+    single characters that are not numbers ("’", "i") are dropped."""
+    kept = []
+    for word in text.split():
+        if is_noise(word):
+            continue
+        kept.append(_PUNCT_RUN.sub(lambda run: run.group()[-1], word))
+    return " ".join(kept).strip(" |")
+
+
+@cache
+def _phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Folded lexicon phrases and names of two words or more (words that go together), by
+    their first word."""
+    by_first: dict[str, set[tuple[str, ...]]] = {}
+    for category in ("phrase", "agency"):
+        for term in lexicon_terms(category):
+            words = tuple(_key(term).split())
+            if len(words) > 1:
+                by_first.setdefault(words[0], set()).add(words)
+    return {first: tuple(phrases) for first, phrases in by_first.items()}
+
+
+def phrase_spans(text: str) -> list[tuple[int, int]]:
+    """Where lexicon phrases ("dịch vụ công") stand in `text`: a cell's text is not cut
+    inside one."""
+    words = _words(text)
+    keys = [_key(w.group()) for w in words]
+    spans = []
+    for index, key in enumerate(keys):
+        for phrase in _phrases().get(key, ()):
+            if tuple(keys[index : index + len(phrase)]) == phrase:
+                spans.append((words[index].start(), words[index + len(phrase) - 1].end()))
+    return spans
