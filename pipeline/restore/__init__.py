@@ -52,7 +52,7 @@ GLUE_MAX_SINGLE_COST = 5.0  # a cheaper one-syllable reading beats splitting the
 GLUE_MAX_HALF_COST = 2.5
 LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
 DIGIT_CHANGE = 2.0
-RARE_COUNT = 400  # syllables seen fewer times in the LM corpus pay ln(400 / (count + 1))
+RARE_COUNT = 800  # syllables seen fewer times in the LM corpus pay ln(800 / (count + 1))
 _MOSTLY_CAPS = 0.6
 
 
