@@ -18,19 +18,22 @@ The table comes, best first, from:
      "Các …" bodies, document kinds for the output: dictionaries/vi_admin_terms.txt, fuzzy
      for OCR noise) and its later lines by position (columns.py), deadline words at a line's
      end (or split over two line ends) the deadline.
-Agencies and deadlines found in text are given in the lexicon's spelling. Nothing is filled
+Agencies and deadlines found in text are given in the lexicon's spelling. A row read across
+whose lead or coordinating cell OCR garbled past reading is read again once the table is, against
+the names that column has in the table's other rows only (`_from_other_rows`). Nothing is filled
 from guesswork: what is not recognised stays null.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import median
 
 import regex as re
 from rapidfuzz import fuzz
 
 from pipeline.model import Appendix, Cell, Group, Row, Table
-from pipeline.segment.columns import interleaved_cells
+from pipeline.segment.columns import cell_areas, cell_span, interleaved_cells
 from pipeline.segment.patterns import (
     ADMIN_LEVELS,
     APPENDIX_HEADING,
@@ -42,6 +45,7 @@ from pipeline.segment.patterns import (
 )
 from pipeline.segment.vocabulary import (
     Found,
+    attested_value,
     canonical_agency,
     canonical_deadline,
     find_agencies,
@@ -417,14 +421,15 @@ def _ends_name(following: list[str]) -> bool:
     return 0 < len(words) <= _NAME_END_MAX_WORDS and words[-1] in ADMIN_LEVELS
 
 
-def _cell_parts(lines: list[str], column_at: int, widths: dict[str, list[int]]) -> _Fields:
+def _cell_parts(lines: list[str], column_at: int, widths: dict[str, list[int]]
+                ) -> tuple[_Fields, bool]:
     """Task and cells of one row's lines (its number already cut off), read across the page
-    (pipeline/segment/columns.py); or, when its cells were read one after another under the
-    task, task, lead, coordinate and deadline as `_cells_after_task` finds them."""
+    (pipeline/segment/columns.py; True); or, when its cells were read one after another under
+    the task, task, lead, coordinate and deadline as `_cells_after_task` finds them (False)."""
     cells = interleaved_cells(lines, column_at, _deadline(lines, column_at), widths)
     if cells is None:
-        return _cells_after_task(lines, column_at)
-    return _Fields(**vars(cells))
+        return _cells_after_task(lines, column_at), False
+    return _Fields(**vars(cells)), True
 
 
 def _cells_after_task(lines: list[str], column_at: int) -> _Fields:
@@ -470,6 +475,7 @@ def _rows_from_text(lines: list[str]) -> list[Group]:
     column_at = _column_offset(texts)
     widths: dict[str, list[int]] = {}  # the cells' line widths, row after row
     groups: list[Group] = [] if two_level else [Group()]
+    across: list[_ReadRow] = []  # rows whose cells were read across the page
     for anchor, (start, end) in zip(anchors, _extents(anchors, texts), strict=True):
         row_lines = texts[start : end + 1]
         offset = anchor.position - start
@@ -477,14 +483,64 @@ def _rows_from_text(lines: list[str]) -> list[Group]:
         if anchor.kind == "group" and two_level:
             groups.append(Group(number=anchor.number, title=join_lines(row_lines) or None))
             continue
-        fields = (
-            _cell_lines_parts(row_lines) if by_line else _cell_parts(row_lines, column_at, widths)
-        )
+        if by_line:
+            fields, interleaved = _cell_lines_parts(row_lines), False
+        else:
+            fields, interleaved = _cell_parts(row_lines, column_at, widths)
         fields.canonical()
         if not groups:
             groups.append(Group())
         groups[-1].rows.append(Row(tt=anchor.number, **vars(fields)))
+        if interleaved:
+            across.append(_ReadRow(groups[-1].rows[-1], row_lines, _deadline(row_lines, column_at)))
+    _from_other_rows(across, widths.get("task", []))
     return groups
+
+
+# --- garbled cells, read against the other rows ---------------------------------------------------
+# A lead or coordinating cell OCR garbled with the table's border strokes matches no lexicon
+# name well enough, but a table names few bodies, most of them in several rows: the column's
+# values in the other rows are a prior, read against with less certainty asked
+# (vocabulary.attested_value), and only where the cell should be (columns.cell_areas).
+
+
+@dataclass
+class _ReadRow:
+    row: Row
+    lines: list[str]
+    deadline: tuple[int, Found] | None
+
+
+def _from_other_rows(rows: list[_ReadRow], task_ends: list[int]) -> None:
+    """Fill a row's empty lead, then coordinating body, with the one of the values the column
+    has in the table's other rows that its cell's text spells; nothing when none clearly is."""
+    task_width = int(median(task_ends)) if task_ends else None
+    # (as read: a value filled in here is no evidence for another row)
+    read_values = {name: [getattr(r.row, name) for r in rows] for name in ("lead", "coordinate")}
+    for index, read in enumerate(rows):
+        if read.row.lead is not None and read.row.coordinate is not None:
+            continue
+        areas = cell_areas(read.lines, read.deadline, task_width)
+        for column, values in read_values.items():
+            if getattr(read.row, column) is not None:
+                continue
+            others = [value for k, value in enumerate(values) if k != index and value]
+            found = attested_value(_cells(areas, column, read.row.lead), others)
+            if found is not None:
+                setattr(read.row, column, found.value)
+
+
+def _cells(areas: list[str], column: str, lead: str | None) -> list[str]:
+    """Each line's text where the column's cell is: the first cell of the line's cell area for
+    the lead; for the coordinating body, the cell after the lead's name, on the lines where
+    that name is found (elsewhere which cell is which is unknown)."""
+    if column == "lead":
+        return [area[slice(*cell_span(area))] for area in areas]
+    cells = []
+    for area in areas:
+        named = attested_value([area[slice(*cell_span(area))]], [lead]) if lead else None
+        cells.append(area[slice(*cell_span(area, named.end))] if named else "")
+    return cells
 
 
 # --- rows from cells ------------------------------------------------------------------------------

@@ -433,7 +433,8 @@ def interleaved_cells(
     """The row's cells from its lines (its number cut off); None when a line opens with a
     column's words under the task's: cells read one after another, not across. `widths`
     holds the widths of the cells' lines in the rows above (cells keep their width down the
-    table), and gets this row's."""
+    table), and gets this row's, and under "task" where its task's text ended on its marked
+    lines."""
     cuts = deadline_cuts(lines, *deadline) if deadline else {}
     agencies = _agency_candidates(lines, column_at)
     columns = {name: _Column() for name in FIELDS}
@@ -450,6 +451,7 @@ def interleaved_cells(
             return None  # the cells follow the task's text, not beside it
         if marks and marks[0].column and 0 < cut == marks[0].start and ends_task:
             task_ends.append(cut)
+            widths.setdefault("task", []).append(cut)  # (where a garbled row's cells start)
         # (noise the OCR left between the task's words and the cells' belongs to neither)
         task.append(line[: _text_end(line[:cut])] if cut < len(line) else line)
         attributed = _attribute(_pieces(line, marks, cut, end), columns, widths)
@@ -466,3 +468,38 @@ def interleaved_cells(
         output=_value("output", columns["output"].parts),
         deadline=canonical_deadline(deadline[1].text) if deadline else None,
     )
+
+
+# --- where a garbled row's cells are -------------------------------------------------------------
+# A row whose lead or coordinating body nothing here could read is read again once its table is
+# (appendix.py), against the names the column has in the other rows: these give the text where
+# such a cell is on each line.
+
+
+def cell_areas(lines: list[str], deadline: tuple[int, Found] | None,
+               task_width: int | None) -> list[str]:
+    """Each line's text right of the task's end (at the task's width in the table's other
+    rows, or before OCR noise) up to the deadline: where the row's cells are."""
+    cuts = deadline_cuts(lines, *deadline) if deadline else {}
+    areas = []
+    for index, line in enumerate(lines):
+        end = cuts.get(index, len(line))
+        cut = _task_end(line, [], end, task_width, active=True, ends_task=False)
+        areas.append(line[cut:end] if cut < end else "")
+    return areas
+
+
+def cell_span(area: str, after: int = 0) -> tuple[int, int]:
+    """Where one cell's text is in a line's cell area, from `after` (where the cell left of it
+    ended; 0: the first cell) up to where a cell right of it opens: a border, "Các …" bodies
+    or a document kind."""
+    start = len(area) - len(area[after:].lstrip(" |-"))
+    text = area[start:]
+    stops = [m.start() for m in re.finditer(r"\|", text)]
+    stops += [m.start() for m in _GROUP_OPENER.finditer(fold(text)) if m.start()]
+    words = list(_WORD.finditer(text))
+    stops += [
+        word.start() for k, word in enumerate(words[1:-1], start=1)
+        if output_opener([word.group(), words[k + 1].group()]) is not None
+    ]
+    return start, start + min(stops, default=len(text))

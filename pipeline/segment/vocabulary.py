@@ -11,6 +11,8 @@ hold stays as read.
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -475,3 +477,92 @@ def phrase_spans(text: str) -> list[tuple[int, int]]:
             if tuple(keys[index : index + len(phrase)]) == phrase:
                 spans.append((words[index].start(), words[index + len(phrase) - 1].end()))
     return spans
+
+
+# --- values attested in the same table ----------------------------------------------------------
+# A cell OCR garbled with the table's border strokes ("Phon)g(;/ﬁgihoa") is too far from every
+# lexicon name to be read against all of them, but its table names few bodies, each in rows
+# read cleanly: against those alone, a lower score is evidence enough. Scores are partial
+# ratios of letters only (a wrapped name's first line spells only its start).
+_ATTESTED_SIMILARITY = 65
+_ATTESTED_MARGIN = 10  # over the next value: two bodies alike enough to doubt stay unread
+_ATTESTED_MIN_LETTERS = 6  # fewer letters of junk match anything
+_ATTESTED_MIN_SHARE = 0.5  # of the value's letters: a common word alone ("Văn hóa") is no name
+# Two slips in a name of 16 letters are 87.5 (as for `canonical_agency`): one name.
+_SAME_NAME = 85
+_NOT_LETTER = re.compile(r"[^a-z]+")
+
+
+@dataclass(frozen=True)
+class Attested:
+    value: str
+    score: float
+    fragment: int  # which of the fragments it was read in
+    start: int  # where in that fragment
+    end: int
+
+
+def letters(text: str) -> str:
+    """Folded lower-case letters only, ligatures OCR made spelt out: "Phon)g(;/ﬁgihoa" ->
+    "phongfigihoa"."""
+    return _NOT_LETTER.sub("", fold(unicodedata.normalize("NFKC", text)).lower())
+
+
+def _best_window(fragment: str, value_key: str) -> tuple[float, int, int] | None:
+    """The run of whole words of `fragment` most like (a start of) the value: (score, start,
+    end). Runs are no longer than the value and hold enough of its letters."""
+    words = list(_WORD.finditer(fragment))
+    floor = max(_ATTESTED_MIN_LETTERS, _ATTESTED_MIN_SHARE * len(value_key))
+    best = None
+    for first, word in enumerate(words):
+        for last in range(first, len(words)):
+            key = letters(fragment[word.start() : words[last].end()])
+            if len(key) > len(value_key):
+                break
+            if len(key) < floor:
+                continue
+            score = fuzz.partial_ratio(key, value_key)
+            if best is None or score > best[0]:
+                best = (score, word.start(), words[last].end())
+    return best
+
+
+def attested_value(fragments: list[str], values: list[str]) -> Attested | None:
+    """The one of `values` (what the same column holds in the table's other rows) that a
+    garbled cell's `fragments` spell: scored well enough, and clearly better than any other
+    value; None when none is."""
+    scored = []
+    for key, value in _names(values).items():
+        found = [
+            (window, index) for index, fragment in enumerate(fragments)
+            if (window := _best_window(fragment, key)) is not None
+        ]
+        if found:
+            (score, start, end), index = max(found)
+            scored.append(Attested(value, score, index, start, end))
+    scored.sort(key=lambda found: -found.score)
+    if not scored or scored[0].score < _ATTESTED_SIMILARITY:
+        return None
+    best, others = scored[0], scored[1:]
+    if others and best.score - others[0].score < _ATTESTED_MARGIN:
+        return None
+    # another value read elsewhere in the text is another cell's name (the text may run on
+    # into the next column's cell): which of the two is this column's is not known
+    if any(other.score >= _ATTESTED_SIMILARITY and _apart(best, other) for other in others):
+        return None
+    return best
+
+
+def _names(values: list[str]) -> dict[str, str]:
+    """The names among `values`, by their letters: spellings of one name with OCR slips the
+    lexicon did not mend ("Phong Vin hoéa - X3 hoi") are that name, as most rows spell it."""
+    names: dict[str, str] = {}
+    for value, _ in Counter(values).most_common():
+        key = letters(value)
+        if key and not any(fuzz.ratio(key, name) >= _SAME_NAME for name in names):
+            names[key] = value
+    return names
+
+
+def _apart(one: Attested, other: Attested) -> bool:
+    return one.fragment != other.fragment or one.end <= other.start or other.end <= one.start
