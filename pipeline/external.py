@@ -1,5 +1,6 @@
-"""The one place that runs external programs: tesseract (via pytesseract) and poppler
-(via pdf2image). Everything here sets time limits and turns failures into PipelineErrors.
+"""The one place that runs external programs: tesseract (via pytesseract, or libtesseract in
+this process when it can be loaded) and poppler (via pdf2image). Everything here sets time limits
+and turns failures into PipelineErrors.
 
 Tesseract is always run with OMP_THREAD_LIMIT=1: its own threading is 2-8x slower on small
 machines than one thread per page with pages run in parallel (see pipeline.ocr).
@@ -107,7 +108,31 @@ def tesseract_data(
     image: Image.Image, lang: str, psm: int = 3, config: str = ""
 ) -> dict[str, list]:
     """Word-level TSV of `image_to_data` as a dict of columns (text, conf, left, ...).
-    `config`: extra Tesseract options ("-c tessedit_char_whitelist=0123456789.")."""
+    `config`: extra Tesseract options ("-c tessedit_char_whitelist=0123456789.").
+    Read in this process by libtesseract when it can be loaded (see `_engine`), else by the
+    tesseract program."""
+    engine = _engine(lang, config)
+    if engine is None:
+        return tesseract_program_data(image, lang, psm, config)
+    return _engine_data(engine, image, psm)
+
+
+def tesseract_data_many(
+    images: list[Image.Image], lang: str, psm: int = 3, config: str = ""
+) -> list[dict[str, list]]:
+    """`tesseract_data` of several images, each read as on its own, one dict per image in
+    order. Without libtesseract they share one run of the tesseract program (an image list),
+    so that the process start and model load are paid once."""
+    if _engine(lang, config) is not None or len(images) <= 1:
+        return [tesseract_data(image, lang, psm, config) for image in images]
+    return _program_data_many(images, lang, psm, config)
+
+
+def tesseract_program_data(
+    image: Image.Image, lang: str, psm: int = 3, config: str = ""
+) -> dict[str, list]:
+    """`tesseract_data` by a run of the tesseract program (`tesseract IMAGE - -l LANG --psm N
+    tsv`): what plain Tesseract costs, model load included, for benchmarks."""
     import tempfile
 
     import pytesseract
@@ -126,20 +151,14 @@ def tesseract_data(
         raise ExternalToolFailed(f"tesseract failed: {_first_line(exc.message)}") from exc
 
 
-def tesseract_data_many(
-    images: list[Image.Image], lang: str, psm: int = 3, config: str = ""
+def _program_data_many(
+    images: list[Image.Image], lang: str, psm: int, config: str
 ) -> list[dict[str, list]]:
-    """`tesseract_data` of several images in one Tesseract process (an image list file): each
-    image is read as on its own, but the process start and model load are paid once.
-    One dict per image, in order."""
+    """Several images in one run of the tesseract program (an image list file)."""
     import tempfile
 
     import pytesseract
 
-    if not images:
-        return []
-    if len(images) == 1:
-        return [tesseract_data(images[0], lang, psm, config)]
     require_program("tesseract")
     try:
         with tempfile.TemporaryDirectory(prefix="vnplan_") as folder:
@@ -167,6 +186,171 @@ def tesseract_data_many(
     return out
 
 
+# -- libtesseract in this process ------------------------------------------------------------
+#
+# Every run of the tesseract program starts a process and loads the language model: ~0.1 s CPU,
+# paid for the page and again for each table's cell stacks, second reads and digit reads (up to
+# four times on a table page, where plain Tesseract pays it once). Through libtesseract's C API
+# the model is loaded once per process (per language and options) and every image after that
+# costs only its recognition. Same library, same settings, same pixels: the word table is the
+# program's, row for row (checked on page, masked-page and cell-stack images).
+
+TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top",
+               "width", "height", "conf", "text")
+
+
+@cache
+def _library():
+    """libtesseract's C API (ctypes), or None when the library cannot be loaded."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("tesseract") or "libtesseract.so.5"
+    try:
+        lib = ctypes.CDLL(name)
+    except OSError:
+        return None
+    handle, text = ctypes.c_void_p, ctypes.c_char_p
+    signatures = {
+        "TessBaseAPICreate": ([], handle),
+        "TessBaseAPIInit3": ([handle, text, text], ctypes.c_int),
+        "TessBaseAPISetVariable": ([handle, text, text], ctypes.c_int),
+        "TessBaseAPISetPageSegMode": ([handle, ctypes.c_int], None),
+        "TessBaseAPISetImage": ([handle, text, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                 ctypes.c_int], None),
+        "TessBaseAPIRecognize": ([handle, handle], ctypes.c_int),
+        "TessBaseAPIGetTsvText": ([handle, ctypes.c_int], handle),
+        "TessDeleteText": ([handle], None),
+        "TessBaseAPIClear": ([handle], None),
+        "TessBaseAPIEnd": ([handle], None),
+        "TessBaseAPIDelete": ([handle], None),
+        "TessBaseAPIDetectOrientationScript": (
+            [handle, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_float),
+             ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_float)], ctypes.c_int),
+        "TessMonitorCreate": ([], handle),
+        "TessMonitorSetDeadlineMSecs": ([handle, ctypes.c_int], None),
+        "TessMonitorDelete": ([handle], None),
+    }
+    try:
+        for function, (arguments, result) in signatures.items():
+            getattr(lib, function).argtypes = arguments
+            getattr(lib, function).restype = result
+    except AttributeError:  # not the C API this code was written for
+        return None
+    return lib
+
+
+_ENGINES: dict[tuple[str, str], int] = {}  # (lang, config) -> a loaded TessBaseAPI
+
+
+def _engine(lang: str, config: str) -> int | None:
+    """A TessBaseAPI loaded with `lang` and `config`'s variables, one per process (a page
+    worker keeps it for all its pages); None without libtesseract."""
+    import atexit
+
+    lib = _library()
+    if lib is None:
+        return None
+    if (lang, config) in _ENGINES:
+        return _ENGINES[(lang, config)]
+    require_languages(lang)
+    engine = lib.TessBaseAPICreate()
+    if lib.TessBaseAPIInit3(engine, None, lang.encode()) != 0:
+        lib.TessBaseAPIDelete(engine)
+        raise ExternalToolFailed(f"libtesseract could not load the language model(s) {lang}")
+    # Its progress notes ("Estimating resolution as …") went to the program's stderr, which
+    # pytesseract hid; in this process they would fill ours.
+    lib.TessBaseAPISetVariable(engine, b"debug_file", os.devnull.encode())
+    for name, value in _variables(config):
+        if not lib.TessBaseAPISetVariable(engine, name.encode(), value.encode()):
+            lib.TessBaseAPIEnd(engine)
+            lib.TessBaseAPIDelete(engine)
+            raise ExternalToolFailed(f"libtesseract has no variable {name}")
+    if not _ENGINES:
+        atexit.register(release_engines)  # before the library's own exit-time clean-up
+    _ENGINES[(lang, config)] = engine
+    return engine
+
+
+def release_engines() -> None:
+    """Ends the loaded engines (the next read loads its model again); benchmarks use it to
+    charge every page with its model loads, as a process reading one page would pay them."""
+    lib = _library()
+    for engine in _ENGINES.values():
+        lib.TessBaseAPIEnd(engine)
+        lib.TessBaseAPIDelete(engine)
+    _ENGINES.clear()
+
+
+def _variables(config: str) -> list[tuple[str, str]]:
+    """The ("name", "value") pairs of "-c name=value" options."""
+    words = config.split()
+    pairs = []
+    for index, word in enumerate(words):
+        if word == "-c" and index + 1 < len(words) and "=" in words[index + 1]:
+            name, value = words[index + 1].split("=", 1)
+            pairs.append((name, value))
+        elif word != "-c" and (index == 0 or words[index - 1] != "-c"):
+            raise ValueError(f"unsupported Tesseract option {word!r}")
+    return pairs
+
+
+def _engine_data(engine: int, image: Image.Image, psm: int) -> dict[str, list]:
+    """What `tesseract_program_data` gives for the image, read by the loaded engine. Like the
+    program reading a PGM, the engine is told no resolution (it estimates one)."""
+    import ctypes
+    import time
+
+    lib = _library()
+    _set_image(engine, image, psm)
+    monitor = lib.TessMonitorCreate()  # the time limit: recognition stops at its deadline
+    lib.TessMonitorSetDeadlineMSecs(monitor, TESSERACT_TIMEOUT_S * 1000)
+    started = time.monotonic()
+    try:
+        if lib.TessBaseAPIRecognize(engine, monitor) != 0:
+            if time.monotonic() - started >= TESSERACT_TIMEOUT_S:
+                raise ExternalToolFailed(f"tesseract timed out after {TESSERACT_TIMEOUT_S} s")
+            raise ExternalToolFailed("libtesseract failed to read an image")
+        pointer = lib.TessBaseAPIGetTsvText(engine, 0)
+        tsv = ctypes.string_at(pointer).decode("utf-8", errors="replace") if pointer else ""
+        if pointer:
+            lib.TessDeleteText(pointer)
+    finally:
+        lib.TessMonitorDelete(monitor)
+        lib.TessBaseAPIClear(engine)
+    return _tsv_columns(tsv)
+
+
+def _set_image(engine: int, image: Image.Image, psm: int) -> None:
+    """Gives the engine the image (8-bit grey or RGB; Tesseract copies the pixels) and the page
+    segmentation mode."""
+    import numpy as np
+
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    array = np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
+    depth = 1 if array.ndim == 2 else 3
+    height, width = array.shape[:2]
+    lib = _library()
+    lib.TessBaseAPISetPageSegMode(engine, psm)
+    lib.TessBaseAPISetImage(engine, array.tobytes(), width, height, depth, width * depth)
+
+
+def _tsv_columns(tsv: str) -> dict[str, list]:
+    """TSV rows (no header) as pytesseract's Output.DICT: numbers as ints (confidences cut to
+    whole numbers, as pytesseract does), text as given."""
+    out: dict[str, list] = {name: [] for name in TSV_COLUMNS}
+    for row in tsv.split("\n"):
+        cells = row.split("\t")
+        if len(cells) < len(TSV_COLUMNS) - 1:
+            continue
+        cells += [""] * (len(TSV_COLUMNS) - len(cells))
+        for name, value in zip(TSV_COLUMNS[:-1], cells, strict=False):
+            out[name].append(int(float(value)))
+        out["text"].append(cells[len(TSV_COLUMNS) - 1])
+    return out
+
+
 def _uncompressed_file(image: Image.Image, folder: Path) -> str:
     """The image as a PGM (PPM for colour) file for Tesseract. pytesseract would write a PNG:
     the same pixels and, like PGM, no resolution, so Tesseract reads the same words; but zlib
@@ -180,14 +364,46 @@ def _uncompressed_file(image: Image.Image, folder: Path) -> str:
 
 
 def tesseract_osd(image: Image.Image) -> dict | None:
-    """Orientation and script detection; None when Tesseract cannot tell (too little text)."""
+    """Orientation and script detection (pytesseract's keys: rotate, orientation,
+    orientation_conf, script, script_conf); None when Tesseract cannot tell (too little text).
+    In this process when libtesseract can be loaded: 0.3 s CPU for a page shrunk to 1240 px
+    against 1.35 s through pytesseract (a process start, the 10 MB OSD model loaded, the page
+    compressed to PNG), same answers."""
+    engine = _engine("osd", "")
+    if engine is None:
+        return _program_osd(image)
+    import ctypes
+
+    lib = _library()
+    _set_image(engine, image, psm=0)
+    degrees, confidence = ctypes.c_int(), ctypes.c_float()
+    script, script_confidence = ctypes.c_char_p(), ctypes.c_float()
+    try:
+        found = lib.TessBaseAPIDetectOrientationScript(
+            engine, ctypes.byref(degrees), ctypes.byref(confidence), ctypes.byref(script),
+            ctypes.byref(script_confidence))
+    finally:
+        lib.TessBaseAPIClear(engine)
+    if not found:
+        return None
+    return {"orientation": degrees.value, "rotate": (360 - degrees.value) % 360,
+            "orientation_conf": round(confidence.value, 2),
+            "script": (script.value or b"").decode(),
+            "script_conf": round(script_confidence.value, 2)}
+
+
+def _program_osd(image: Image.Image) -> dict | None:
+    import tempfile
+
     import pytesseract
 
     require_program("tesseract")
     try:
-        return pytesseract.image_to_osd(
-            image, output_type=pytesseract.Output.DICT, timeout=TESSERACT_TIMEOUT_S
-        )
+        with tempfile.TemporaryDirectory(prefix="vnplan_") as folder:
+            return pytesseract.image_to_osd(
+                _uncompressed_file(image, Path(folder)), output_type=pytesseract.Output.DICT,
+                timeout=TESSERACT_TIMEOUT_S,
+            )
     except pytesseract.TesseractError:
         return None
     except RuntimeError as exc:

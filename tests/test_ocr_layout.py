@@ -8,11 +8,13 @@ import pytest
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from pipeline import external
 from pipeline.model import Box, Word
 from pipeline.ocr import PageJob, recognize_page
 from pipeline.ocr.layout import order_lines
 from pipeline.ocr.prepare import (
     DENOISE_SIGMA,
+    content_box,
     denoise,
     deskew,
     estimate_skew,
@@ -123,6 +125,41 @@ def test_only_sparse_pages_get_white_paper(text_page):
     assert np.median(whitened) == 255 and whitened.min() == sparse.min()  # the ink stays
 
 
+def test_content_box_holds_the_text_and_leaves_out_specks(text_page):
+    text = np.asarray(text_page[0])  # an A6 page of text
+    page = np.full((3508, 2480), 255, np.uint8)  # A4 at 300 dpi
+    page[1500:1500 + text.shape[0], 700:700 + text.shape[1]] = text
+    rows, cols = np.nonzero(text < 128)
+    ink = (700 + cols.min(), 1500 + rows.min(), 700 + cols.max(), 1500 + rows.max())
+    for y, x in [(100, 100), (3300, 2300), (400, 2000), (3000, 300)]:
+        page[y:y + 3, x:x + 3] = 0  # dust: a quarter of a millimetre
+    left, top, right, bottom = content_box(page)
+    assert left <= ink[0] and top <= ink[1] and right > ink[2] and bottom > ink[3]
+    assert ink[0] - left <= 100 and ink[1] - top <= 100  # a margin, not the specks
+    assert right - ink[2] <= 100 and bottom - ink[3] <= 100
+    assert content_box(np.full((3508, 2480), 250, np.uint8)) == (0, 0, 2480, 3508)
+
+
+def test_page_read_in_its_content_box_keeps_page_coordinates(tmp_path, text_page):
+    full = np.asarray(text_page[0])
+    blank_rows = np.nonzero((full < 128).sum(axis=1) == 0)[0]
+    cut = int(blank_rows[blank_rows >= full.shape[0] // 3][0])  # between two lines
+    text = full[:cut]  # the first lines only: on an A4 sheet, a sparse page
+    page = np.full((3508, 2480), 255, np.uint8)
+    page[1500:1500 + text.shape[0], 700:700 + text.shape[1]] = text
+    read = ocr_png(tmp_path, Image.fromarray(page))
+    assert "paper whitened (sparse page)" in read.preparation  # so read in its content box
+    assert (read.width, read.height) == (2480, 3508)
+    rows, cols = np.nonzero(text < 128)
+    words = [w for line in read.lines for w in line.words]
+    got = " ".join(w.text for w in words)
+    assert cer(text_page[1][:len(got)], got) < 0.05  # the first lines of the page's text
+    assert abs(min(w.box.left for w in words) - (700 + cols.min())) <= 3
+    assert abs(min(w.box.top for w in words) - (1500 + rows.min())) <= 3
+    assert max(w.box.left + w.box.width for w in words) <= 700 + cols.max() + 3
+    assert max(w.box.top + w.box.height for w in words) <= 1500 + rows.max() + 3
+
+
 # -- orientation (OCR) -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("turn", [90, 180, 270])
@@ -133,6 +170,17 @@ def test_turned_page_is_read_upright(tmp_path, text_page, turn):
     text = " ".join(line.text for line in page.lines if line.text)
     assert cer(truth, text) < 0.05, text
     assert any(note.startswith("rotated") for note in page.preparation), page.preparation
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_in_process_osd_answers_as_the_program(text_page, turn):
+    turned = text_page[0].convert("L").rotate(-turn, expand=True)  # clockwise by `turn`
+    inside = external.tesseract_osd(turned)
+    assert inside is not None and inside["rotate"] == (360 - turn) % 360
+    program = external._program_osd(turned)
+    for key in ("orientation", "rotate", "orientation_conf", "script", "script_conf"):
+        assert inside[key] == program[key], key
+    assert external.tesseract_osd(Image.new("L", (200, 100), 255)) is None  # nothing to tell
 
 
 # -- reading order (OCR of the plan page) ------------------------------------------------------

@@ -235,6 +235,20 @@ def test_small_boxes_and_framed_lines_are_not_tables():
     assert tables.detect_tables(page) == []
 
 
+def test_tables_far_apart_are_each_found_in_their_own_window():
+    top = drawn_grid([100, 180, 260], [100, 400, 700, 1000], size=(2480, 3508))
+    bottom = drawn_grid([2900, 3000, 3100], [1200, 1600, 2000, 2300], size=(2480, 3508))
+    page = np.minimum(top, bottom)
+    first, second = tables.detect_tables(page)
+    assert (first.rules_h, first.rules_v) == ([100, 180, 260], [100, 400, 700, 1000])
+    assert (second.rules_h, second.rules_v) == ([2900, 3000, 3100], [1200, 1600, 2000, 2300])
+    # Two groups of rules seen at half size whose windows (with their margins) overlap are
+    # searched once, in one window.
+    windows = tables._search_windows([(50, 50, 500, 130), (50, 140, 500, 230)], 0.0,
+                                     (3508, 2480), 2480)
+    assert windows == [(50, 50, 1050, 510)]
+
+
 def test_a_single_wide_row_is_a_table_part():
     # The last row of a table carried over to the next page, six cells across.
     cols = [100 + 200 * k for k in range(7)]
@@ -268,6 +282,21 @@ def test_empty_cells_stay_empty_and_are_not_sent_to_tesseract(monkeypatch):
     assert texts.pop((1, 0)) == "2.1"
     assert set(texts.values()) == {""}
     assert len(calls) <= 4  # one stacked call per column with ink, and a second look or two
+
+
+def test_uncovered_ink_forgives_a_word_box_short_of_its_last_letter():
+    crop = np.full((80, 700), 255, np.uint8)
+    draw_text(crop, "HĐND", 10, 10)
+    draw_text(crop, "UBND", 400, 10)
+    ink = np.nonzero((crop < 128).any(axis=0))[0]
+    first_end = int(ink[ink < 300].max())
+    second = (int(ink[ink >= 300].min()), 5, int(ink.max()), 75)
+    word = tables._Word
+    # Tesseract's box of "HĐND" ending before the D: still all read.
+    short_box = [word("HĐND", 90, (8, 5, first_end - 30, 75)), word("UBND", 90, second)]
+    assert tables._uncovered_ink(crop, short_box) == 0.0
+    # A word not read at all is ink under no box.
+    assert tables._uncovered_ink(crop, short_box[:1]) > tables.UNCOVERED_INK
 
 
 def test_repair_number_puts_back_a_dot_standing_apart():

@@ -15,6 +15,8 @@ line up with pixel rows), searched coarse to fine in +-5 degrees.
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 from PIL import Image
@@ -49,6 +51,11 @@ INK_CONTRAST = 25.0
 # Pages with less ink than this share of their pixels count as sparse (a page of running text
 # has 4-8%, a page with a heading and a page number 0.1-0.3%).
 SPARSE_INK_SHARE = 0.01
+# Ink shapes smaller than this (mm, longer side) are specks, not text, for `content_box`; a
+# full stop or a diacritic is that small too, but it sits beside letters inside the box.
+CONTENT_MIN_MM = 1.0
+# Paper kept around the content for Tesseract (px at 300 dpi; ~5 mm).
+CONTENT_MARGIN_PX = 60
 
 
 # -- orientation -------------------------------------------------------------------------------
@@ -175,6 +182,33 @@ def whiten_sparse_page(gray: np.ndarray) -> tuple[np.ndarray, str | None]:
     out = gray.copy()
     out[gray > cut] = 255
     return out, "paper whitened (sparse page)"
+
+
+# -- content ---------------------------------------------------------------------------------
+
+def content_box(gray: np.ndarray) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the page's ink with a margin of paper around it; the whole
+    page when it shows none. Tesseract's cost grows with the pixels it is given, blank ones
+    too (0.2 s CPU of a 0.3 s read of an A4 page at 300 dpi with only a page number on it),
+    so the OCR pass is given this box. Specks are left out: they are smaller than a letter."""
+    height, width = gray.shape
+    small = _shrink(gray, SKEW_WORK_WIDTH)
+    scale = width / small.shape[1]
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    min_side = CONTENT_MIN_MM * min(small.shape) / 210  # sizes judged as on A4
+    boxes = [stats[label, :4] for label in range(1, count)
+             if max(stats[label, cv2.CC_STAT_WIDTH], stats[label, cv2.CC_STAT_HEIGHT])
+             >= min_side]
+    if not boxes:
+        return 0, 0, width, height
+    margin = CONTENT_MARGIN_PX
+    left = min(int(b[0]) for b in boxes) * scale - margin
+    top = min(int(b[1]) for b in boxes) * scale - margin
+    right = max(int(b[0] + b[2]) for b in boxes) * scale + margin
+    bottom = max(int(b[1] + b[3]) for b in boxes) * scale + margin
+    return (max(0, int(left)), max(0, int(top)), min(width, int(math.ceil(right))),
+            min(height, int(math.ceil(bottom))))
 
 
 # -- the whole preparation ---------------------------------------------------------------------

@@ -16,12 +16,15 @@ WORD_LEVEL = 5
 
 def recognize_image(
     image: Image.Image, lang: str, number: int, dpi: int, preparation: list[str] | None = None,
-    psm: int = 3,
+    psm: int = 3, offset: tuple[int, int] = (0, 0), page_size: tuple[int, int] | None = None,
 ) -> Page:
+    """`image`: the page, or the part of it at `offset` (left, top) of a page of `page_size`
+    (width, height); word boxes are given in the page's pixels."""
     data = external.tesseract_data(image, lang, psm)
-    words = _words(data)
+    words = _words(data, offset)
+    width, height = page_size or (image.width, image.height)
     return Page(
-        number=number, width=image.width, height=image.height, dpi=dpi,
+        number=number, width=width, height=height, dpi=dpi,
         lines=order_lines(words), preparation=list(preparation or []),
         ocr_confidence=mean_confidence(word for _, word in words),
     )
@@ -39,7 +42,9 @@ def text_layer_page(text: str, number: int) -> Page:
     )
 
 
-def _words(data: dict[str, list]) -> list[tuple[tuple[int, int, int], Word]]:
+def _words(
+    data: dict[str, list], offset: tuple[int, int] = (0, 0)
+) -> list[tuple[tuple[int, int, int], Word]]:
     """(block, paragraph, line) key and Word for every non-empty word Tesseract found."""
     words = []
     for i, level in enumerate(data["level"]):
@@ -47,7 +52,7 @@ def _words(data: dict[str, list]) -> list[tuple[tuple[int, int, int], Word]]:
         if int(level) != WORD_LEVEL or not text:
             continue
         confidence = float(data["conf"][i])
-        box = Box(left=int(data["left"][i]), top=int(data["top"][i]),
+        box = Box(left=int(data["left"][i]) + offset[0], top=int(data["top"][i]) + offset[1],
                   width=int(data["width"][i]), height=int(data["height"][i]))
         key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
         words.append((key, Word(text=text, box=box,

@@ -5,20 +5,21 @@ Whole-page OCR reads table rows across their columns and drops cells (cell CER 2
 1.0% from cropped cells, ../shared/design/ocr-corruption.md), so tables are cut out first:
 
 1. `detect_tables`: the page is binarised; opening with long thin kernels keeps only the rules.
-   The skew is measured on the horizontal rules and the page turned upright before the grid is
-   built, so a page askew by 2 degrees gives the same grid as a straight one. Rule candidates
-   are kept only when they run the whole length of at least one cell side (letters do not),
-   and neighbouring grid slots without a rule between them are merged into spanning cells
-   (the group rows whose title spans columns 2-6, row spans alike).
+   A look at half size finds the groups of rules and the skew (on the horizontal rules); only
+   the windows around those groups are then searched at full size, turned upright before the
+   grid is built, so a page askew by 2 degrees gives the same grid as a straight one. Rule
+   candidates are kept only when they run the whole length of at least one cell side (letters
+   do not), and neighbouring grid slots without a rule between them are merged into spanning
+   cells (the group rows whose title spans columns 2-6, row spans alike).
 2. `read_table`: cell crops, cut inside the rules, cleaned of specks, trimmed of blank paper
    left and right and scaled to the text size Tesseract reads best, are stacked one column at
-   a time, one under the other with white space between them (psm 6); all the columns'
-   stacks are read in one Tesseract process (an image list: each stack read as on its own),
-   since every process start loads the language model (~0.12 s CPU). Words go back to the
-   cell whose band holds them. Cells without ink are not read at all. A cell whose ink is not
-   all under the words read, that came back empty or with low confidence, is read again alone
-   (psm 6; all such cells of a table in one more process). Numbers of the TT column keep their
-   full stops ("2.1", not "21"); their digit-only second reads share one process too.
+   a time, one under the other with white space between them (psm 6), each stack read as on
+   its own by the model loaded once (`external.tesseract_data_many`: libtesseract in this
+   process, or one run of the program for all of them, since every run loads the language
+   model, ~0.1 s CPU). Words go back to the cell whose band holds them. Cells without ink are
+   not read at all. A cell whose ink is not all under the words read, that came back empty or
+   with low confidence, is read again alone (psm 6). Numbers of the TT column keep their full
+   stops ("2.1", not "21"), with digit-only second reads where the shapes cannot tell.
 3. `link_continued_tables`: a page's first table continues the previous page's last one when
    nothing but a page number separates them from the page edges and they have the same columns;
    a repeated header row is recognised by its texts.
@@ -61,6 +62,9 @@ MIN_STRIP_WIDTH = 0.4
 # Skew below this (degrees) is left alone: turning the page would only blur it.
 MIN_SKEW_DEG = 0.05
 MAX_SKEW_DEG = 5.0
+# The full-size rule search looks this far (fraction of the short side) around the groups of
+# rules seen at half size: what the half-size look shifted, and a 5-degree turn of the window.
+WINDOW_MARGIN = 0.02
 # Cells with less ink than this (fraction of the inner area) are empty, after specks are removed.
 MIN_INK_FRACTION = 0.002
 TEXT_HEIGHT_PX = 33  # see _text_scale
@@ -110,24 +114,67 @@ def detect_tables(gray: np.ndarray) -> list[TableGrid]:
     # First a quick look at half size that tolerates skew: most pages have no group of
     # crossing rules and stop here, at a tenth of the cost of a Tesseract page.
     half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    h_mask, v_mask = rule_masks(binarize(half), short // 2, across=5)
-    if not table_regions(h_mask, v_mask, short // 2):
+    block = _binarize_block(short)
+    h_mask, v_mask = rule_masks(binarize(half, _binarize_block(short // 2)), short // 2, across=5)
+    regions = table_regions(h_mask, v_mask, short // 2)
+    if not regions:
         return []
     angle = estimate_skew(h_mask, short // 2)
-    if abs(angle) >= MIN_SKEW_DEG:
-        gray_upright = rotate(gray, angle)
-    else:
-        angle, gray_upright = 0.0, gray
-    h_mask, v_mask = rule_masks(binarize(gray_upright), short)
+    if abs(angle) < MIN_SKEW_DEG:
+        angle = 0.0
+    # The full-size search runs only in windows around the groups of rules seen at half size:
+    # on most table pages they are a fraction of the page, and the morphology and labelling
+    # cost in proportion to the pixels (0.2 of 0.3 s CPU on a page with a small table).
     grids = []
-    for region in table_regions(h_mask, v_mask, short):
-        grid = build_grid(h_mask, v_mask, region, short)
-        if grid is None:
-            continue
-        rules_h, rules_v, slots_cells, rule_px = grid
-        grids.append(_table_grid(rules_h, rules_v, slots_cells, angle, gray.shape, rule_px))
+    for window in _search_windows(regions, angle, gray.shape, short):
+        x0, y0 = window[0], window[1]
+        h_mask, v_mask = rule_masks(binarize(_upright_window(gray, angle, window), block), short)
+        for region in table_regions(h_mask, v_mask, short):
+            grid = build_grid(h_mask, v_mask, region, short)
+            if grid is None:
+                continue
+            rules_h, rules_v, slots_cells, rule_px = grid
+            grids.append(_table_grid([y + y0 for y in rules_h], [x + x0 for x in rules_v],
+                                     slots_cells, angle, gray.shape, rule_px))
     grids.sort(key=lambda g: (g.box.top, g.box.left))
     return grids
+
+
+def _search_windows(
+    regions: list[tuple[int, ...]], angle: float, shape: tuple[int, int], short: int
+) -> list[tuple[int, int, int, int]]:
+    """Full-size rectangles (left, top, right, bottom) of the page turned upright by `angle`
+    that hold the half-size regions, with a margin for what the half-size look blurred or
+    turned; overlapping ones merged, so that no table is searched twice."""
+    height, width = shape
+    forward = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
+    margin = max(16, round(short * WINDOW_MARGIN))
+    windows = []
+    for left, top, right, bottom in regions:
+        corners = np.array([[left, top], [right, top], [right, bottom], [left, bottom]],
+                           np.float64) * 2
+        moved = corners @ forward[:, :2].T + forward[:, 2]
+        windows.append((max(0, int(moved[:, 0].min()) - margin),
+                        max(0, int(moved[:, 1].min()) - margin),
+                        min(width, int(math.ceil(moved[:, 0].max())) + margin),
+                        min(height, int(math.ceil(moved[:, 1].max())) + margin)))
+    return _merge_overlapping(windows)  # (its corners are (row, col); the test is the same)
+
+
+def _upright_window(gray: np.ndarray, angle: float, window: tuple[int, int, int, int]
+                    ) -> np.ndarray:
+    """The `window` rectangle of the page turned upright by `angle` degrees about its centre
+    (cv2.getRotationMatrix2D), exposed corners filled with paper; only that rectangle is
+    computed."""
+    left, top, right, bottom = window
+    if not angle:
+        return gray[top:bottom, left:right]
+    height, width = gray.shape
+    matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
+    matrix[:, 2] -= (left, top)
+    paper = int(np.median(gray[:: 8, :: 8]))
+    return cv2.warpAffine(gray, matrix, (right - left, bottom - top), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=paper)
 
 
 def _as_gray(image: np.ndarray) -> np.ndarray:
@@ -137,23 +184,19 @@ def _as_gray(image: np.ndarray) -> np.ndarray:
     return array.astype(np.uint8, copy=False)
 
 
-def binarize(gray: np.ndarray) -> np.ndarray:
+def binarize(gray: np.ndarray, block: int | None = None) -> np.ndarray:
     """Ink as 255 on 0. Adaptive, because scans have uneven paper tone; the block is larger than
-    a letter so that letters' insides stay paper."""
-    block = max(15, (min(gray.shape) // 80) | 1)
+    a letter so that letters' insides stay paper (`block`: its size for a part of a page, which
+    must be the whole page's)."""
+    block = _binarize_block(min(gray.shape)) if block is None else block
     smooth = cv2.GaussianBlur(gray, (3, 3), 0)
     return cv2.adaptiveThreshold(
         smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15
     )
 
 
-def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
-    """The page turned by `angle` degrees about its centre, exposed corners filled with paper."""
-    height, width = gray.shape
-    matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
-    paper = int(np.median(gray[:: 8, :: 8]))
-    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_CONSTANT, borderValue=paper)
+def _binarize_block(short: int) -> int:
+    return max(15, (short // 80) | 1)
 
 
 def estimate_skew(h_mask: np.ndarray, short: int) -> float:
@@ -580,8 +623,8 @@ def _count_lines(crop: np.ndarray) -> int:
 
 
 def _read_stacked(crops: list[_Crop], grid: TableGrid, lang: str) -> None:
-    """Per column, the column's cell crops one under the other; all the columns' stacks read in
-    one Tesseract process (each stack as on its own, the model loaded once)."""
+    """Per column, the column's cell crops one under the other; all the columns' stacks read
+    with one loaded model (each stack as on its own)."""
     by_col: dict[int, list[_Crop]] = {}
     for crop in crops:
         by_col.setdefault(grid.cells[crop.index].col, []).append(crop)
@@ -594,8 +637,9 @@ def _read_stacked(crops: list[_Crop], grid: TableGrid, lang: str) -> None:
 
 
 def _for_tesseract(image: np.ndarray) -> Image.Image:
-    """The image as pytesseract will hand it over: as BMP, since its default, PNG, spends more
-    time compressing a stack of cells than Tesseract spends loading it (~0.4 s a page)."""
+    """The image as handed to `external`. (Should pytesseract ever write it itself: as BMP,
+    since its default, PNG, spends more time compressing a stack of cells than Tesseract
+    spends loading it, ~0.4 s a page.)"""
     out = Image.fromarray(image)
     out.format = "BMP"
     return out
@@ -643,9 +687,9 @@ def _reread_doubtful(crops: list[_Crop], grid: TableGrid, lang: str) -> None:
     heading taken for noise next to plain text): a cell whose ink is not all under its words,
     that came back empty, or was read with low confidence is read again alone and the better
     reading kept. Number cells of the TT column get their full stops checked against the shapes
-    (see repair_number). The cells read again share one Tesseract process, each image read on
-    its own, all with psm 6: psm 7 for one-line cells gave the same bench figures and would
-    cost a second process (~0.12 s)."""
+    (see repair_number). The cells read again share one loaded model, each image read on its
+    own, all with psm 6: psm 7 for one-line cells gave the same bench figures and, without
+    libtesseract, would cost a second run of the program (~0.1 s)."""
     number_cols = _number_columns(crops, grid)
     doubtful = [crop for crop in crops
                 if not crop.words or min(word.conf for word in crop.words) < LOW_CONFIDENCE
@@ -659,7 +703,7 @@ def _reread_doubtful(crops: list[_Crop], grid: TableGrid, lang: str) -> None:
 
 
 def _read_alone(crops: list[_Crop], lang: str, psm: int = 6) -> None:
-    """Reads each crop by itself (all of them in one Tesseract process) and keeps that reading
+    """Reads each crop by itself (all of them with one loaded model) and keeps that reading
     unless it leaves more of the ink unread: alone, Tesseract sees the cell as the design notes
     measured it (cell CER 1.0%); its confidences do not tell the better of two readings apart
     ("[H/2026" at 70 in a stack, "III/2026" at 65 alone)."""
@@ -676,9 +720,13 @@ def _read_alone(crops: list[_Crop], lang: str, psm: int = 6) -> None:
 
 
 def _uncovered_ink(image: np.ndarray, words: list[_Word]) -> float:
-    """The share of the crop's letter-sized ink whose centre lies under no word box."""
+    """The share of the crop's letter-sized ink under no word box. A letter counts as under a
+    box when it reaches into it (give or take a third of a letter's height), not only when its
+    centre lies inside: Tesseract's box of a word read right sometimes ends before its last
+    letter ("HĐND" boxed without its D on heavy scans), which made a second read of the cell
+    for nothing (the same reading again; 0.13 s CPU when it costs a run of the program)."""
     ink = binarize_cell(image)
-    count, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count <= 1:
         return 0.0
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
@@ -686,23 +734,30 @@ def _uncovered_ink(image: np.ndarray, words: list[_Word]) -> float:
     total = missed = 0
     margin = max(2, round(tall * 0.3))
     for label in range(1, count):
-        if stats[label, cv2.CC_STAT_HEIGHT] < 0.4 * tall:
+        left, top, width, height, area = (int(v) for v in stats[label])
+        if height < 0.4 * tall:
             continue  # marks and dots: their letters count for them
-        area = int(stats[label, cv2.CC_STAT_AREA])
-        x, y = centroids[label]
         total += area
-        if not any(x0 - margin <= x <= x1 + margin and y0 - margin <= y <= y1 + margin
+        right, bottom = left + width, top + height
+        if not any(left <= x1 + margin and right >= x0 - margin
+                   and top <= y1 + margin and bottom >= y0 - margin
+                   and _centre_inside(top, bottom, y0, y1)
                    for x0, y0, x1, y1 in (word.box for word in words)):
             missed += area
     return missed / total if total else 0.0
+
+
+def _centre_inside(top: int, bottom: int, y0: int, y1: int) -> bool:
+    """A letter's middle lies within the rows of a word box: reaching into the box from the
+    line above or below does not count."""
+    return y0 <= (top + bottom) / 2 <= y1
 
 
 def _repair_number_cells(crops: list[_Crop], lang: str) -> None:
     """Puts back the full stop of "2.1" read as "21". When the dot stands apart from the digits
     the shapes tell where it goes; when blur has fused it with a digit, the cell is read again
     with the digits-only English model (better at numbers than the Vietnamese one) and that
-    reading is taken if it has the same digits. Those second reads share one Tesseract
-    process."""
+    reading is taken if it has the same digits. Those second reads share one loaded model."""
     fixes: dict[int, str] = {}
     unsettled: list[_Crop] = []
     for number, crop in enumerate(crops):
