@@ -364,3 +364,11 @@ def test_a_comma_is_context_for_the_next_list_item(restorer):
     # without the comma, "Chính phủ trình" (the government submits) would read best
     out = restorer.restore_text("gui Thu tudng Chinh pha, Tinh ty, Hoi dong nhan dan tinh")
     assert out == "gửi Thủ tướng Chính phủ, Tỉnh ủy, Hội đồng nhân dân tỉnh"
+
+
+def test_person_names_keep_their_letters(restorer):
+    # the LM knows few names: without the rule "Le Van Khanh" read as "Lê Văn Thanh"
+    assert restorer.restore_text("Le Van Khanh") == "Lê Văn Khánh"
+    out = restorer.restore_text("déng chi Tran Thi Hoa, Pho Chu tich UBND xa")
+    assert out.startswith("đồng chí Trần Thị H") and strip_marks(out.split(",")[0]) == (
+        "dong chi Tran Thi Hoa")

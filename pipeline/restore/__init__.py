@@ -52,6 +52,15 @@ GLUE_MAX_SINGLE_COST = 5.0  # a cheaper one-syllable reading beats splitting the
 GLUE_MAX_HALF_COST = 2.5
 LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
 DIGIT_CHANGE = 2.0
+NAME_LETTER_CHANGE = 4.0  # a person name's syllable read with other letters
+# Common Vietnamese surnames, marks stripped (Nguyễn, Trần, Lê, Phạm, Hoàng, Huỳnh, ...):
+# a Title-case run starting with one is taken for a person's name (see _person_name_words)
+SURNAMES = frozenset({
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
+    "ho", "ngo", "duong", "ly", "dinh", "dao", "trinh", "mai", "luong", "cao", "lam", "ta", "ha",
+    "truong", "doan", "vuong", "quach", "luu", "to", "chau", "thai", "tang", "hua", "kieu",
+    "trieu", "chu", "lai", "mac", "tong", "khuat", "nong", "lo",
+})
 RARE_COUNT = 800  # syllables seen fewer times in the LM corpus pay ln(800 / (count + 1))
 _MOSTLY_CAPS = 0.6
 
@@ -116,6 +125,13 @@ def _inside_words(tokens: Sequence[Token], ti: int) -> bool:
         return False
     return (tokens[ti - 1].text == " " and tokens[ti + 1].text == " "
             and tokens[ti - 2].kind == "word" and tokens[ti + 2].kind == "word")
+
+
+def _letters_differ(ocr: str, cands: Sequence[Candidate]) -> np.ndarray:
+    """1.0 for each candidate spelled with other letters than the OCR token, marks aside."""
+    letters = strip_marks(ocr).lower()
+    return np.array([0.0 if c.kept or strip_marks(c.syllable) == letters else 1.0
+                     for c in cands])
 
 
 def _list_marker(tokens: Sequence[Token]) -> int | None:
@@ -457,6 +473,7 @@ class Restorer:
     def _unit_slots(self, unit, tokenized, clean_lines):
         slots: list[Slot | None] = []
         word_cands: list[list[Candidate] | None] = []
+        names = {li: self._person_name_words(tokenized[li]) for li in {li for li, _ in unit}}
         for li, ti in unit:
             tok = tokenized[li][ti]
             if tok.kind == "word":
@@ -465,6 +482,8 @@ class Restorer:
                 cands, ids, costs = self._word_candidates(tok.text, li in clean_lines or marker)
                 slots.append(Slot(ids.copy(), costs.copy()))
                 word_cands.append(list(cands))
+                if ti in names[li]:
+                    slots[-1].costs += NAME_LETTER_CHANGE * _letters_differ(tok.text, cands)
             elif tok.kind == "protected" and li not in clean_lines and _inside_words(
                     tokenized[li], ti):
                 cands, ids, costs = self._digit_candidates(tok.text)
@@ -479,6 +498,30 @@ class Restorer:
                 slots.append(None)
                 word_cands.append(None)
         return slots, word_cands
+
+    def _person_name_words(self, tokens: Sequence[Token]) -> set[int]:
+        """Token indices of person names: a run of two to four Title-case words that starts
+        with a common surname ("Pham Xuan Khanh"), each a syllable's spelling as it stands.
+        The LM knows few names and would trade their letters for frequent words ("Phẩm Ban
+        Hành"); English OCR loses a name's marks far more often than its letters."""
+        found: set[int] = set()
+        words = [i for i, t in enumerate(tokens) if t.kind == "word"]
+        run: list[int] = []
+        for i in [*words, None]:
+            text = tokens[i].text if i is not None else ""
+            adjacent = run and i is not None and all(
+                t.kind == "space" for t in tokens[run[-1] + 1 : i])
+            if i is not None and self._is_name_word(text) and (not run or adjacent):
+                run.append(i)
+                continue
+            if 2 <= len(run) <= 4 and strip_marks(tokens[run[0]].text).lower() in SURNAMES:
+                found.update(run)
+            run = [i] if i is not None and self._is_name_word(text) else []
+        return found
+
+    def _is_name_word(self, text: str) -> bool:
+        return (text[:1].isupper() and text[1:].islower() and text.isalpha()
+                and self.index.is_spelling(strip_marks(text).lower()))
 
     def _add_lexicon_bonuses(self, unit, tokenized, slots, word_cands, clean_lines) -> None:
         """Bonuses for the candidates that spell a lexicon term; a term syllable the
