@@ -372,3 +372,8 @@ def test_person_names_keep_their_letters(restorer):
     out = restorer.restore_text("déng chi Tran Thi Hoa, Pho Chu tich UBND xa")
     assert out.startswith("đồng chí Trần Thị H") and strip_marks(out.split(",")[0]) == (
         "dong chi Tran Thi Hoa")
+
+
+def test_words_with_ocr_symbols_are_not_kept(restorer):
+    assert restorer.restore_text("ban chap hanh MTTQ x&. Qua do") == (
+        "ban chấp hành MTTQ xã. Qua đó")

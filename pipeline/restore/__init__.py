@@ -52,6 +52,8 @@ GLUE_MAX_SINGLE_COST = 5.0  # a cheaper one-syllable reading beats splitting the
 GLUE_MAX_HALF_COST = 2.5
 LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
 DIGIT_CHANGE = 2.0
+OCR_SYMBOLS = frozenset("&¢¥@|")  # what English OCR makes of marked letters inside words
+SYMBOL_KEEP_COST = 4.0
 NAME_LETTER_CHANGE = 4.0  # a person name's syllable read with other letters
 # Common Vietnamese surnames, marks stripped (Nguyễn, Trần, Lê, Phạm, Hoàng, Huỳnh, ...):
 # a Title-case run starting with one is taken for a person's name (see _person_name_words)
@@ -316,6 +318,8 @@ class Restorer:
         if clean:
             rarity[same] = 0.0
         costs += rarity
+        if not clean and any(ch in OCR_SYMBOLS for ch in word):
+            costs[kept] += SYMBOL_KEEP_COST  # "x&", "D&": no word is written with these
         prior = costs - settings.unigram_weight * self.lm.unigram_logprob(ids)
         top = np.argsort(prior, kind="stable")[: settings.decode_candidates]
         must = np.flatnonzero(kept | same).tolist()
