@@ -377,3 +377,11 @@ def test_person_names_keep_their_letters(restorer):
 def test_words_with_ocr_symbols_are_not_kept(restorer):
     assert restorer.restore_text("ban chap hanh MTTQ x&. Qua do") == (
         "ban chấp hành MTTQ xã. Qua đó")
+
+
+def test_a_bare_onset_is_a_syllable_that_lost_its_rhyme(restorer):
+    assert restorer.restore_text("Ké hoach s 12/KH-UBND ngay 5/3/2026") == (
+        "Kế hoạch số 12/KH-UBND ngày 5/3/2026")
+    # list letters and units stay letters
+    assert restorer.restore_text("theo diém d khoan 1, dién tich 20 m") == (
+        "theo điểm d khoản 1, diện tích 20 m")

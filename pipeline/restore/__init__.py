@@ -25,7 +25,7 @@ import numpy as np
 import regex
 
 from pipeline.model import Change, Document
-from pipeline.restore.candidates import Candidate, CandidateIndex
+from pipeline.restore.candidates import ONSETS, Candidate, CandidateIndex
 from pipeline.restore.decoder import Slot, beam_viterbi_batch, local_confidences_batch
 from pipeline.restore.lexicon import Lexicon
 from pipeline.restore.lm import COMMA_TOKEN
@@ -54,6 +54,8 @@ LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
 DIGIT_CHANGE = 2.0
 OCR_SYMBOLS = frozenset("&¢¥@|")  # what English OCR makes of marked letters inside words
 SYMBOL_KEEP_COST = 4.0
+RHYMELESS_COST = 5.0  # a bare onset read as one of its syllables (see _add_rhymeless)
+RHYMELESS_CANDIDATES = 30
 NAME_LETTER_CHANGE = 4.0  # a person name's syllable read with other letters
 # Common Vietnamese surnames, marks stripped (Nguyễn, Trần, Lê, Phạm, Hoàng, Huỳnh, ...):
 # a Title-case run starting with one is taken for a person's name (see _person_name_words)
@@ -197,6 +199,7 @@ class Restorer:
         self._syllable_ids = dict(zip(inventory, inventory_ids.tolist(), strict=True))
         self.unk_syllable_cost = float(np.log(rare + 1.0))
         self._rarity_by_id = self._rarity_table()
+        self._by_onset = self._syllables_by_onset()
         # an LM trained with commas as tokens gets them as context ("Chính phủ, Tỉnh ủy":
         # a list goes on after a comma, where without it "Chính phủ trình" would win)
         comma = lm.id(COMMA_TOKEN)
@@ -320,6 +323,9 @@ class Restorer:
         costs += rarity
         if not clean and any(ch in OCR_SYMBOLS for ch in word):
             costs[kept] += SYMBOL_KEEP_COST  # "x&", "D&": no word is written with these
+        if not clean and identity in self._by_onset:
+            cands, ids, costs, kept, same = self._add_rhymeless(identity, cands, ids, costs,
+                                                                kept, same)
         prior = costs - settings.unigram_weight * self.lm.unigram_logprob(ids)
         top = np.argsort(prior, kind="stable")[: settings.decode_candidates]
         must = np.flatnonzero(kept | same).tolist()
@@ -330,6 +336,30 @@ class Restorer:
             self._slot_cache.clear()
         self._slot_cache[key] = result
         return result
+
+    def _add_rhymeless(self, onset: str, cands, ids, costs, kept, same):
+        """A bare onset ("s", "th") is a syllable whose marked rhyme English OCR lost ("chuyển
+        đổi s quốc gia"): its most frequent syllables join at RHYMELESS_COST, the LM picks."""
+        have = {c.syllable for c in cands}
+        extra = [s for s in self._by_onset[onset] if s not in have]
+        extra_ids = self.lm.ids(extra)
+        extra_costs = RHYMELESS_COST + self._rarity_by_id[extra_ids]
+        none = np.zeros(len(extra), dtype=bool)
+        return ([*cands, *(Candidate(s, RHYMELESS_COST) for s in extra)],
+                np.concatenate([ids, extra_ids]), np.concatenate([costs, extra_costs]),
+                np.concatenate([kept, none]), np.concatenate([same, none]))
+
+    def _syllables_by_onset(self) -> dict[str, list[str]]:
+        """Onset -> its RHYMELESS_CANDIDATES most frequent syllables (longest onset wins:
+        "nghị" is ngh-, not ng- or n-)."""
+        onsets = sorted((o for o in ONSETS if o), key=len, reverse=True)
+        groups: dict[str, list[str]] = {o: [] for o in onsets}
+        for syllable in self.index.syllables:
+            onset = next((o for o in onsets if syllable.startswith(o)), None)
+            if onset is not None and len(syllable) > len(onset):
+                groups[onset].append(syllable)
+        return {o: sorted(group, key=lambda s: (-self.lm.count(s), s))[:RHYMELESS_CANDIDATES]
+                for o, group in groups.items()}
 
     def _digit_candidates(self, digits: str):
         """A short number between words may be a syllable English OCR read as digits
