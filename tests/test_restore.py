@@ -304,6 +304,7 @@ def test_digits_and_codes_are_kept(restorer, parts):
 def test_short_numbers_between_words_read_by_context(restorer):
     out = restorer.restore_text("quyén sé hitu nha 6 va dat 6 cua ho gia dinh")
     assert out == "quyền sở hữu nhà ở và đất ở của hộ gia đình"
+    assert restorer.restore_text("nguyén liéu thuéc 14, giay") == "nguyên liệu thuốc lá, giấy"
     # real numbers stay: after a counted noun's head, before a unit, in typed text
     for text in ["quy dinh tai Diéu 6 cua Luat nay", "trong thdi han 6 thang",
                  "Nhà 6 tầng của xã"]:

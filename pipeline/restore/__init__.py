@@ -124,11 +124,17 @@ _SHORT_NUMBER = regex.compile(r"^\d{1,2}$")
 
 
 def _inside_words(tokens: Sequence[Token], ti: int) -> bool:
-    """A short number with a word on each side, one space apart ("nhà 6 có")."""
-    if not _SHORT_NUMBER.match(tokens[ti].text) or ti < 2 or ti + 2 >= len(tokens):
+    """A short number after a word, one space apart, and before a word or a clause's end
+    ("nhà 6 có", "thuốc 14,", "nhà 6.")."""
+    if not _SHORT_NUMBER.match(tokens[ti].text) or ti < 2:
         return False
-    return (tokens[ti - 1].text == " " and tokens[ti + 1].text == " "
-            and tokens[ti - 2].kind == "word" and tokens[ti + 2].kind == "word")
+    if tokens[ti - 1].text != " " or tokens[ti - 2].kind != "word":
+        return False
+    after = tokens[ti + 1 : ti + 3]
+    if [t.text for t in after[:1]] == [" "]:
+        return len(after) == 2 and after[1].kind == "word"
+    return bool(after) and after[0].text in ",.;" and (
+        len(after) == 1 or after[1].kind == "space")
 
 
 def _letters_differ(ocr: str, cands: Sequence[Candidate]) -> np.ndarray:
