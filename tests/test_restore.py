@@ -60,9 +60,9 @@ def test_tokens_rebuild_the_line(line, index):
 
 def test_protected_tokens(index):
     kinds = dict(words_of("S6: 3444/QD-UBND ngay 22/12/2024 UBND HĐND MTTQ x& 2025 "
-                          "www.ngoclien.gov.vn a.b@gmail.com", index))
+                          "www.anhoa.gov.vn a.b@gmail.com", index))
     for text in ("3444/QD-UBND", "22/12/2024", "UBND", "HĐND", "MTTQ", "2025",
-                 "www.ngoclien.gov.vn", "a.b@gmail.com"):
+                 "www.anhoa.gov.vn", "a.b@gmail.com"):
         assert kinds[text] == "protected", text
     assert kinds["S6"] == "word"
     assert kinds["x&"] == "word"
@@ -368,8 +368,8 @@ def test_a_comma_is_context_for_the_next_list_item(restorer):
 
 
 def test_person_names_keep_their_letters(restorer):
-    # the LM knows few names: without the rule "Le Van Khanh" read as "Lê Văn Thanh"
-    assert restorer.restore_text("Le Van Khanh") == "Lê Văn Khánh"
+    # the LM knows few names: without the rule "Le Van Thinh" read as "Lê Văn Thanh"
+    assert strip_marks(restorer.restore_text("Le Van Thinh")) == "Le Van Thinh"
     out = restorer.restore_text("déng chi Tran Thi Hoa, Pho Chu tich UBND xa")
     assert out.startswith("đồng chí Trần Thị H") and strip_marks(out.split(",")[0]) == (
         "dong chi Tran Thi Hoa")

@@ -344,8 +344,9 @@ class Restorer:
         return result
 
     def _add_rhymeless(self, onset: str, cands, ids, costs, kept, same):
-        """A bare onset ("s", "th") is a syllable whose marked rhyme English OCR lost ("chuyển
-        đổi s quốc gia"): its most frequent syllables join at RHYMELESS_COST, the LM picks."""
+        """A bare onset ("s", "th") is a syllable whose marked rhyme English OCR lost ("Kế
+        hoạch s 12/KH" = số): its most frequent syllables join at RHYMELESS_COST, the LM
+        picks."""
         have = {c.syllable for c in cands}
         extra = [s for s in self._by_onset[onset] if s not in have]
         extra_ids = self.lm.ids(extra)
@@ -368,9 +369,9 @@ class Restorer:
                 for o, group in groups.items()}
 
     def _digit_candidates(self, digits: str):
-        """A short number between words may be a syllable English OCR read as digits
-        ("nhà 6 có" = nhà ở có, "thuốc 14" = thuốc lá): the number itself (as <num>, free)
-        and the channel's readings of it, each paying `DIGIT_CHANGE` on top."""
+        """A short number after a word (`_inside_words`) may be a syllable English OCR read
+        as digits ("nhà 6 có" = nhà ở có, "thuốc 14," = thuốc lá): the number itself (as
+        <num>, free) and the channel's readings of it, each paying `DIGIT_CHANGE` on top."""
         key = (digits, "digits")
         cached = self._slot_cache.get(key)
         if cached is not None:
@@ -541,9 +542,11 @@ class Restorer:
 
     def _person_name_words(self, tokens: Sequence[Token]) -> set[int]:
         """Token indices of person names: a run of two to four Title-case words that starts
-        with a common surname ("Pham Xuan Khanh"), each a syllable's spelling as it stands.
-        The LM knows few names and would trade their letters for frequent words ("Phẩm Ban
-        Hành"); English OCR loses a name's marks far more often than its letters."""
+        with a common surname ("Le Van Thinh"), each a syllable's spelling as it stands.
+        The LM knows few names and would trade their letters for frequent words ("Lê Văn
+        Thanh"); English OCR loses a name's marks far more often than its letters. (Their
+        marks are still the LM's choice, and it knows names poorly: "Vu" may come out
+        "Vụ", not "Vũ".)"""
         found: set[int] = set()
         words = [i for i, t in enumerate(tokens) if t.kind == "word"]
         run: list[int] = []
