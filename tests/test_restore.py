@@ -363,8 +363,8 @@ def test_metrics():
 
 def test_a_comma_is_context_for_the_next_list_item(restorer):
     # without the comma, "Chính phủ trình" (the government submits) would read best
-    out = restorer.restore_text("gui Thu tudng Chinh pha, Tinh ty, Hoi dong nhan dan tinh")
-    assert out == "gửi Thủ tướng Chính phủ, Tỉnh ủy, Hội đồng nhân dân tỉnh"
+    out = restorer.restore_text("bao cao Thu tudng Chinh phu, Tinh ty, Hoi dong nhan dan tinh")
+    assert out == "báo cáo Thủ tướng Chính phủ, Tỉnh ủy, Hội đồng nhân dân tỉnh"
 
 
 def test_person_names_keep_their_letters(restorer):
