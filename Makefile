@@ -17,7 +17,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils 
 	ghostscript
 STAMP := $(VENV)/.installed
 
-.PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr \
+.PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr candidates \
 	clean
 
 all: run
@@ -68,6 +68,13 @@ bench-restore: setup
 	test -f $(PAIRS)/dev.jsonl || $(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split dev \
 	  --syllables 20000 --seed 1 --models eng,vie --out $(PAIRS)/dev.jsonl
 	$(PY) -m bench.restore --set dev
+
+# Scored candidates of the most frequent English-OCR tokens (speed only: the restorer ignores
+# a table made with another channel, LM or inventory). Needs the train pairs the channel was
+# learned from (their make_ocr_pairs.py commands are in pipeline/data/channel_eng.tsv).
+candidates: setup
+	$(PY) tools/precompute_candidates.py --top 5000 --out pipeline/data/candidates_eng.npz \
+	  --pairs $(PAIRS)/train.jsonl $(PAIRS)/train_s4.jsonl $(PAIRS)/train_s5.jsonl
 
 # Regenerate the bundled synthetic scans and their ground truth.
 samples: setup

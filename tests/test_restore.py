@@ -386,3 +386,20 @@ def test_a_bare_onset_is_a_syllable_that_lost_its_rhyme(restorer):
     # list letters and units stay letters
     assert restorer.restore_text("theo diém d khoan 1, dién tich 20 m") == (
         "theo điểm d khoản 1, diện tích 20 m")
+
+
+def test_precomputed_candidates_are_current_and_equal_to_scored(restorer, tmp_path):
+    index = restorer.index
+    # the shipped table matches this code and data (else: make candidates, see PROVENANCE)
+    assert len(index._precomputed) >= 1000
+    for key in ["cua", "dinh", "tuyén", "s6"]:
+        if key in index._precomputed:
+            assert index._unpack(*index._precomputed[key]) == index._score_learned(
+                key, index.learned)
+    path = tmp_path / "c.npz"
+    index.save_precomputed(path, ["ngudi", "x&"], "some-other-fingerprint")
+    fresh = CandidateIndex.load()
+    assert not fresh.use_precomputed(path, "this-fingerprint")  # stale: ignored
+    assert fresh.use_precomputed(path, "some-other-fingerprint")
+    assert fresh._unpack(*fresh._precomputed["ngudi"]) == index._score_learned(
+        "ngudi", index.learned)

@@ -25,7 +25,13 @@ import numpy as np
 import regex
 
 from pipeline.model import Change, Document
-from pipeline.restore.candidates import ONSETS, Candidate, CandidateIndex
+from pipeline.restore.candidates import (
+    ONSETS,
+    PRECOMPUTED_PATH,
+    Candidate,
+    CandidateIndex,
+    scoring_fingerprint,
+)
 from pipeline.restore.decoder import Slot, beam_viterbi_batch, local_confidences_batch
 from pipeline.restore.lexicon import Lexicon
 from pipeline.restore.lm import COMMA_TOKEN
@@ -199,6 +205,7 @@ class Restorer:
         # foreign token) outside the LM vocabulary gets its share: that mass over the
         # number of rare syllables. Without it "unk unk unk" paths win (rare tokens cluster).
         index.set_spelling_frequencies(lm.count)
+        index.use_precomputed(PRECOMPUTED_PATH, self.scoring_fingerprint())
         inventory = sorted(index.syllables)
         inventory_ids = lm.ids(inventory)
         rare = int(np.count_nonzero(inventory_ids == lm.unk))
@@ -210,6 +217,11 @@ class Restorer:
         # a list goes on after a comma, where without it "Chính phủ trình" would win)
         comma = lm.id(COMMA_TOKEN)
         self._comma_id = None if comma == lm.unk else comma
+
+    def scoring_fingerprint(self) -> str:
+        """Fingerprint of what this restorer's English candidates depend on."""
+        counts = np.array([self.lm.count(w) for w in self.lm.vocab], dtype=np.int64)
+        return scoring_fingerprint("\n".join(self.lm.vocab).encode() + counts.tobytes())
 
     @classmethod
     def load(cls, lm_path: Path | None = None, lexicon_path: Path | None = None) -> Restorer:

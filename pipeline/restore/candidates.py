@@ -359,6 +359,9 @@ MAX_LETTER_COST = 3.5  # beyond this a spelling is not worth the decoder's time
 
 LEARNED_PATH = DATA_DIR / "channel_eng.tsv"
 LEARNED_VIE_PATH = DATA_DIR / "channel_vie.tsv"
+# Scored candidates of the most frequent English-OCR tokens, made by
+# tools/precompute_candidates.py: a cold run scores only the rarer tokens itself.
+PRECOMPUTED_PATH = DATA_DIR / "candidates_eng.npz"
 LEARNED_CLEAN_WEIGHT = 0.6
 LEARNED_WEIGHT = 0.5  # the table's -ln P against the LM's: tuned on the dev set
 
@@ -388,6 +391,20 @@ class LearnedChannel:
 
     def seen_as(self, ocr: str) -> list[str]:
         return self.readings.get(fold(ocr), [])
+
+
+def scoring_fingerprint(spelling_counts: bytes) -> str:
+    """What the English channel's candidates depend on: the inventory, the channel tables,
+    the counts that rank spellings (the LM's, `set_spelling_frequencies`) and the scoring
+    constants."""
+    import hashlib
+
+    digest = hashlib.sha1(spelling_counts)
+    for path in (INVENTORY_PATH, LEARNED_PATH, DATA_DIR / "channel_eng_tokens.tsv"):
+        digest.update(path.read_bytes())
+    digest.update(repr((LEARNED_WEIGHT, IDENTITY_COST, IDENTITY_BIAS, SPELLINGS_LIMIT,
+                        MAX_SKELETONS)).encode())
+    return digest.hexdigest()[:16]
 
 
 class Candidate(NamedTuple):
@@ -438,6 +455,8 @@ class CandidateIndex:
         self._clean_cache: dict[str, tuple[Candidate, ...]] = {}
         self._scored: dict[tuple[str, bool], tuple[Candidate, ...]] = {}
         self.spelling_prior: dict[str, float] = {}
+        self._precomputed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._inventory = sorted(self.syllables)
 
     @classmethod
     def load(cls, learned: bool = True) -> CandidateIndex:
@@ -504,6 +523,40 @@ class CandidateIndex:
         self._clean_cache.clear()
         self._scored.clear()
 
+    def use_precomputed(self, path: Path, fingerprint: str) -> bool:
+        """Take the scored candidates stored by `save_precomputed` when they were made with
+        what this index scores with (same fingerprint); else keep scoring everything."""
+        if not path.exists():
+            return False
+        with np.load(path, allow_pickle=False) as z:
+            if str(z["fingerprint"]) != fingerprint:
+                return False
+            keys = z["keys"].tobytes().decode("utf-8").split("\n")
+            bounds, ids, costs = z["bounds"], z["ids"], z["costs"]
+        self._precomputed = {key: (ids[bounds[k]:bounds[k + 1]], costs[bounds[k]:bounds[k + 1]])
+                             for k, key in enumerate(keys)}
+        return True
+
+    def save_precomputed(self, path: Path, keys: Sequence[str], fingerprint: str) -> None:
+        """Score the English-OCR tokens `keys` (folded) and store them for `use_precomputed`."""
+        where = {s: i for i, s in enumerate(self._inventory)}
+        ids, costs, bounds = [], [], [0]
+        for key in keys:
+            scored = self._score_syllables(key, self.learned)
+            ids.extend(where[c.syllable] for c in scored)
+            costs.extend(c.cost for c in scored)
+            bounds.append(len(ids))
+        np.savez_compressed(
+            path, fingerprint=np.array(fingerprint),
+            keys=np.frombuffer("\n".join(keys).encode("utf-8"), dtype=np.uint8),
+            bounds=np.array(bounds, dtype=np.int32), ids=np.array(ids, dtype=np.uint16),
+            costs=np.array(costs, dtype=np.float64))  # exact: the same choices as unstored
+
+    def _unpack(self, ids: np.ndarray, costs: np.ndarray) -> tuple[Candidate, ...]:
+        inventory = self._inventory
+        return tuple(Candidate(inventory[i], c) for i, c in zip(ids.tolist(), costs.tolist(),
+                                                                strict=True))
+
     def candidates(self, ocr_token: str, clean: bool = False) -> tuple[Candidate, ...]:
         """Ranked candidates (cheapest first) for one OCR token, cached per token; the
         token itself comes last (kept = True) when it is not a syllable. `clean`: the token
@@ -521,7 +574,10 @@ class CandidateIndex:
                 key = "P" + ocr[1:] if ocr_token[:1] == "P" else ocr
             scored = self._scored.get((key, clean))
             if scored is None:
-                scored = self._scored[key, clean] = self._score_syllables(key, learned)
+                stored = self._precomputed.get(key) if learned is self.learned else None
+                scored = (self._unpack(*stored) if stored is not None
+                          else self._score_syllables(key, learned))
+                self._scored[key, clean] = scored
             cached = scored
             if ocr not in self.syllables:
                 cached = (*scored, Candidate(ocr_token, self.channel.keep_unknown, kept=True))
