@@ -403,3 +403,12 @@ def test_precomputed_candidates_are_current_and_equal_to_scored(restorer, tmp_pa
     assert fresh.use_precomputed(path, "some-other-fingerprint")
     assert fresh._unpack(*fresh._precomputed["ngudi"]) == index._score_learned(
         "ngudi", index.learned)
+
+
+def test_a_speck_read_as_letters_is_dropped(restorer):
+    lines, changes = restorer.restore_lines(["cac co quan ee nha nuéc"])
+    assert lines == ["các cơ quan nhà nước"]
+    assert [(c.ocr, c.restored) for c in changes if not c.restored] == [("ee", "")]
+    # never a short word with a good reading, nor garbled letters with digits or symbols
+    for text in ["Hoi Nong dan xa va Doan Thanh nién xa", "hoi cua MTTQ x&. Qua do"]:
+        assert len(restorer.restore_text(text).split()) == len(text.split())

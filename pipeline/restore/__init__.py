@@ -32,7 +32,12 @@ from pipeline.restore.candidates import (
     CandidateIndex,
     scoring_fingerprint,
 )
-from pipeline.restore.decoder import Slot, beam_viterbi_batch, local_confidences_batch
+from pipeline.restore.decoder import (
+    EPSILON,
+    Slot,
+    beam_viterbi_batch,
+    local_confidences_batch,
+)
 from pipeline.restore.lexicon import Lexicon
 from pipeline.restore.lm import COMMA_TOKEN
 from pipeline.restore.syllables import strip_marks, to_official_tone, to_official_tones
@@ -58,6 +63,9 @@ GLUE_MAX_SINGLE_COST = 5.0  # a cheaper one-syllable reading beats splitting the
 GLUE_MAX_HALF_COST = 2.5
 LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
 DIGIT_CHANGE = 2.0
+SPECK_MAX_LEN = 2  # word tokens this short may be specks the decoder drops
+SPECK_COST = 7.0
+SPECK_MIN_READING = 3.0  # ... and whose best reading as a syllable costs at least this
 OCR_SYMBOLS = frozenset("&¢¥@|")  # what English OCR makes of marked letters inside words
 SYMBOL_KEEP_COST = 4.0
 RHYMELESS_COST = 5.0  # a bare onset read as one of its syllables (see _add_rhymeless)
@@ -126,6 +134,8 @@ def _next_text(tokens: Sequence[Token], ti: int) -> str:
     return tokens[ti + 1].text if ti + 1 < len(tokens) else ""
 
 
+_SPECK = Candidate("", 0.0)  # "no word here": OCR read a speck of dirt as letters
+
 _SHORT_NUMBER = regex.compile(r"^\d{1,2}$")
 
 
@@ -141,6 +151,14 @@ def _inside_words(tokens: Sequence[Token], ti: int) -> bool:
         return len(after) == 2 and after[1].kind == "word"
     return bool(after) and after[0].text in ",.;" and (
         len(after) == 1 or after[1].kind == "space")
+
+
+def _drop_space_beside(tokens: Sequence[Token], output: list[str], ti: int) -> None:
+    """A dropped speck takes one of the spaces around it along (the one before it first)."""
+    for k in (ti - 1, ti + 1):
+        if 0 <= k < len(tokens) and tokens[k].kind == "space" and output[k] == tokens[k].text:
+            output[k] = tokens[k].text[1:]
+            return
 
 
 def _letters_differ(ocr: str, cands: Sequence[Candidate]) -> np.ndarray:
@@ -380,6 +398,15 @@ class Restorer:
         return {o: sorted(group, key=lambda s: (-self.lm.count(s), s))[:RHYMELESS_CANDIDATES]
                 for o, group in groups.items()}
 
+    def _may_be_speck(self, word: str) -> bool:
+        """A short token that is no cheap reading of any syllable ("oe", "ee", "eS"): it may
+        be dirt OCR read as letters, and the decoder may drop it. Short words it reads well
+        ("xa", "co", "s6") are never dropped: the LM alone must not delete words."""
+        if len(word) > SPECK_MAX_LEN or not word.isalpha():  # "x&", "X3": garbled letters
+            return False
+        best = next((c.cost for c in self.index.candidates(word) if not c.kept), None)
+        return best is None or best >= SPECK_MIN_READING
+
     def _digit_candidates(self, digits: str):
         """A short number after a word (`_inside_words`) may be a syllable English OCR read
         as digits ("nhà 6 có" = nhà ở có, "thuốc 14," = thuốc lá): the number itself (as
@@ -454,7 +481,7 @@ class Restorer:
                 if tok.kind == "protected" and outputs[li][ti] == tok.text:
                     outputs[li][ti] = restore_protected(tok.text)
                 outputs[li][ti] = self._official(outputs[li][ti])
-                if outputs[li][ti] != tok.text:
+                if outputs[li][ti] != tok.text and tok.kind != "space":  # (a dropped speck's)
                     conf = confidences.get((li, ti), 0.9)
                     # built from checked values: pydantic's validation would cost ~5% of
                     # the restore time on English OCR, where most words change
@@ -522,6 +549,8 @@ class Restorer:
                     continue  # unchanged word: keep its own casing ("Tiểu" in a caps line)
                 outputs[li][ti] = _apply_casing(tok.text, syllable, li in caps_lines)
                 confidences[(li, ti)] = unit_confs[pos]
+                if cands[unit_choices[pos]] is _SPECK:
+                    _drop_space_beside(tokenized[li], outputs[li], ti)
 
     def _unit_slots(self, unit, tokenized, clean_lines):
         slots: list[Slot | None] = []
@@ -537,6 +566,10 @@ class Restorer:
                 word_cands.append(list(cands))
                 if ti in names[li]:
                     slots[-1].costs += NAME_LETTER_CHANGE * _letters_differ(tok.text, cands)
+                elif li not in clean_lines and not marker and self._may_be_speck(tok.text):
+                    slots[-1].ids = np.append(slots[-1].ids, EPSILON)
+                    slots[-1].costs = np.append(slots[-1].costs, SPECK_COST)
+                    word_cands[-1].append(_SPECK)
             elif tok.kind == "protected" and li not in clean_lines and _inside_words(
                     tokenized[li], ti):
                 cands, ids, costs = self._digit_candidates(tok.text)

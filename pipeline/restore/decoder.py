@@ -26,6 +26,8 @@ class Slot:
 
 # A decoding unit is a sequence of slots with None marking a clause stop.
 Unit = Sequence[Slot | None]
+# A candidate id for "no word here" (an OCR speck): no LM term, the context passes through.
+EPSILON = -1
 
 
 def beam_viterbi(lm, unit: Unit, lm_weight: float, beam_width: int = 16) -> list[int]:
@@ -84,7 +86,10 @@ def _extend(lm, rows, slots, score, w2, w1, last, history, lm_weight) -> None:
     for i, slot in enumerate(slots):
         ids[i, : len(slot.ids)] = slot.ids
         costs[i, : len(slot.costs)] = slot.costs
-    lp = lm.logprob_batch(w2[rows][:, :, None], w1[rows][:, :, None], ids[:, None, :])
+    eps = ids == EPSILON
+    lp = lm.logprob_batch(w2[rows][:, :, None], w1[rows][:, :, None],
+                          np.where(eps, lm.unk, ids)[:, None, :])
+    lp = np.where(eps[:, None, :], 0.0, lp)
     total = (score[rows][:, :, None] - costs[:, None, :] + lm_weight * lp).reshape(n, -1)
     # recombine states that agree on (previous candidate, this candidate); only the best
     # few per unit can survive, so the sort runs on those (duplicates are rare)
@@ -118,10 +123,14 @@ def _extend(lm, rows, slots, score, w2, w1, last, history, lm_weight) -> None:
     new_score[kept_rows, rank] = flat_total[kept]
     new_parent[kept_rows, rank] = parent
     new_cand[kept_rows, rank] = cand
-    old_w1 = w1[rows]
+    old_w2, old_w1 = w2[rows], w1[rows]
     score[rows] = new_score
-    w2[rows] = np.take_along_axis(old_w1, new_parent, axis=1)
-    w1[rows] = np.take_along_axis(ids, new_cand, axis=1)
+    from_w2 = np.take_along_axis(old_w2, new_parent, axis=1)
+    from_w1 = np.take_along_axis(old_w1, new_parent, axis=1)
+    chosen = np.take_along_axis(ids, new_cand, axis=1)
+    skipped = chosen == EPSILON  # the context stays what it was
+    w2[rows] = np.where(skipped, from_w2, from_w1)
+    w1[rows] = np.where(skipped, from_w1, chosen)
     last[rows] = new_cand
     for i, r in enumerate(rows.tolist()):
         history[r].append((new_parent[i], new_cand[i]))
@@ -154,7 +163,8 @@ def _path_ids(lm, unit: Unit, choices: Sequence[int]) -> tuple[list[int], dict[i
             path.extend([eos, bos, bos])
             continue
         where[pos] = len(path)
-        path.append(int(slot.ids[choices[pos]]))
+        chosen = int(slot.ids[choices[pos]])
+        path.append(lm.unk if chosen == EPSILON else chosen)
     path.extend([eos, eos, eos])  # padding behind </s> is read, never scored
     return path, where
 
@@ -185,6 +195,7 @@ def local_confidences_batch(
     sizes = np.array([k for *_, k, _ in spans])
     l2, l1, r1, r2 = (np.repeat(col, sizes) for col in np.array(neighbours, dtype=np.int64).T)
     cand = np.concatenate(cands)
+    cand = np.where(cand == EPSILON, lm.unk, cand)
     lp = lm.logprob_batch(
         np.concatenate([l2, l1, cand]), np.concatenate([l1, cand, r1]),
         np.concatenate([cand, r1, r2]),
