@@ -412,3 +412,8 @@ def test_a_speck_read_as_letters_is_dropped(restorer):
     # never a short word with a good reading, nor garbled letters with digits or symbols
     for text in ["Hoi Nong dan xa va Doan Thanh nién xa", "hoi cua MTTQ x&. Qua do"]:
         assert len(restorer.restore_text(text).split()) == len(text.split())
+
+
+def test_a_lone_vowel_ending_a_line_may_be_a_speck(restorer):
+    assert restorer.restore_text("cac co quan nha nuéc e") == "các cơ quan nhà nước"
+    assert restorer.restore_text("quy dinh tai diém a\nkhoan 1") == "quy định tại điểm a\nkhoản 1"

@@ -153,6 +153,14 @@ def _inside_words(tokens: Sequence[Token], ti: int) -> bool:
         len(after) == 1 or after[1].kind == "space")
 
 
+def _is_line_end_letter(tokens: Sequence[Token], ti: int) -> bool:
+    """A lone vowel letter ending a line ("... hành chính. e"): mostly a speck in the margin
+    (what it reads as, "a", "e", "i", is seldom a word there)."""
+    if len(tokens[ti].text) != 1 or tokens[ti].text.lower() not in "aei":
+        return False
+    return all(t.kind in ("space", "punct") for t in tokens[ti + 1 :])
+
+
 def _drop_space_beside(tokens: Sequence[Token], output: list[str], ti: int) -> None:
     """A dropped speck takes one of the spaces around it along (the one before it first)."""
     for k in (ti - 1, ti + 1):
@@ -566,7 +574,8 @@ class Restorer:
                 word_cands.append(list(cands))
                 if ti in names[li]:
                     slots[-1].costs += NAME_LETTER_CHANGE * _letters_differ(tok.text, cands)
-                elif li not in clean_lines and not marker and self._may_be_speck(tok.text):
+                elif li not in clean_lines and not marker and (
+                        self._may_be_speck(tok.text) or _is_line_end_letter(tokenized[li], ti)):
                     slots[-1].ids = np.append(slots[-1].ids, EPSILON)
                     slots[-1].costs = np.append(slots[-1].costs, SPECK_COST)
                     word_cands[-1].append(_SPECK)

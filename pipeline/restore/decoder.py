@@ -41,7 +41,7 @@ def beam_viterbi_batch(
     """`beam_viterbi` for many units at once, in lock-step: step t of every unit goes into
     one LM call, so numpy's per-call overhead is paid once per step, not once per word."""
     n_units = len(units)
-    bos, eos = lm.bos, lm.eos
+    bos = lm.bos
     width = beam_width
     score = np.full((n_units, width), -np.inf)
     score[:, 0] = 0.0
@@ -58,15 +58,19 @@ def beam_viterbi_batch(
         if slots:
             _extend(lm, np.array(slots), [units[u][t] for u in slots], score, w2, w1, last,
                     history, lm_weight)
-    final = score + lm_weight * lm.logprob_batch(w2, w1, np.full(w1.shape, eos))
+    final = score + lm_weight * _end_logprob(lm, w2, w1)
     return [_backtrack(history[u], int(np.argmax(final[u]))) for u in range(n_units)]
+
+
+def _end_logprob(lm, w2: np.ndarray, w1: np.ndarray) -> np.ndarray:
+    """log P(</s> | w2 w1); a clause left empty (its only words dropped as specks) is free."""
+    lp = lm.logprob_batch(w2, w1, np.full(w1.shape, lm.eos))
+    return np.where(w1 == lm.bos, 0.0, lp)
 
 
 def _close_clauses(lm, rows, score, w2, w1, last, history, lm_weight) -> None:
     """A clause stop: add </s>, keep the best state, restart from <s> <s>."""
-    total = score[rows] + lm_weight * lm.logprob_batch(
-        w2[rows], w1[rows], np.full((len(rows), w1.shape[1]), lm.eos)
-    )
+    total = score[rows] + lm_weight * _end_logprob(lm, w2[rows], w1[rows])
     best = np.argmax(total, axis=1)
     for r, b in zip(rows.tolist(), best.tolist(), strict=True):
         history[r].append(b)
