@@ -74,7 +74,8 @@ bench-restore: setup
 # learned from (their make_ocr_pairs.py commands are in pipeline/data/channel_eng.tsv).
 candidates: setup
 	$(PY) tools/precompute_candidates.py --top 5000 --out pipeline/data/candidates_eng.npz \
-	  --pairs $(PAIRS)/train.jsonl $(PAIRS)/train_s4.jsonl $(PAIRS)/train_s5.jsonl
+	  --pairs $(PAIRS)/train.jsonl $(PAIRS)/train_s4.jsonl $(PAIRS)/train_s5.jsonl \
+	  $(PAIRS)/train_s6.jsonl
 
 # Regenerate the bundled synthetic scans and their ground truth.
 samples: setup

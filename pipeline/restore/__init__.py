@@ -64,7 +64,7 @@ GLUE_MAX_HALF_COST = 2.5
 LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
 DIGIT_CHANGE = 2.0
 SPECK_MAX_LEN = 2  # word tokens this short may be specks the decoder drops
-SPECK_COST = 7.0
+SPECK_COST = 6.0
 SPECK_MIN_READING = 3.0  # ... and whose best reading as a syllable costs at least this
 OCR_SYMBOLS = frozenset("&¢¥@|")  # what English OCR makes of marked letters inside words
 SYMBOL_KEEP_COST = 4.0
@@ -411,6 +411,8 @@ class Restorer:
         be dirt OCR read as letters, and the decoder may drop it. Short words it reads well
         ("xa", "co", "s6") are never dropped: the LM alone must not delete words."""
         if len(word) > SPECK_MAX_LEN or not word.isalpha():  # "x&", "X3": garbled letters
+            return False
+        if len(word) > 1 and word[0].lower() not in "aeiouy":  # "sb": a garbled word, "số"
             return False
         best = next((c.cost for c in self.index.candidates(word) if not c.kept), None)
         return best is None or best >= SPECK_MIN_READING

@@ -363,7 +363,7 @@ LEARNED_VIE_PATH = DATA_DIR / "channel_vie.tsv"
 # tools/precompute_candidates.py: a cold run scores only the rarer tokens itself.
 PRECOMPUTED_PATH = DATA_DIR / "candidates_eng.npz"
 LEARNED_CLEAN_WEIGHT = 0.6
-LEARNED_WEIGHT = 0.5  # the table's -ln P against the LM's: tuned on the dev set
+LEARNED_WEIGHT = 0.55  # the table's -ln P against the LM's: tuned on the dev set
 
 
 class LearnedChannel:
