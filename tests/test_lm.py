@@ -143,7 +143,7 @@ def test_vocabulary_and_ids(toy):
 
 
 def test_tokenize_examples():
-    text = "Số: 3444/QĐ-UBND. Thuỷ lợi, hoà bình (xã) - Tuyên truyền!\nỦy ban"
+    text = "Số: 1234/QĐ-UBND. Thuỷ lợi, hoà bình (xã) - Tuyên truyền!\nỦy ban"
     assert L.tokenize(text) == [
         "<s>", "số", "</s>",
         "<s>", "<num>", "</s>",

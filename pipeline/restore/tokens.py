@@ -8,7 +8,7 @@ never touched. Token kinds:
   the decoder may replace its text.
 - ``protected``: numbers, dates, URLs, e-mails, document codes and all-caps abbreviations;
   their text is kept, except the Đ an English OCR model drops from code segments
-  ("3444/QD-UBND" -> "3444/QĐ-UBND", see `restore_code`).
+  ("1234/QD-UBND" -> "1234/QĐ-UBND", see `restore_code`).
 - ``space`` and ``punct``: kept verbatim; ``punct`` tokens that end a clause (. ; : ! ? …)
   reset the language-model context, like the LM's own tokenisation does.
 """
@@ -105,7 +105,7 @@ _CODE_SEGMENT = regex.compile(r"[\p{L}]+")
 def restore_code(code: str) -> str:
     """Put Đ back into the known type/issuer segments of a document code.
 
-    '3444/QD-UBND' -> '3444/QĐ-UBND', '45-KH/DU' -> '45-KH/ĐU'; '119-KH/TU' is unchanged.
+    '1234/QD-UBND' -> '1234/QĐ-UBND', '45-KH/DU' -> '45-KH/ĐU'; '119-KH/TU' is unchanged.
     """
     return _CODE_SEGMENT.sub(lambda m: CODE_SEGMENT_FIXES.get(m.group(), m.group()), code)
 

@@ -123,7 +123,7 @@ def _agency_candidates(lines: list[str], column_at: int) -> list[list[Found]]:
 
 
 def _named(found: Found) -> Found:
-    """A name the lexicon does not know as read ("Phong Vanhéa"), tied to the lexicon name it
+    """A name the lexicon does not know as read ("Phong Vanhda"), tied to the lexicon name it
     starts with OCR slips, so its wrapped rest can be looked for."""
     if found.term is not None:
         return found

@@ -284,7 +284,7 @@ def wrapped_name(found: Found, following: list[str]) -> int:
 
 
 # --- canonical spellings ----------------------------------------------------------------------
-# A value found with OCR slips ("Phong Vanhéa-", "X& hội", "Hangnim") is emitted as the
+# A value found with OCR slips ("Phong Vanhda-", "Xa h0i", "Hangnăm") is emitted as the
 # lexicon spells it; compared on squeezed keys (folded letters and digits only), since OCR
 # glues and splits words as often as it swaps marks.
 # A whole value against a whole lexicon term: two slips in a name of 16 letters ("Phong Vin
@@ -307,7 +307,7 @@ _PUNCT_RUN = re.compile(r"[:;,]{2,}")  # "UBND:;": one stop, the last
 
 
 def squeeze(text: str) -> str:
-    """Folded lower-case letters and digits only: "Phong Vanhéa-" -> "phongvanhea"."""
+    """Folded lower-case letters and digits only: "Phong Vanhda-" -> "phongvanhda"."""
     return _NON_WORD.sub("", fold(text).lower())
 
 
@@ -345,7 +345,7 @@ def _agency_starts() -> dict[str, tuple[str, int]]:
 
 def agency_start(text: str) -> Found | None:
     """The lexicon agency whose start `text` spells with OCR slips, as a Found over `text`
-    ("Phong Vanhéa" -> "Phòng Văn hóa - Xã hội"), so the rest of the name can be looked
+    ("Phong Vanhda" -> "Phòng Văn hóa - Xã hội"), so the rest of the name can be looked
     for on the next line; None when no lexicon name starts that way."""
     key = squeeze(text)
     starts = _agency_starts()
@@ -359,7 +359,7 @@ def agency_start(text: str) -> Found | None:
 def remaining_words(found: Found) -> str | None:
     """The folded words of a lexicon term that its match did not reach ("xa hoi" when OCR
     wrapped "Phòng Văn hóa -" before "Xã hội"), or None when the match is whole. The words
-    reached are the term's start most like the match, letters only ("Vanhéa" is two words)."""
+    reached are the term's start most like the match, letters only ("Vanhda" is two words)."""
     if found.term is None:
         return None
     term_words = [w for w in _key(found.term).split() if w != "-"]
@@ -391,7 +391,7 @@ def _standard(term: str) -> str:
 
 def canonical_deadline(text: str) -> str:
     """A deadline in its vocabulary form: a lexicon term without numbers as the lexicon
-    spells it ("Hangnim", "Thương Xuyên" -> "Hằng năm", "Thường xuyên"); one with numbers
+    spells it ("Hangnăm", "Thương Xuyên" -> "Hằng năm", "Thường xuyên"); one with numbers
     ("Quy II / 2026") word by word, the numbers as read and "/" unspaced."""
     if not any(c.isdigit() for c in text):
         plain = {k: v for k, v in _squeezed_terms("deadline").items() if not any(
