@@ -207,6 +207,7 @@ def test_glued_split_only_without_a_one_syllable_reading(restorer):
     # "ngudi" is người as OCR reads it, not "ngu di"; "quocgia" is two syllables
     assert [t.text for t in restorer.tokenize("ngudi") if t.kind == "word"] == ["ngudi"]
     assert [t.text for t in restorer.tokenize("quocgia") if t.kind == "word"] == ["quoc", "gia"]
+    assert [t.text for t in restorer.tokenize("|quocgia") if t.kind == "word"] == ["|quoc", "gia"]
     assert restorer.restore_text("cua ngudi dan") == "của người dân"
     # a speck read as an apostrophe between two words, and a real hook: "phu’ong" = phương
     assert restorer.restore_text("quan ly co'sé dit liéu") == "quản lý cơ sở dữ liệu"

@@ -279,6 +279,9 @@ class Restorer:
         """Where OCR glued two syllables ("quocgia", "cacco"): the word is no syllable and
         unknown to the LM, and it splits into two attested spellings; the split whose
         spellings are most frequent wins."""
+        if word[:1] == "|":  # a table border glued on ("|quocgia")
+            inner = self._find_glue_point(word[1:]) if len(word) > 1 else None
+            return None if inner is None else inner + 1
         apostrophe = next((k for k in range(2, len(word) - 2) if word[k] in "'’"), None)
         if apostrophe is not None:
             return self._apostrophe_glue_point(word, apostrophe)
