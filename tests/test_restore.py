@@ -208,6 +208,11 @@ def test_glued_split_only_without_a_one_syllable_reading(restorer):
     assert [t.text for t in restorer.tokenize("ngudi") if t.kind == "word"] == ["ngudi"]
     assert [t.text for t in restorer.tokenize("quocgia") if t.kind == "word"] == ["quoc", "gia"]
     assert [t.text for t in restorer.tokenize("|quocgia") if t.kind == "word"] == ["|quoc", "gia"]
+    # glued capitals in a heading are words, three glued syllables are split too;
+    # abbreviations never split into spellings
+    assert restorer.restore_text("VIPHAM HANH CHINH") == "VI PHẠM HÀNH CHÍNH"
+    assert restorer.restore_text("phoihopvoi cac xa") == "phối hợp với các xã"
+    assert restorer.restore_text("UBND MTTQ CNTT THPT ASEAN") == "UBND MTTQ CNTT THPT ASEAN"
     assert restorer.restore_text("cua ngudi dan") == "của người dân"
     # a speck read as an apostrophe between two words, and a real hook: "phu’ong" = phương
     assert restorer.restore_text("quan ly co'sé dit liéu") == "quản lý cơ sở dữ liệu"

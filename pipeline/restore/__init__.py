@@ -264,7 +264,18 @@ class Restorer:
     # ---------------------------------------------------------------- tokens
     def tokenize(self, line: str) -> list[Token]:
         tokens = tokenize_line(unicodedata.normalize("NFC", line), self.index.is_spelling)
-        return [part for tok in tokens for part in split_glued(tok, self._glue_point)]
+        tokens = [self._caps_words(tok) for tok in tokens]
+        for _ in range(2):  # a token may hold three glued syllables ("PHOIHOPVOI")
+            tokens = [part for tok in tokens for part in split_glued(tok, self._glue_point)]
+        return tokens
+
+    def _caps_words(self, tok: Token) -> Token:
+        """An all-caps token taken for an abbreviation is a word when it is glued syllables
+        ("GHICHU", "VIPHAM" in a heading): abbreviations never split into two spellings."""
+        text = tok.text
+        if tok.kind != "protected" or not text.isalpha() or not text.isupper() or len(text) < 5:
+            return tok
+        return Token(text, "word") if self._glue_point(text) is not None else tok
 
     def _glue_point(self, word: str) -> int | None:
         """`_find_glue_point`, cached: words repeat."""
@@ -285,7 +296,7 @@ class Restorer:
         apostrophe = next((k for k in range(2, len(word) - 2) if word[k] in "'’"), None)
         if apostrophe is not None:
             return self._apostrophe_glue_point(word, apostrophe)
-        if len(word) < 5 or not word.isalpha() or not word[1:].islower():
+        if len(word) < 5 or not word.isalpha() or not (word[1:].islower() or word.isupper()):
             return None
         lower = unicodedata.normalize("NFC", word).lower()
         plain = strip_marks(lower)
@@ -299,7 +310,25 @@ class Restorer:
             left, right = plain[:k], plain[k:]
             if left in prior and right in prior and min(prior[left], prior[right]) > best:
                 best, best_k = min(prior[left], prior[right]), k
+        if best_k is None:
+            best_k = self._three_glued(plain)
         return best_k if best_k is not None else self._garbled_glue_point(word)
+
+    def _three_glued(self, plain: str) -> int | None:
+        """The first split point of three glued syllables ("phoihopvoi"), all three frequent
+        spellings; the second split is found when the rest is looked at again."""
+        if len(plain) < 7:  # shorter ones are one garbled syllable ("diéme"), not three
+            return None
+        prior = self.index.spelling_prior
+        best, best_k = GLUE_MIN_PRIOR, None
+        for i in range(1, len(plain) - 3):
+            for j in range(i + 2, len(plain) - 1):
+                parts = (plain[:i + 1], plain[i + 1:j], plain[j:])
+                if all(part in prior for part in parts):
+                    score = min(prior[part] for part in parts)
+                    if score > best:
+                        best, best_k = score, i + 1
+        return best_k
 
     def _apostrophe_glue_point(self, word: str, k: int) -> int | None:
         """An apostrophe inside a word is a hook or horn English OCR split off ("phu’ong" =
