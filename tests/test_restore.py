@@ -292,16 +292,16 @@ _number = st.from_regex(r"[0-9]{1,2}/[0-9]{1,2}/20[0-9]{2}|[0-9]{1,6}", fullmatc
 @given(st.lists(st.one_of(_code, _number, st.sampled_from(["so", "ngay", "cua", "xa"])),
                 min_size=1, max_size=8))
 def test_digits_and_codes_are_kept(restorer, parts):
-    # one exception: a one- or two-digit number between two words may be a syllable that
-    # English OCR read as digits ("nhà 6 có" = nhà ở có); it then becomes a syllable
+    # one exception: a one- or two-digit number after a word, with a word or a number after
+    # it, may be a syllable English OCR read as digits ("nhà 6 có" = nhà ở có, "số" before a
+    # code); it then becomes a syllable
     out = restorer.restore_text(" ".join(parts)).split(" ")
     assert len(out) == len(parts)
     for i, (before, after) in enumerate(zip(parts, out, strict=True)):
         if not any(ch.isdigit() for ch in before):
             continue
-        between_words = 0 < i < len(parts) - 1 and all(
-            not any(ch.isdigit() for ch in parts[j]) for j in (i - 1, i + 1))
-        if between_words and len(before) <= 2 and before.isdigit() and after != before:
+        after_word = 0 < i < len(parts) - 1 and not any(ch.isdigit() for ch in parts[i - 1])
+        if after_word and len(before) <= 2 and before.isdigit() and after != before:
             assert after.lower() in restorer.index.syllables
         else:
             assert after == restore_code(before)
@@ -423,3 +423,14 @@ def test_a_speck_read_as_letters_is_dropped(restorer):
 def test_a_lone_vowel_ending_a_line_may_be_a_speck(restorer):
     assert restorer.restore_text("cac co quan nha nuéc e") == "các cơ quan nhà nước"
     assert restorer.restore_text("quy dinh tai diém a\nkhoan 1") == "quy định tại điểm a\nkhoản 1"
+
+
+def test_a_stray_mark_does_not_end_the_clause(restorer):
+    # without the context "lao" the speck ":" would leave "dong" to be read "đồng"
+    assert restorer.restore_text("phap luat vé lao : dong va viéc lam") == (
+        "pháp luật về lao : động và việc làm")
+
+
+def test_a_short_number_before_a_code_may_be_so(restorer):
+    assert restorer.restore_text("theo Théng tu 6 17/2017/TT-BTC ngay") == (
+        "theo Thông tư số 17/2017/TT-BTC ngày")

@@ -147,10 +147,20 @@ def _inside_words(tokens: Sequence[Token], ti: int) -> bool:
     if tokens[ti - 1].text != " " or tokens[ti - 2].kind != "word":
         return False
     after = tokens[ti + 1 : ti + 3]
-    if [t.text for t in after[:1]] == [" "]:
-        return len(after) == 2 and after[1].kind == "word"
+    if [t.text for t in after[:1]] == [" "]:  # a word or a number after it: "số 17/2017"
+        return len(after) == 2 and after[1].kind in ("word", "protected")
     return bool(after) and after[0].text in ",.;" and (
         len(after) == 1 or after[1].kind == "space")
+
+
+def _is_stray_mark(tokens: Sequence[Token], ti: int) -> bool:
+    """A stop mark standing alone between spaces with a lower-case word after it ("lao :
+    dong"): a speck, not the end of a clause, so the LM context runs on."""
+    before = tokens[ti - 1] if ti > 0 else None
+    after = tokens[ti + 1 : ti + 3]
+    return (before is not None and before.kind == "space" and len(after) == 2
+            and after[0].kind == "space" and after[1].kind == "word"
+            and after[1].text[:1].islower())
 
 
 def _is_line_end_letter(tokens: Sequence[Token], ti: int) -> bool:
@@ -552,7 +562,8 @@ class Restorer:
                 units.append(current)
                 current = []
             for ti, tok in enumerate(toks):
-                if tok.kind in ("word", "protected") or is_clause_stop(tok) or self._is_comma(tok):
+                stop = is_clause_stop(tok) and not _is_stray_mark(toks, ti)
+                if tok.kind in ("word", "protected") or stop or self._is_comma(tok):
                     current.append((li, ti))
         if current:
             units.append(current)
