@@ -434,3 +434,7 @@ def test_a_stray_mark_does_not_end_the_clause(restorer):
 def test_a_short_number_before_a_code_may_be_so(restorer):
     assert restorer.restore_text("theo Théng tu 6 17/2017/TT-BTC ngay") == (
         "theo Thông tư số 17/2017/TT-BTC ngày")
+
+
+def test_a_period_before_a_lower_case_word_is_a_speck(restorer):
+    assert restorer.restore_text("bao dam an. ninh va trat tu") == "bảo đảm an. ninh và trật tự"

@@ -154,13 +154,15 @@ def _inside_words(tokens: Sequence[Token], ti: int) -> bool:
 
 
 def _is_stray_mark(tokens: Sequence[Token], ti: int) -> bool:
-    """A stop mark standing alone between spaces with a lower-case word after it ("lao :
-    dong"): a speck, not the end of a clause, so the LM context runs on."""
+    """A speck read as a stop mark, not the end of a clause, so the LM context runs on: a
+    mark standing alone between spaces ("lao : dong"), or a period anywhere, with a
+    lower-case word after it ("an. ninh": a sentence after a period starts with a capital)."""
     before = tokens[ti - 1] if ti > 0 else None
     after = tokens[ti + 1 : ti + 3]
-    return (before is not None and before.kind == "space" and len(after) == 2
-            and after[0].kind == "space" and after[1].kind == "word"
-            and after[1].text[:1].islower())
+    lower_word_next = (len(after) == 2 and after[0].kind == "space"
+                       and after[1].kind == "word" and after[1].text[:1].islower())
+    alone = before is not None and before.kind == "space"
+    return lower_word_next and (alone or tokens[ti].text == ".")
 
 
 def _is_line_end_letter(tokens: Sequence[Token], ti: int) -> bool:
