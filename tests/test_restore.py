@@ -426,9 +426,9 @@ def test_a_lone_vowel_ending_a_line_may_be_a_speck(restorer):
 
 
 def test_a_stray_mark_does_not_end_the_clause(restorer):
-    # without the context "lao" the speck ":" would leave "dong" to be read "đồng"
-    assert restorer.restore_text("phap luat vé lao : dong va viéc lam") == (
-        "pháp luật về lao : động và việc làm")
+    # without the context "chuyển" the speck ":" would leave "déi thanh" read "đội thanh"
+    assert restorer.restore_text("hop phap dugc chuyén : déi thanh") == (
+        "hợp pháp được chuyển : đổi thành")
 
 
 def test_a_short_number_before_a_code_may_be_so(restorer):
@@ -437,4 +437,5 @@ def test_a_short_number_before_a_code_may_be_so(restorer):
 
 
 def test_a_period_before_a_lower_case_word_is_a_speck(restorer):
-    assert restorer.restore_text("bao dam an. ninh va trat tu") == "bảo đảm an. ninh và trật tự"
+    assert restorer.restore_text("hop phap dugc chuyén. déi thanh") == (
+        "hợp pháp được chuyển. đổi thành")
