@@ -422,6 +422,8 @@ def test_a_speck_read_as_letters_is_dropped(restorer):
 
 def test_a_lone_vowel_ending_a_line_may_be_a_speck(restorer):
     assert restorer.restore_text("cac co quan nha nuéc e") == "các cơ quan nhà nước"
+    assert restorer.restore_text("cac co quan nha nuéc oe") == "các cơ quan nhà nước"
+    assert restorer.restore_text("phai bao dam an\ntoan") == "phải bảo đảm an\ntoàn"
     assert restorer.restore_text("quy dinh tai diém a\nkhoan 1") == "quy định tại điểm a\nkhoản 1"
 
 

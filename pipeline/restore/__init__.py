@@ -166,9 +166,10 @@ def _is_stray_mark(tokens: Sequence[Token], ti: int) -> bool:
 
 
 def _is_line_end_letter(tokens: Sequence[Token], ti: int) -> bool:
-    """A lone vowel letter ending a line ("... hành chính. e"): mostly a speck in the margin
-    (what it reads as, "a", "e", "i", is seldom a word there)."""
-    if len(tokens[ti].text) != 1 or tokens[ti].text.lower() not in "aei":
+    """One or two letters starting with a vowel that end a line ("... hành chính. e", "oe"):
+    often a speck in the margin; the LM keeps what is a word there ("bảo đảm an")."""
+    text = tokens[ti].text
+    if len(text) > 2 or not text.isalpha() or text[0].lower() not in "aeiouy":
         return False
     return all(t.kind in ("space", "punct") for t in tokens[ti + 1 :])
 
