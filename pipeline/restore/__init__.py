@@ -165,6 +165,15 @@ def _is_stray_mark(tokens: Sequence[Token], ti: int) -> bool:
     return lower_word_next and (alone or tokens[ti].text == ".")
 
 
+def _stands_apart(tokens: Sequence[Token], ti: int) -> bool:
+    """A space (or the line's edge) before the token, and a space, a stop mark or the edge
+    after it: specks stand apart; "k" in "k=2" or "s" in "/s" belong to their neighbours."""
+    before = tokens[ti - 1] if ti > 0 else None
+    after = tokens[ti + 1] if ti + 1 < len(tokens) else None
+    return ((before is None or before.kind == "space")
+            and (after is None or after.kind == "space" or after.text in ".,;:"))
+
+
 def _is_line_end_letter(tokens: Sequence[Token], ti: int) -> bool:
     """One or two letters starting with a vowel that end a line ("... hành chính. e", "oe"):
     often a speck in the margin; the LM keeps what is a word there ("bảo đảm an")."""
@@ -622,7 +631,7 @@ class Restorer:
                 word_cands.append(list(cands))
                 if ti in names[li]:
                     slots[-1].costs += NAME_LETTER_CHANGE * _letters_differ(tok.text, cands)
-                elif li not in clean_lines and not marker and (
+                elif li not in clean_lines and not marker and _stands_apart(tokenized[li], ti) and (
                         self._may_be_speck(tok.text) or _is_line_end_letter(tokenized[li], ti)):
                     slots[-1].ids = np.append(slots[-1].ids, EPSILON)
                     slots[-1].costs = np.append(slots[-1].costs, SPECK_COST)
