@@ -417,7 +417,7 @@ def test_a_speck_read_as_letters_is_dropped(restorer):
     assert [(c.ocr, c.restored) for c in changes if not c.restored] == [("ee", "")]
     # never a short word with a good reading, nor garbled letters with digits or symbols
     for text in ["Hoi Nong dan xa va Doan Thanh nién xa", "hoi cua MTTQ x&. Qua do",
-                 "toc do 5 m/s hoac k=2 o"]:
+                 "toc do 5 m/s hoac k=2 va"]:
         assert len(restorer.restore_text(text).split()) == len(text.split())
 
 
