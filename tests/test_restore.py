@@ -376,6 +376,10 @@ def test_a_comma_is_context_for_the_next_list_item(restorer):
 def test_person_names_keep_their_letters(restorer):
     # the LM knows few names: without the rule "Le Van Thinh" read as "Lê Văn Thanh"
     assert strip_marks(restorer.restore_text("Le Van Thinh")) == "Le Van Thinh"
+    # a sure name (surname, middle name) takes the usual spellings: not "Vụ Thi Hành"
+    assert restorer.restore_text("Vu Thi Hanh").startswith("Vũ Thị H")
+    # a two-word run may be a place: "Vụ Bản" keeps what the lexicon and the LM say
+    assert restorer.restore_text("huyén Vu Ban, tinh Nam Dinh").startswith("huyện Vụ B")
     out = restorer.restore_text("déng chi Tran Thi Hoa, Pho Chu tich UBND xa")
     assert out.startswith("đồng chí Trần Thị H") and strip_marks(out.split(",")[0]) == (
         "dong chi Tran Thi Hoa")

@@ -71,14 +71,22 @@ SYMBOL_KEEP_COST = 4.0
 RHYMELESS_COST = 5.0  # a bare onset read as one of its syllables (see _add_rhymeless)
 RHYMELESS_CANDIDATES = 30
 NAME_LETTER_CHANGE = 4.0  # a person name's syllable read with other letters
-# Common Vietnamese surnames, marks stripped (Nguyễn, Trần, Lê, Phạm, Hoàng, Huỳnh, ...):
-# a Title-case run starting with one is taken for a person's name (see _person_name_words)
-SURNAMES = frozenset({
-    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
-    "ho", "ngo", "duong", "ly", "dinh", "dao", "trinh", "mai", "luong", "cao", "lam", "ta", "ha",
-    "truong", "doan", "vuong", "quach", "luu", "to", "chau", "thai", "tang", "hua", "kieu",
-    "trieu", "chu", "lai", "mac", "tong", "khuat", "nong", "lo",
-})
+NAME_FORM_BONUS = 5.0  # a surname's and a middle name's usual spelling in a sure name
+# Common Vietnamese surnames by their letters without marks, with their usual spelling: a
+# Title-case run starting with one is taken for a person's name (see _person_name_words)
+_SURNAME_SPELLINGS = [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Đào", "Trịnh", "Mai", "Lương", "Cao", "Lâm", "Tạ", "Hà",
+    "Trương", "Đoàn", "Vương", "Quách", "Lưu", "Tô", "Châu", "Thái", "Tăng", "Hứa", "Kiều",
+    "Triệu", "Chu", "Lại", "Mạc", "Tống", "Khuất", "Nông", "Lò",
+]
+SURNAMES = {strip_marks(name).lower(): name.lower() for name in _SURNAME_SPELLINGS}
+# Middle names that make a run a person's name for sure ("Vu Thi Hanh"; a two-word run
+# like "Do Son" may be a place, Đồ Sơn): then surname and middle name take their usual form
+MIDDLE_NAMES = {
+    strip_marks(name).lower(): name.lower()
+    for name in ["Văn", "Thị", "Đức", "Hữu", "Ngọc", "Quốc", "Đình", "Xuân", "Công", "Trọng", "Bá"]
+}
 RARE_COUNT = 800  # syllables seen fewer times in the LM corpus pay ln(800 / (count + 1))
 _MOSTLY_CAPS = 0.6
 
@@ -630,7 +638,7 @@ class Restorer:
                 slots.append(Slot(ids.copy(), costs.copy()))
                 word_cands.append(list(cands))
                 if ti in names[li]:
-                    slots[-1].costs += NAME_LETTER_CHANGE * _letters_differ(tok.text, cands)
+                    self._price_name_word(slots[-1], word_cands[-1], tok.text, names[li][ti])
                 elif li not in clean_lines and not marker and _stands_apart(tokenized[li], ti) and (
                         self._may_be_speck(tok.text) or _is_line_end_letter(tokenized[li], ti)):
                     slots[-1].ids = np.append(slots[-1].ids, EPSILON)
@@ -651,14 +659,29 @@ class Restorer:
                 word_cands.append(None)
         return slots, word_cands
 
-    def _person_name_words(self, tokens: Sequence[Token]) -> set[int]:
+    def _price_name_word(self, slot: Slot, cands: list[Candidate], text: str,
+                         position: int | None) -> None:
+        """A name keeps its letters; in a sure name (`position` given) the surname and the
+        middle name also take their usual spelling ("Vũ", "Thị": the LM would say "vụ thi"),
+        put among the candidates when the pre-ranking left it out ("Đặng")."""
+        plain = strip_marks(text).lower()
+        usual = {0: SURNAMES, 1: MIDDLE_NAMES}.get(position, {}).get(plain)
+        if usual and all(c.syllable != usual for c in cands):
+            cands.append(Candidate(usual, 0.0))
+            slot.ids = np.append(slot.ids, self.lm.id(usual))
+            slot.costs = np.append(slot.costs, 0.0)
+        slot.costs += NAME_LETTER_CHANGE * _letters_differ(text, cands)
+        if usual:
+            slot.costs -= NAME_FORM_BONUS * np.array([c.syllable == usual for c in cands])
+
+    def _person_name_words(self, tokens: Sequence[Token]) -> dict[int, int | None]:
         """Token indices of person names: a run of two to four Title-case words that starts
         with a common surname ("Le Van Thinh"), each a syllable's spelling as it stands.
         The LM knows few names and would trade their letters for frequent words ("Lê Văn
         Thanh"); English OCR loses a name's marks far more often than its letters. (Their
         marks are still the LM's choice, and it knows names poorly: "Vu" may come out
         "Vụ", not "Vũ".)"""
-        found: set[int] = set()
+        found: dict[int, int | None] = {}  # token index -> position in a sure name, or None
         words = [i for i, t in enumerate(tokens) if t.kind == "word"]
         run: list[int] = []
         for i in [*words, None]:
@@ -668,8 +691,10 @@ class Restorer:
             if i is not None and self._is_name_word(text) and (not run or adjacent):
                 run.append(i)
                 continue
-            if 2 <= len(run) <= 4 and strip_marks(tokens[run[0]].text).lower() in SURNAMES:
-                found.update(run)
+            plain = [strip_marks(tokens[k].text).lower() for k in run]
+            if 2 <= len(run) <= 4 and plain[0] in SURNAMES:
+                sure = len(run) >= 3 and plain[1] in MIDDLE_NAMES
+                found.update({k: (pos if sure else None) for pos, k in enumerate(run)})
             run = [i] if i is not None and self._is_name_word(text) else []
         return found
 
