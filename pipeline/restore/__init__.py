@@ -257,11 +257,12 @@ class Restorer:
         self._official_cache: dict[str, str] = {}
         self._glue_cache: dict[str, int | None] = {}
         self._set_cache: dict[str, frozenset[str]] = {}
+        self._vocab_counts = np.array([lm.count(w) for w in lm.vocab], dtype=np.int64)
+        index.set_spelling_frequencies(lm.count)
+        index.use_precomputed(PRECOMPUTED_PATH, self.scoring_fingerprint())
         # The LM gives <unk> the mass of every rare token together; a syllable (or a kept
         # foreign token) outside the LM vocabulary gets its share: that mass over the
         # number of rare syllables. Without it "unk unk unk" paths win (rare tokens cluster).
-        index.set_spelling_frequencies(lm.count)
-        index.use_precomputed(PRECOMPUTED_PATH, self.scoring_fingerprint())
         inventory = sorted(index.syllables)
         inventory_ids = lm.ids(inventory)
         rare = int(np.count_nonzero(inventory_ids == lm.unk))
@@ -276,8 +277,8 @@ class Restorer:
 
     def scoring_fingerprint(self) -> str:
         """Fingerprint of what this restorer's English candidates depend on."""
-        counts = np.array([self.lm.count(w) for w in self.lm.vocab], dtype=np.int64)
-        return scoring_fingerprint("\n".join(self.lm.vocab).encode() + counts.tobytes())
+        vocab = "\n".join(self.lm.vocab).encode()
+        return scoring_fingerprint(vocab + self._vocab_counts.tobytes())
 
     @classmethod
     def load(cls, lm_path: Path | None = None, lexicon_path: Path | None = None) -> Restorer:
@@ -512,8 +513,7 @@ class Restorer:
 
     def _rarity_table(self) -> np.ndarray:
         """`_rarity_cost` of a (not kept) syllable by its LM id, for vectorised lookup."""
-        counts = np.array([self.lm.count(w) for w in self.lm.vocab], dtype=np.float64)
-        table = np.maximum(0.0, np.log(RARE_COUNT / (counts + 1.0)))
+        table = np.maximum(0.0, np.log(RARE_COUNT / (self._vocab_counts + 1.0)))
         table[self.lm.unk] = self.unk_syllable_cost
         return table
 
