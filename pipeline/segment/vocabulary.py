@@ -294,7 +294,7 @@ _CANONICAL_MIN_CHARS = 6  # shorter keys must match exactly: one slip is too muc
 # A start is shorter than a whole name, and "Văn phòng UBND" must not be taken for the start
 # of "Văn phòng Ủy ban …" (88 alike squeezed): a start is held to more.
 _START_SIMILARITY = 90
-_DEADLINE_SIMILARITY = 85  # deadline terms are short: "hangnim" for "hangnam" is one slip
+_DEADLINE_SIMILARITY = 85  # deadline terms are short: "hangnarn" for "hangnam" is one slip
 # Of two spellings of the same deadline, the standard one of administrative texts.
 _STANDARD_SPELLINGS = {"hàng": "hằng"}
 _NON_WORD = re.compile(r"[\W_]+")
