@@ -430,6 +430,28 @@ def test_a_lone_vowel_ending_a_line_may_be_a_speck(restorer):
     assert restorer.restore_text("cac co quan nha nuéc oe") == "các cơ quan nhà nước"
     assert restorer.restore_text("phai bao dam an\ntoan") == "phải bảo đảm an\ntoàn"
     assert restorer.restore_text("quy dinh tai diém a\nkhoan 1") == "quy định tại điểm a\nkhoản 1"
+    # a vowel costs less to drop than a consonant, which may be a word that lost its rhyme
+    assert restorer.restore_text("dap ung nhu cau hoat dong kiém a") == (
+        "đáp ứng nhu cầu hoạt động kiểm")
+
+
+def test_a_capital_letter_between_words_is_a_label_not_a_speck(restorer):
+    assert restorer.restore_text("Hang B ap dung cho cac xe") == "Hạng B áp dụng cho các xe"
+
+
+def test_a_letter_alone_after_the_last_stop_of_a_line_is_a_speck(restorer):
+    # the LM likes "a" alone in a clause (list items "a) ..."), so it needs the lower cost
+    assert restorer.restore_text("theo cac néi dung sau: a") == "theo các nội dung sau:"
+    assert restorer.restore_text("thuc hién ké hoach nay. a") == "thực hiện kế hoạch này."
+
+
+def test_a_letter_read_twice_before_its_word_is_dropped(restorer):
+    assert restorer.restore_text("co quan nghién c cfu khoa hoc") == "cơ quan nghiên cứu khoa học"
+    assert restorer.restore_text("trai phap luat t trv’ trudng hop") == (
+        "trái pháp luật trừ trường hợp")
+    # two letters are a word of their own: "đa dạng", not a stutter
+    assert restorer.restore_text("nhiéu hinh thitc da dang phong phu") == (
+        "nhiều hình thức đa dạng phong phú")
 
 
 def test_a_stray_mark_does_not_end_the_clause(restorer):

@@ -64,8 +64,15 @@ GLUE_MAX_HALF_COST = 2.5
 LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
 DIGIT_CHANGE = 2.0
 SPECK_MAX_LEN = 2  # word tokens this short may be specks the decoder drops
+# What dropping a speck costs the decoder: a lone consonant is often a word whose rhyme
+# OCR lost ("B" = Bộ), so it costs most; vowels ("a", "oe") less; a letter read twice
+# before its word ("c cứu") less again; a letter alone in the last clause of its line
+# ("Điều này. a") least, as the LM likes a letter alone in a clause (list items "a)").
 SPECK_COST = 6.0
-SPECK_MIN_READING = 3.0  # ... and whose best reading as a syllable costs at least this
+VOWEL_SPECK_COST = 4.0
+STUTTER_COST = 4.0
+LAST_CLAUSE_SPECK_COST = 2.0
+SPECK_MIN_READING = 2.5  # ... and whose best reading as a syllable costs at least this
 OCR_SYMBOLS = frozenset("&¢¥@|")  # what English OCR makes of marked letters inside words
 SYMBOL_KEEP_COST = 4.0
 RHYMELESS_COST = 5.0  # a bare onset read as one of its syllables (see _add_rhymeless)
@@ -189,6 +196,38 @@ def _is_line_end_letter(tokens: Sequence[Token], ti: int) -> bool:
     if len(text) > 2 or not text.isalpha() or text[0].lower() not in "aeiouy":
         return False
     return all(t.kind in ("space", "punct") for t in tokens[ti + 1 :])
+
+
+def _stutter(tokens: Sequence[Token], ti: int) -> bool:
+    """A letter OCR read twice: the first letter of the next word, one space before it
+    ("c cứu", "t trừ", "a án"). Two letters are not taken: "da dạng" is "đa dạng"."""
+    text = strip_marks(tokens[ti].text).lower()
+    if len(text) != 1 or not text.isalpha() or ti + 2 >= len(tokens):
+        return False
+    space, nxt = tokens[ti + 1], tokens[ti + 2]
+    following = strip_marks(nxt.text).lower()
+    return (space.text == " " and nxt.kind == "word" and len(following) > len(text)
+            and following.startswith(text))
+
+
+def _is_label(tokens: Sequence[Token], ti: int) -> bool:
+    """A capital consonant between two words: a label ("hạng B áp dụng", "nhóm C gồm")."""
+    text = tokens[ti].text
+    if len(text) != 1 or not text.isupper() or text in "AEIOUY" or not 2 <= ti < len(tokens) - 2:
+        return False
+    return tokens[ti - 2].kind == "word" and tokens[ti + 2].kind == "word" and (
+        tokens[ti - 1].text == tokens[ti + 1].text == " ")
+
+
+def _alone_in_clause(tokens: Sequence[Token], ti: int) -> bool:
+    """Nothing but spaces and marks between the token and a clause stop (or the line's
+    start) before it."""
+    for t in reversed(tokens[:ti]):
+        if is_clause_stop(t):
+            return True
+        if t.kind not in ("space", "punct"):
+            return False
+    return True
 
 
 def _drop_space_beside(tokens: Sequence[Token], output: list[str], ti: int) -> None:
@@ -469,6 +508,20 @@ class Restorer:
         return {o: sorted(group, key=lambda s: (-self.lm.count(s), s))[:RHYMELESS_CANDIDATES]
                 for o, group in groups.items()}
 
+    def _speck_cost(self, tokens: Sequence[Token], ti: int) -> float | None:
+        """What dropping the word costs, or None when it may not be dropped."""
+        if not _stands_apart(tokens, ti):
+            return None
+        if _is_line_end_letter(tokens, ti):
+            return LAST_CLAUSE_SPECK_COST if _alone_in_clause(tokens, ti) else VOWEL_SPECK_COST
+        if _stutter(tokens, ti):
+            return STUTTER_COST
+        if _is_label(tokens, ti):
+            return None
+        if self._may_be_speck(tokens[ti].text):
+            return VOWEL_SPECK_COST if tokens[ti].text[0].lower() in "aeiouy" else SPECK_COST
+        return None
+
     def _may_be_speck(self, word: str) -> bool:
         """A short token that is no cheap reading of any syllable ("oe", "ee", "eS"): it may
         be dirt OCR read as letters, and the decoder may drop it. Short words it reads well
@@ -639,10 +692,10 @@ class Restorer:
                 word_cands.append(list(cands))
                 if ti in names[li]:
                     self._price_name_word(slots[-1], word_cands[-1], tok.text, names[li][ti])
-                elif li not in clean_lines and not marker and _stands_apart(tokenized[li], ti) and (
-                        self._may_be_speck(tok.text) or _is_line_end_letter(tokenized[li], ti)):
+                elif li not in clean_lines and not marker and (
+                        speck_cost := self._speck_cost(tokenized[li], ti)) is not None:
                     slots[-1].ids = np.append(slots[-1].ids, EPSILON)
-                    slots[-1].costs = np.append(slots[-1].costs, SPECK_COST)
+                    slots[-1].costs = np.append(slots[-1].costs, speck_cost)
                     word_cands[-1].append(_SPECK)
             elif tok.kind == "protected" and li not in clean_lines and _inside_words(
                     tokenized[li], ti):
