@@ -454,6 +454,12 @@ def test_a_letter_read_twice_before_its_word_is_dropped(restorer):
         "nhiều hình thức đa dạng phong phú")
 
 
+def test_a_letter_read_for_a_digit_is_the_digit_where_the_context_says_so(restorer):
+    assert restorer.restore_text("theo quy dinh tai Diéu S Nghi dinh nay") == (
+        "theo quy định tại Điều 5 Nghị định này")
+    assert restorer.restore_text("Diéu S. Trach nhiém cua") == "Điều 5. Trách nhiệm của"
+
+
 def test_a_stray_mark_does_not_end_the_clause(restorer):
     # without the context "chuyển" the speck ":" would leave "déi thanh" read "đội thanh"
     assert restorer.restore_text("hop phap dugc chuyén : déi thanh") == (

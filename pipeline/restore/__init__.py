@@ -72,6 +72,9 @@ SPECK_COST = 6.0
 VOWEL_SPECK_COST = 4.0
 STUTTER_COST = 4.0
 LAST_CLAUSE_SPECK_COST = 2.0
+# A letter standing alone that English OCR makes of a digit ("Điều S." = Điều 5.)
+DIGIT_LOOKALIKES = {"S": "5"}
+LOOKALIKE_COST = 3.0
 SPECK_MIN_READING = 2.5  # ... and whose best reading as a syllable costs at least this
 OCR_SYMBOLS = frozenset("&¢¥@|")  # what English OCR makes of marked letters inside words
 SYMBOL_KEEP_COST = 4.0
@@ -195,7 +198,7 @@ def _is_line_end_letter(tokens: Sequence[Token], ti: int) -> bool:
     text = tokens[ti].text
     if len(text) > 2 or not text.isalpha() or text[0].lower() not in "aeiouy":
         return False
-    return all(t.kind in ("space", "punct") for t in tokens[ti + 1 :])
+    return _ends_line(tokens, ti)
 
 
 def _stutter(tokens: Sequence[Token], ti: int) -> bool:
@@ -217,6 +220,11 @@ def _is_label(tokens: Sequence[Token], ti: int) -> bool:
         return False
     return tokens[ti - 2].kind == "word" and tokens[ti + 2].kind == "word" and (
         tokens[ti - 1].text == tokens[ti + 1].text == " ")
+
+
+def _ends_line(tokens: Sequence[Token], ti: int) -> bool:
+    """Nothing but spaces and marks after the token: where margin specks are."""
+    return all(t.kind in ("space", "punct") for t in tokens[ti + 1 :])
 
 
 def _alone_in_clause(tokens: Sequence[Token], ti: int) -> bool:
@@ -697,6 +705,11 @@ class Restorer:
                     slots[-1].ids = np.append(slots[-1].ids, EPSILON)
                     slots[-1].costs = np.append(slots[-1].costs, speck_cost)
                     word_cands[-1].append(_SPECK)
+                if li not in clean_lines and tok.text in DIGIT_LOOKALIKES and _stands_apart(
+                        tokenized[li], ti) and not _ends_line(tokenized[li], ti):
+                    slots[-1].ids = np.append(slots[-1].ids, self.lm.num)
+                    slots[-1].costs = np.append(slots[-1].costs, LOOKALIKE_COST)
+                    word_cands[-1].append(Candidate(DIGIT_LOOKALIKES[tok.text], 0.0))
             elif tok.kind == "protected" and li not in clean_lines and _inside_words(
                     tokenized[li], ti):
                 cands, ids, costs = self._digit_candidates(tok.text)
