@@ -449,7 +449,9 @@ def test_a_letter_read_twice_before_its_word_is_dropped(restorer):
     assert restorer.restore_text("co quan nghién c cfu khoa hoc") == "cơ quan nghiên cứu khoa học"
     assert restorer.restore_text("trai phap luat t trv’ trudng hop") == (
         "trái pháp luật trừ trường hợp")
-    # two letters are a word of their own: "đa dạng", not a stutter
+    assert restorer.restore_text("xac thuc thong ti tin vé hang hoa") == (
+        "xác thực thông tin về hàng hóa")
+    # two letters may be a word of their own: "đa dạng", not a stutter
     assert restorer.restore_text("nhiéu hinh thitc da dang phong phu") == (
         "nhiều hình thức đa dạng phong phú")
 

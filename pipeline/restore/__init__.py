@@ -64,13 +64,13 @@ GLUE_MAX_HALF_COST = 2.5
 LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
 DIGIT_CHANGE = 2.0
 SPECK_MAX_LEN = 2  # word tokens this short may be specks the decoder drops
-# What dropping a speck costs the decoder: a lone consonant is often a word whose rhyme
-# OCR lost ("B" = Bộ), so it costs most; vowels ("a", "oe") less; a letter read twice
-# before its word ("c cứu") less again; a letter alone in the last clause of its line
-# ("Điều này. a") least, as the LM likes a letter alone in a clause (list items "a)").
+# What dropping a speck costs the decoder. A lone consonant is often a word whose rhyme
+# OCR lost ("B" = Bộ), and two letters before a word starting with them may be a word
+# ("da dạng"), so they cost most; vowels ("a", "oe") and a letter read twice before its
+# word ("c cứu") less; a letter alone in the last clause of its line ("Điều này. a")
+# least, as the LM likes a letter alone in a clause (list items "a) ...").
 SPECK_COST = 6.0
-VOWEL_SPECK_COST = 4.0
-STUTTER_COST = 4.0
+LIGHT_SPECK_COST = 4.0
 LAST_CLAUSE_SPECK_COST = 2.0
 # A letter standing alone that English OCR makes of a digit ("Điều S." = Điều 5.)
 DIGIT_LOOKALIKES = {"S": "5"}
@@ -202,10 +202,10 @@ def _is_line_end_letter(tokens: Sequence[Token], ti: int) -> bool:
 
 
 def _stutter(tokens: Sequence[Token], ti: int) -> bool:
-    """A letter OCR read twice: the first letter of the next word, one space before it
-    ("c cứu", "t trừ", "a án"). Two letters are not taken: "da dạng" is "đa dạng"."""
+    """Letters OCR read twice: the start of the next word, one space before it ("c cứu",
+    "t trừ", "ti tin"). Two letters cost more to drop: "da dạng" is "đa dạng"."""
     text = strip_marks(tokens[ti].text).lower()
-    if len(text) != 1 or not text.isalpha() or ti + 2 >= len(tokens):
+    if len(text) > 2 or not text.isalpha() or ti + 2 >= len(tokens):
         return False
     space, nxt = tokens[ti + 1], tokens[ti + 2]
     following = strip_marks(nxt.text).lower()
@@ -521,13 +521,13 @@ class Restorer:
         if not _stands_apart(tokens, ti):
             return None
         if _is_line_end_letter(tokens, ti):
-            return LAST_CLAUSE_SPECK_COST if _alone_in_clause(tokens, ti) else VOWEL_SPECK_COST
+            return LAST_CLAUSE_SPECK_COST if _alone_in_clause(tokens, ti) else LIGHT_SPECK_COST
         if _stutter(tokens, ti):
-            return STUTTER_COST
+            return LIGHT_SPECK_COST if len(tokens[ti].text) == 1 else SPECK_COST
         if _is_label(tokens, ti):
             return None
         if self._may_be_speck(tokens[ti].text):
-            return VOWEL_SPECK_COST if tokens[ti].text[0].lower() in "aeiouy" else SPECK_COST
+            return LIGHT_SPECK_COST if tokens[ti].text[0].lower() in "aeiouy" else SPECK_COST
         return None
 
     def _may_be_speck(self, word: str) -> bool:
