@@ -462,6 +462,14 @@ def test_a_letter_read_for_a_digit_is_the_digit_where_the_context_says_so(restor
     assert restorer.restore_text("Diéu S. Trach nhiém cua") == "Điều 5. Trách nhiệm của"
 
 
+def test_a_placeholder_ocr_wrote_for_an_unread_word_is_filled_from_the_context(restorer):
+    assert {"ae", "ee", "oe"} <= restorer.index.learned.placeholders
+    assert "cua" not in restorer.index.learned.placeholders  # one reading, mostly
+    assert restorer.restore_text("trach ee vé ndi dung thong tin") == (
+        "trách nhiệm về nội dung thông tin")
+    assert restorer.restore_text("thuc hién ké ae nay") == "thực hiện kế hoạch này"
+
+
 def test_a_stray_mark_does_not_end_the_clause(restorer):
     # without the context "chuyển" the speck ":" would leave "déi thanh" read "đội thanh"
     assert restorer.restore_text("hop phap dugc chuyén : déi thanh") == (

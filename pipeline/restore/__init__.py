@@ -32,6 +32,7 @@ from pipeline.restore.candidates import (
     CandidateIndex,
     scoring_fingerprint,
 )
+from pipeline.restore.channel_data import fold
 from pipeline.restore.decoder import (
     EPSILON,
     Slot,
@@ -75,6 +76,11 @@ LAST_CLAUSE_SPECK_COST = 2.0
 # A letter standing alone that English OCR makes of a digit ("Điều S." = Điều 5.)
 DIGIT_LOOKALIKES = {"S": "5"}
 LOOKALIKE_COST = 3.0
+# A placeholder's extra readings: the FILL_KEEP of the FILL_POOL most frequent syllables
+# that fit its neighbours best, each at FILL_COST (about a two-letter change).
+FILL_POOL = 300
+FILL_KEEP = 20
+FILL_COST = 6.0
 SPECK_MIN_READING = 2.5  # ... and whose best reading as a syllable costs at least this
 OCR_SYMBOLS = frozenset("&¢¥@|")  # what English OCR makes of marked letters inside words
 SYMBOL_KEEP_COST = 4.0
@@ -304,6 +310,7 @@ class Restorer:
         self._official_cache: dict[str, str] = {}
         self._glue_cache: dict[str, int | None] = {}
         self._set_cache: dict[str, frozenset[str]] = {}
+        self._fill_ids: np.ndarray | None = None
         self._vocab_counts = np.array([lm.count(w) for w in lm.vocab], dtype=np.int64)
         index.set_spelling_frequencies(lm.count)
         index.use_precomputed(PRECOMPUTED_PATH, self.scoring_fingerprint())
@@ -666,6 +673,7 @@ class Restorer:
         for unit in units:
             slots, word_cands = self._unit_slots(unit, tokenized, clean_lines)
             self._add_lexicon_bonuses(unit, tokenized, slots, word_cands, clean_lines)
+            self._fill_placeholders(unit, tokenized, slots, word_cands, clean_lines)
             all_slots.append(slots)
             all_cands.append(word_cands)
         choices = beam_viterbi_batch(self.lm, all_slots, settings.lm_weight, settings.beam_width)
@@ -724,6 +732,51 @@ class Restorer:
                 slots.append(None)
                 word_cands.append(None)
         return slots, word_cands
+
+    def _fill_placeholders(self, unit, tokenized, slots, word_cands, clean_lines) -> None:
+        """A placeholder (`LearnedChannel.placeholders`: "ae" for a word OCR could not read)
+        may be any word: the frequent syllables that best fit between its neighbours' likeliest
+        readings join its candidates, at `FILL_COST`."""
+        placeholders = self.index.learned.placeholders if self.index.learned else frozenset()
+        for pos, (li, ti) in enumerate(unit):
+            tok = tokenized[li][ti]
+            if (word_cands[pos] is None or li in clean_lines or tok.kind != "word"
+                    or fold(tok.text) not in placeholders):
+                continue
+            left2, left1 = self._likeliest(slots, pos, -1, 2)
+            (right1,) = self._likeliest(slots, pos, 1, 1)
+            pool = self._fill_pool()
+            n = len(pool)
+            fit = (self.lm.logprob_batch(np.full(n, left2), np.full(n, left1), pool)
+                   + self.lm.logprob_batch(np.full(n, left1), pool, np.full(n, right1)))
+            have = set(slots[pos].ids.tolist())
+            best = [i for i in np.argsort(-fit, kind="stable") if pool[i] not in have][:FILL_KEEP]
+            slots[pos].ids = np.concatenate([slots[pos].ids, pool[best]])
+            slots[pos].costs = np.concatenate([slots[pos].costs, np.full(len(best), FILL_COST)])
+            word_cands[pos].extend(Candidate(self.lm.vocab[i], FILL_COST) for i in pool[best])
+
+    def _likeliest(self, slots, pos: int, step: int, count: int) -> list[int]:
+        """LM ids of the cheapest candidates of the `count` slots next to `pos` (going by
+        `step`), nearest last when going left; a clause edge stands for <s> or </s>."""
+        edge = self.lm.bos if step < 0 else self.lm.eos
+        out, k = [], pos + step
+        while len(out) < count:
+            slot = slots[k] if 0 <= k < len(slots) else None
+            if slot is None:
+                out.extend([edge] * (count - len(out)))
+                break
+            out.append(int(slot.ids[int(np.argmin(slot.costs))]))
+            k += step
+        return out[::-1] if step < 0 else out
+
+    def _fill_pool(self) -> np.ndarray:
+        """LM ids of the FILL_POOL most frequent syllables."""
+        if self._fill_ids is None:
+            ids = np.array([self._syllable_ids[s] for s in self.index.syllables
+                            if self._syllable_ids[s] != self.lm.unk], dtype=np.int64)
+            order = np.argsort(-self._vocab_counts[ids], kind="stable")
+            self._fill_ids = ids[order[:FILL_POOL]]
+        return self._fill_ids
 
     def _price_name_word(self, slot: Slot, cands: list[Candidate], text: str,
                          position: int | None) -> None:

@@ -364,6 +364,10 @@ LEARNED_VIE_PATH = DATA_DIR / "channel_vie.tsv"
 PRECOMPUTED_PATH = DATA_DIR / "candidates_eng.npz"
 LEARNED_CLEAN_WEIGHT = 0.6
 LEARNED_WEIGHT = 0.55  # the table's -ln P against the LM's: tuned on the dev set
+# An OCR token the pairs show standing for many different syllables, none of them often
+# ("ae", "ee", "oe"): what English OCR writes for a word it could not read at all.
+PLACEHOLDER_MIN_READINGS = 5
+PLACEHOLDER_MAX_SHARE = 0.25
 
 
 class LearnedChannel:
@@ -379,6 +383,10 @@ class LearnedChannel:
             ocr: [t for t in truths if t in inventory]
             for ocr, truths in token_pairs.items()
         }
+        self.placeholders = frozenset(
+            ocr for ocr, truths in token_pairs.items()
+            if ocr.isalpha() and len(truths) >= PLACEHOLDER_MIN_READINGS
+            and max(truths.values()) < PLACEHOLDER_MAX_SHARE * sum(truths.values()))
 
     @classmethod
     def load(cls, inventory: Sequence[str], model: str = "eng") -> LearnedChannel:
