@@ -76,6 +76,11 @@ def test_protected_tokens(index):
     ("1.000m2", [("1.000m2", "protected")]),
     ("DINH-QUY", [("DINH", "word"), ("-", "punct"), ("QUY", "word")]),  # caps words
     ("NĐ-CP", [("NĐ-CP", "protected")]), ("KH/TU", [("KH/TU", "protected")]),
+    # a heading's number glued to its upper-case first word; abbreviations stay codes
+    ("II.NOI", [("II", "protected"), (".", "punct"), ("NOI", "word")]),
+    ("4.3.CHU", [("4.3", "protected"), (".", "punct"), ("CHU", "word")]),
+    ("150.TS", [("150", "protected"), (".", "punct"), ("TS", "protected")]),
+    ("TP.HCM", [("TP.HCM", "protected")]), ("22.12.2024", [("22.12.2024", "protected")]),
 ])
 def test_words_glued_into_compounds_are_cut_out(index, text, parts):
     assert [(t.text, t.kind) for t in tokenize_line(text, index.is_spelling)] == parts

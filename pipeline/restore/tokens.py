@@ -60,6 +60,8 @@ _AREA_OR_VOLUME = regex.compile(r"^[kcdh]?m[23]$")  # m2, km2, m3, cm3: units, n
 # before lower-case letters is OCR's reading of a letter ("1a" = là, "4p" = áp)
 _NUMBERED_LABEL = regex.compile(r"^\p{N}+\p{Lu}+$")
 _HAS_DIGIT = regex.compile(r"\p{N}")
+# A section number (arabic, roman or a capital letter, dotted) and an upper-case word
+_NUMBERED_HEADING = regex.compile(r"^((?:\d+|[IVXL]+|\p{Lu})(?:\.(?:\d+|[IVXL]+|\p{Lu}))*)\.(\p{Lu}{2,})$")
 _HAS_LETTER = regex.compile(r"\p{L}")
 _ALL_CAPS = regex.compile(r"^[\p{Lu}]{2,}$")
 _ROMAN = regex.compile(r"^[IVXLC]+$")
@@ -141,6 +143,10 @@ def _compound_tokens(text: str, is_syllable_shape) -> list[Token]:
     or lost spaces ("s6.tam", "lap.1", "khoan-2", "ngay-11/07/2020", "tu-van"): then each
     word segment is a word, and the runs between them are classified on their own (a run
     of several segments stays one protected code or date)."""
+    heading = _NUMBERED_HEADING.match(text)
+    if heading:  # "II.NOI", "4.3.DAUNAMHOAC": a heading's number glued to its first word
+        return [Token(heading[1], "protected"), Token(".", "punct"),
+                _classify_word(heading[2], is_syllable_shape)]
     parts = regex.split(r"([-/.,:])", text)
     segments = parts[0::2]
     if not any(_is_wordy(seg) for seg in segments):
