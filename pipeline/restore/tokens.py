@@ -61,7 +61,8 @@ _AREA_OR_VOLUME = regex.compile(r"^[kcdh]?m[23]$")  # m2, km2, m3, cm3: units, n
 _NUMBERED_LABEL = regex.compile(r"^\p{N}+\p{Lu}+$")
 _HAS_DIGIT = regex.compile(r"\p{N}")
 # A section number (arabic, roman or a capital letter, dotted) and an upper-case word
-_NUMBERED_HEADING = regex.compile(r"^((?:\d+|[IVXL]+|\p{Lu})(?:\.(?:\d+|[IVXL]+|\p{Lu}))*)\.(\p{Lu}{2,})$")
+_SECTION = r"(?:\d+|[IVXL]+|\p{Lu})"
+_NUMBERED_HEADING = regex.compile(rf"^({_SECTION}(?:\.{_SECTION})*)\.(\p{{Lu}}{{2,}})$")
 _HAS_LETTER = regex.compile(r"\p{L}")
 _ALL_CAPS = regex.compile(r"^[\p{Lu}]{2,}$")
 _ROMAN = regex.compile(r"^[IVXLC]+$")
