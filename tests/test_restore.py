@@ -448,6 +448,9 @@ def test_a_letter_alone_after_the_last_stop_of_a_line_is_a_speck(restorer):
     # the LM likes "a" alone in a clause (list items "a) ..."), so it needs the lower cost
     assert restorer.restore_text("theo cac néi dung sau: a") == "theo các nội dung sau:"
     assert restorer.restore_text("thuc hién ké hoach nay. a") == "thực hiện kế hoạch này."
+    # ... and a tail of such specks
+    assert restorer.restore_text("ho so chua hop 1é. oe oo oe") == "hồ sơ chưa hợp lệ."
+    assert restorer.restore_text("cua Bo Tai chinh; ie ee") == "của Bộ Tài chính;"
 
 
 def test_a_letter_read_twice_before_its_word_is_dropped(restorer):

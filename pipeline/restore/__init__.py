@@ -198,13 +198,16 @@ def _stands_apart(tokens: Sequence[Token], ti: int) -> bool:
             and (after is None or after.kind == "space" or after.text in ".,;:"))
 
 
+def _is_vowel_speck_shape(text: str) -> bool:
+    return len(text) <= 2 and text.isalpha() and text[0].lower() in "aeiouy"
+
+
 def _is_line_end_letter(tokens: Sequence[Token], ti: int) -> bool:
-    """One or two letters starting with a vowel that end a line ("... hành chính. e", "oe"):
-    often a speck in the margin; the LM keeps what is a word there ("bảo đảm an")."""
-    text = tokens[ti].text
-    if len(text) > 2 or not text.isalpha() or text[0].lower() not in "aeiouy":
-        return False
-    return _ends_line(tokens, ti)
+    """One or two letters starting with a vowel in a line's tail of such tokens ("... hành
+    chính. e", "hợp lệ. oe oo oe"): often specks in the margin; the LM keeps what is a word
+    there ("bảo đảm an")."""
+    return all(_is_vowel_speck_shape(t.text) for t in tokens[ti:]
+               if t.kind not in ("space", "punct"))
 
 
 def _stutter(tokens: Sequence[Token], ti: int) -> bool:
@@ -234,12 +237,12 @@ def _ends_line(tokens: Sequence[Token], ti: int) -> bool:
 
 
 def _alone_in_clause(tokens: Sequence[Token], ti: int) -> bool:
-    """Nothing but spaces and marks between the token and a clause stop (or the line's
-    start) before it."""
+    """Nothing but spaces, marks and other specks of the line's tail between the token and
+    a clause stop (or the line's start) before it."""
     for t in reversed(tokens[:ti]):
         if is_clause_stop(t):
             return True
-        if t.kind not in ("space", "punct"):
+        if t.kind not in ("space", "punct") and not _is_vowel_speck_shape(t.text):
             return False
     return True
 
