@@ -17,8 +17,8 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils 
 	ghostscript
 STAMP := $(VENV)/.installed
 
-.PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr candidates \
-	clean
+.PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
+	candidates clean
 
 all: run
 
@@ -69,13 +69,37 @@ bench-restore: setup
 	  --syllables 20000 --seed 1 --models eng,vie --out $(PAIRS)/dev.jsonl
 	$(PY) -m bench.restore --set dev
 
+# The English-OCR channel (pipeline/data/channel_eng*.tsv) is learned from OCR pairs of
+# rendered train-split corpus text, one file per seed (each ~10 min on one core, cached in
+# .cache/; see pipeline/data/PROVENANCE.md). Not needed for a fresh clone: the tables are
+# committed. `make candidates` after a new channel.
+TRAIN_SEEDS := 4 5 6 7 8 9 10
+TRAIN_PAIRS := $(PAIRS)/train.jsonl $(TRAIN_SEEDS:%=$(PAIRS)/train_s%.jsonl)
+SYLLABLES_4 := 80000
+SYLLABLES_5 := 90000
+SYLLABLES_6 := 100000
+SYLLABLES_7 := 110000
+SYLLABLES_8 := 110000
+SYLLABLES_9 := 110000
+SYLLABLES_10 := 110000
+
+$(PAIRS)/train.jsonl: | setup
+	$(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split train --syllables 66000 --seed 2 \
+	  --models eng --out $@
+
+$(PAIRS)/train_s%.jsonl: | setup
+	$(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split train --syllables $(SYLLABLES_$*) \
+	  --seed $* --sample 0.02 --models eng --out $@
+
+channel: setup $(TRAIN_PAIRS)
+	$(PY) tools/learn_channel.py --model eng --iterations 3 --min-count 2 \
+	  --pairs $(TRAIN_PAIRS) --out pipeline/data/channel_eng.tsv
+
 # Scored candidates of the most frequent English-OCR tokens (speed only: the restorer ignores
-# a table made with another channel, LM or inventory). Needs the train pairs the channel was
-# learned from (their make_ocr_pairs.py commands are in pipeline/data/channel_eng.tsv).
-candidates: setup
+# a table made with another channel, LM or inventory).
+candidates: setup $(TRAIN_PAIRS)
 	$(PY) tools/precompute_candidates.py --top 5000 --out pipeline/data/candidates_eng.npz \
-	  --pairs $(PAIRS)/train.jsonl $(PAIRS)/train_s4.jsonl $(PAIRS)/train_s5.jsonl \
-	  $(PAIRS)/train_s6.jsonl
+	  --pairs $(TRAIN_PAIRS)
 
 # Regenerate the bundled synthetic scans and their ground truth.
 samples: setup

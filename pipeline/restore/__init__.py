@@ -528,7 +528,7 @@ class Restorer:
 
     def _speck_cost(self, tokens: Sequence[Token], ti: int) -> float | None:
         """What dropping the word costs, or None when it may not be dropped."""
-        if not _stands_apart(tokens, ti):
+        if len(tokens[ti].text) > SPECK_MAX_LEN or not _stands_apart(tokens, ti):
             return None
         if _is_line_end_letter(tokens, ti):
             return LAST_CLAUSE_SPECK_COST if _alone_in_clause(tokens, ti) else LIGHT_SPECK_COST
