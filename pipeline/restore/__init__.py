@@ -63,7 +63,7 @@ GLUE_MIN_PRIOR = 0.75  # both halves of a glued word: spellings seen > ~1000 tim
 GLUE_MAX_SINGLE_COST = 5.0  # a cheaper one-syllable reading beats splitting the token
 GLUE_MAX_HALF_COST = 2.5
 LEXICON_CANDIDATES = 32  # per word, searched for lexicon terms
-DIGIT_CHANGE = 2.0
+DIGIT_CHANGE = 1.5
 SPECK_MAX_LEN = 2  # word tokens this short may be specks the decoder drops
 # What dropping a speck costs the decoder. A lone consonant is often a word whose rhyme
 # OCR lost ("B" = Bộ), and two letters before a word starting with them may be a word
@@ -115,7 +115,7 @@ def _official_lower(word: str) -> str:
 @dataclass(frozen=True, slots=True)
 class RestoreSettings:
     lm_weight: float = 0.7  # tuned on the tan_phu pair and held-out corpus paragraphs
-    beam_width: int = 12
+    beam_width: int = 16
     decode_candidates: int = 30  # per word, after pre-ranking by channel cost + unigram
     unigram_weight: float = 0.5  # pre-ranking only
     lexicon_bonus: float = 1.0

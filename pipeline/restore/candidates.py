@@ -366,8 +366,23 @@ LEARNED_CLEAN_WEIGHT = 0.6
 LEARNED_WEIGHT = 0.55  # the table's -ln P against the LM's: tuned on the dev set
 # An OCR token the pairs show standing for many different syllables, none of them often
 # ("ae", "ee", "oe"): what English OCR writes for a word it could not read at all.
+TOKEN_DISCOUNT = 1.0  # subtracted from a whole-token count
 PLACEHOLDER_MIN_READINGS = 5
 PLACEHOLDER_MAX_SHARE = 0.25
+
+
+def _token_costs(token_pairs: dict[str, dict[str, int]],
+                 inventory: frozenset[str]) -> dict[str, dict[str, float]]:
+    """-ln P(OCR token | syllable) of the whole-token readings the pairs saw, absolutely
+    discounted: a confusion of two letters at once ("là" read "14") is far likelier than
+    the character channel's product of two rare substitutions says."""
+    totals: dict[str, int] = {}
+    for truths in token_pairs.values():
+        for truth, count in truths.items():
+            totals[truth] = totals.get(truth, 0) + count
+    return {ocr: {t: -math.log((c - TOKEN_DISCOUNT) / totals[t]) for t, c in truths.items()
+                  if t in inventory}
+            for ocr, truths in token_pairs.items()}
 
 
 class LearnedChannel:
@@ -383,6 +398,7 @@ class LearnedChannel:
             ocr: [t for t in truths if t in inventory]
             for ocr, truths in token_pairs.items()
         }
+        self.token_costs = _token_costs(token_pairs, inventory)
         self.placeholders = frozenset(
             ocr for ocr, truths in token_pairs.items()
             if ocr.isalpha() and len(truths) >= PLACEHOLDER_MIN_READINGS
@@ -411,7 +427,7 @@ def scoring_fingerprint(spelling_counts: bytes) -> str:
     for path in (INVENTORY_PATH, LEARNED_PATH, DATA_DIR / "channel_eng_tokens.tsv"):
         digest.update(path.read_bytes())
     digest.update(repr((LEARNED_WEIGHT, IDENTITY_COST, IDENTITY_BIAS, SPELLINGS_LIMIT,
-                        MAX_SKELETONS)).encode())
+                        MAX_SKELETONS, TOKEN_DISCOUNT)).encode())
     return digest.hexdigest()[:16]
 
 
@@ -612,6 +628,9 @@ class CandidateIndex:
         if not pool:
             return ()
         costs = learned.vector.costs(pool, ocr)
+        seen = learned.token_costs.get(ocr)
+        if seen:
+            costs = np.minimum(costs, [seen.get(s, np.inf) for s in pool])
         if official != ocr:
             # typed text in the old tone style ("hoà") is read as its official form too
             costs = np.minimum(costs, learned.vector.costs(pool, official))

@@ -55,11 +55,23 @@ def beam_viterbi_batch(
         slots = [u for u in range(n_units) if t < lengths[u] and units[u][t] is not None]
         if stops:
             _close_clauses(lm, np.array(stops), score, w2, w1, last, history, lm_weight)
-        if slots:
-            _extend(lm, np.array(slots), [units[u][t] for u in slots], score, w2, w1, last,
+        for rows in _by_width([(u, units[u][t]) for u in slots]):
+            _extend(lm, np.array(rows), [units[u][t] for u in rows], score, w2, w1, last,
                     history, lm_weight)
     final = score + lm_weight * _end_logprob(lm, w2, w1)
     return [_backtrack(history[u], int(np.argmax(final[u]))) for u in range(n_units)]
+
+
+def _by_width(slots: list[tuple[int, Slot]]) -> list[list[int]]:
+    """Units of one step in two groups, ordinary and wide slots: every row is padded to its
+    group's widest slot, and a few wide ones (a placeholder's fill) must not widen them all."""
+    if not slots:
+        return []
+    sizes = np.array([len(slot.ids) for _, slot in slots])
+    wide = sizes > 1.25 * np.median(sizes)
+    groups = [[u for (u, _), w in zip(slots, wide, strict=True) if w == flag]
+              for flag in (False, True)]
+    return [g for g in groups if g]
 
 
 def _end_logprob(lm, w2: np.ndarray, w1: np.ndarray) -> np.ndarray:
