@@ -98,7 +98,7 @@ channel: setup $(TRAIN_PAIRS)
 # Scored candidates of the most frequent English-OCR tokens (speed only: the restorer ignores
 # a table made with another channel, LM or inventory).
 candidates: setup $(TRAIN_PAIRS)
-	$(PY) tools/precompute_candidates.py --top 5000 --out pipeline/data/candidates_eng.npz \
+	$(PY) tools/precompute_candidates.py --top 10000 --out pipeline/data/candidates_eng.npz \
 	  --pairs $(TRAIN_PAIRS)
 
 # Regenerate the bundled synthetic scans and their ground truth.
