@@ -55,8 +55,11 @@ __all__ = ["Restorer", "default_restorer", "restore_document", "restore_lines", 
 LOW_CONFIDENCE = 0.5
 # A text is taken as typed (or OCR'd by a Vietnamese model) when this share of its words
 # holds letters no English OCR model can produce (ư ơ ă đ ạ ả ...), or when most words carry
-# some mark (real Vietnamese: ~87% of words; English OCR of it: ~20%). Then every change
-# costs `clean_text_change` more, so correct words stay as they are.
+# some mark (real Vietnamese: ~87% of words; English OCR of it: ~20%). Then its words are
+# scored by the Vietnamese-model channel (which knows that model reads "kể" as "kế" and
+# "chi" as "chỉ"), a syllable may change its marks only, and every change costs
+# `clean_text_change` more: correct words stay as they are unless the LM strongly
+# disagrees ("kế từ ngày" -> "kể từ ngày").
 CLEAN_SHARE = 0.25
 CLEAN_MARKED_SHARE = 0.5
 GLUE_MIN_PRIOR = 0.75  # both halves of a glued word: spellings seen > ~1000 times
@@ -458,15 +461,19 @@ class Restorer:
             return cached
         settings = self.settings
         identity = _official_lower(word)
-        if clean and (identity in self.index.syllables or len(identity) == 1):
-            # typed text: a syllable stays what it is (no search, no LM choice to make),
-            # and so does a lone letter (list markers: "điểm đ", "khoản b")
+        if clean and len(identity) == 1:
+            # a lone letter in typed text stays what it is (list markers: "điểm đ", "khoản b")
             kept = identity not in self.index.syllables
             result = ([Candidate(word if kept else identity, 0.0, kept=kept)],
                       self.lm.ids([identity]), np.zeros(1))
             self._slot_cache[key] = result
             return result
         cands = self.index.candidates(word, clean)
+        if clean and identity in self.index.syllables:
+            # typed text or Vietnamese-model OCR: a syllable may change its marks (that
+            # model reads "kể" as "kế"), never its letters (a rare "ấp" is not "cấp")
+            letters = strip_marks(identity)
+            cands = [c for c in cands if c.kept or strip_marks(c.syllable) == letters]
         costs = np.fromiter((c.cost for c in cands), dtype=np.float64, count=len(cands))
         kept = np.fromiter((c.kept for c in cands), dtype=bool, count=len(cands))
         same = np.fromiter((c.syllable == identity for c in cands), dtype=bool, count=len(cands))
