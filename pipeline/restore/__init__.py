@@ -775,14 +775,15 @@ class Restorer:
             if slot is None:
                 out.extend([edge] * (count - len(out)))
                 break
-            out.append(int(slot.ids[int(np.argmin(slot.costs))]))
+            costs = np.where(slot.ids == EPSILON, np.inf, slot.costs)  # a speck is no word
+            out.append(int(slot.ids[int(np.argmin(costs))]))
             k += step
         return out[::-1] if step < 0 else out
 
     def _fill_pool(self) -> np.ndarray:
         """LM ids of the FILL_POOL most frequent syllables."""
         if self._fill_ids is None:
-            ids = np.array([self._syllable_ids[s] for s in self.index.syllables
+            ids = np.array([self._syllable_ids[s] for s in sorted(self.index.syllables)
                             if self._syllable_ids[s] != self.lm.unk], dtype=np.int64)
             order = np.argsort(-self._vocab_counts[ids], kind="stable")
             self._fill_ids = ids[order[:FILL_POOL]]

@@ -364,9 +364,9 @@ LEARNED_VIE_PATH = DATA_DIR / "channel_vie.tsv"
 PRECOMPUTED_PATH = DATA_DIR / "candidates_eng.npz"
 LEARNED_CLEAN_WEIGHT = 0.6
 LEARNED_WEIGHT = 0.55  # the table's -ln P against the LM's: tuned on the dev set
+TOKEN_DISCOUNT = 1.0  # subtracted from a whole-token count (`_token_costs`)
 # An OCR token the pairs show standing for many different syllables, none of them often
 # ("ae", "ee", "oe"): what English OCR writes for a word it could not read at all.
-TOKEN_DISCOUNT = 1.0  # subtracted from a whole-token count
 PLACEHOLDER_MIN_READINGS = 5
 PLACEHOLDER_MAX_SHARE = 0.25
 
