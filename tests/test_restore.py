@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pipeline.model import Document, Source
 from pipeline.restore import Restorer, looks_clean
 from pipeline.restore.candidates import (
+    TOKEN_COST_FROM,
     CandidateIndex,
     Channel,
     generate_syllables,
@@ -197,6 +198,12 @@ def test_whole_token_confusions_are_priced_by_how_often_the_pairs_saw_them(index
     assert seen < by_letters
     costs = {c.syllable: c.cost for c in index.candidates("14") if not c.kept}
     assert costs["là"] == pytest.approx(index.learned.weight * seen)
+    # ... and only there: where the letters find a reading likely, its count (sharper on our
+    # rendered pages than on a real scan) does not make it likelier still
+    by_letters = index.learned.vector.costs(["tảng"], "tang")[0]
+    assert index.learned.token_costs["tang"]["tảng"] < by_letters <= TOKEN_COST_FROM
+    costs = {c.syllable: c.cost for c in index.candidates("tang") if not c.kept}
+    assert costs["tảng"] == pytest.approx(index.learned.weight * by_letters)
 
 
 def test_hand_channel_still_works_without_the_learned_tables():

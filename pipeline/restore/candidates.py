@@ -365,6 +365,12 @@ PRECOMPUTED_PATH = DATA_DIR / "candidates_eng.npz"
 LEARNED_CLEAN_WEIGHT = 0.6
 LEARNED_WEIGHT = 0.55  # the table's -ln P against the LM's: tuned on the dev set
 TOKEN_DISCOUNT = 1.0  # subtracted from a whole-token count (`_token_costs`)
+# English OCR: a whole-token reading's count prices it only when the character channel
+# finds it dearer than this (-ln P; "14" for "là"): elsewhere the counts of our rendered
+# pages would be sharper than a real scan's letter confusions ("tang" is "tảng" in them,
+# never "tổng"). The Vietnamese model's slips are marks its counts know well ("đối" for
+# "đổi"): there they always count.
+TOKEN_COST_FROM = 4.0
 # An OCR token the pairs show standing for many different syllables, none of them often
 # ("ae", "ee", "oe"): what English OCR writes for a word it could not read at all.
 PLACEHOLDER_MIN_READINGS = 5
@@ -390,9 +396,11 @@ class LearnedChannel:
     costs for scoring, and the whole-token table for retrieval (what "ciia" was seen to be)."""
 
     def __init__(self, vector: VectorChannel, token_pairs: dict[str, dict[str, int]],
-                 inventory: frozenset[str], weight: float = LEARNED_WEIGHT):
+                 inventory: frozenset[str], weight: float = LEARNED_WEIGHT,
+                 count_cost_from: float = TOKEN_COST_FROM):
         self.vector = vector
         self.weight = weight
+        self.count_cost_from = count_cost_from
         # single-syllable readings only; merges are the tokenizer's business
         self.readings = {
             ocr: [t for t in truths if t in inventory]
@@ -410,8 +418,12 @@ class LearnedChannel:
         table = load_channel(DATA_DIR / f"channel_{model}.tsv")
         tokens_path = DATA_DIR / f"channel_{model}_tokens.tsv"
         pairs = load_token_pairs(tokens_path) if tokens_path.exists() else {}
-        weight = LEARNED_WEIGHT if model == "eng" else LEARNED_CLEAN_WEIGHT
-        return cls(VectorChannel(table, inventory), pairs, frozenset(inventory), weight)
+        if model == "eng":
+            weight, count_cost_from = LEARNED_WEIGHT, TOKEN_COST_FROM
+        else:
+            weight, count_cost_from = LEARNED_CLEAN_WEIGHT, 0.0
+        return cls(VectorChannel(table, inventory), pairs, frozenset(inventory), weight,
+                   count_cost_from)
 
     def seen_as(self, ocr: str) -> list[str]:
         return self.readings.get(fold(ocr), [])
@@ -427,7 +439,7 @@ def scoring_fingerprint(spelling_counts: bytes) -> str:
     for path in (INVENTORY_PATH, LEARNED_PATH, DATA_DIR / "channel_eng_tokens.tsv"):
         digest.update(path.read_bytes())
     digest.update(repr((LEARNED_WEIGHT, IDENTITY_COST, IDENTITY_BIAS, SPELLINGS_LIMIT,
-                        MAX_SKELETONS, TOKEN_DISCOUNT)).encode())
+                        MAX_SKELETONS, TOKEN_DISCOUNT, TOKEN_COST_FROM)).encode())
     return digest.hexdigest()[:16]
 
 
@@ -630,7 +642,8 @@ class CandidateIndex:
         costs = learned.vector.costs(pool, ocr)
         seen = learned.token_costs.get(ocr)
         if seen:
-            costs = np.minimum(costs, [seen.get(s, np.inf) for s in pool])
+            by_count = np.array([seen.get(s, np.inf) for s in pool])
+            costs = np.where(costs > learned.count_cost_from, np.minimum(costs, by_count), costs)
         if official != ocr:
             # typed text in the old tone style ("hoà") is read as its official form too
             costs = np.minimum(costs, learned.vector.costs(pool, official))
