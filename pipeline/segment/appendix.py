@@ -33,7 +33,7 @@ import regex as re
 from rapidfuzz import fuzz
 
 from pipeline.model import Appendix, Cell, Group, Row, Table
-from pipeline.segment.columns import cell_areas, cell_span, interleaved_cells
+from pipeline.segment.columns import Cells, cell_areas, cell_span, interleaved_cells
 from pipeline.segment.patterns import (
     ADMIN_LEVELS,
     APPENDIX_HEADING,
@@ -46,8 +46,6 @@ from pipeline.segment.patterns import (
 from pipeline.segment.vocabulary import (
     Found,
     attested_value,
-    canonical_agency,
-    canonical_deadline,
     find_agencies,
     find_continuation,
     find_deadlines,
@@ -298,22 +296,6 @@ def _extents(anchors: list[_Anchor], texts: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-@dataclass
-class _Fields:
-    task: str | None = None
-    lead: str | None = None
-    coordinate: str | None = None
-    output: str | None = None
-    deadline: str | None = None
-
-    def canonical(self) -> _Fields:
-        """Names and deadline words as the lexicon spells them (OCR slips mended)."""
-        self.lead = canonical_agency(self.lead) if self.lead else None
-        self.coordinate = canonical_agency(self.coordinate) if self.coordinate else None
-        self.deadline = canonical_deadline(self.deadline) if self.deadline else None
-        return self
-
-
 def _column_offset(texts: list[str]) -> int:
     """Where the columns right of the task start, in characters: OCR reads a table row across
     its columns, so a task line alone is about as long as the task column, and fragments of
@@ -387,11 +369,11 @@ def _deadline(lines: list[str], column_at: int) -> tuple[int, Found] | None:
     return None
 
 
-def _cell_lines_parts(lines: list[str]) -> _Fields:
+def _cell_lines_parts(lines: list[str]) -> Cells:
     """Task, lead and deadline of a row whose cells were read one after another, each over a
     line or a few: the task first, the lead from the first line opening with an agency (its
     name taken over the lines it wraps onto), the deadline in the last line or two."""
-    fields = _Fields()
+    fields = Cells()
     lead_at = next(
         (i for i, line in enumerate(lines) if i and (f := find_agencies(line)) and f[0].start == 0),
         None,
@@ -422,20 +404,20 @@ def _ends_name(following: list[str]) -> bool:
 
 
 def _cell_parts(lines: list[str], column_at: int, widths: dict[str, list[int]]
-                ) -> tuple[_Fields, bool]:
+                ) -> tuple[Cells, bool]:
     """Task and cells of one row's lines (its number already cut off), read across the page
     (pipeline/segment/columns.py; True); or, when its cells were read one after another under
     the task, task, lead, coordinate and deadline as `_cells_after_task` finds them (False)."""
     cells = interleaved_cells(lines, column_at, _deadline(lines, column_at), widths)
     if cells is None:
         return _cells_after_task(lines, column_at), False
-    return _Fields(**vars(cells)), True
+    return cells, True
 
 
-def _cells_after_task(lines: list[str], column_at: int) -> _Fields:
+def _cells_after_task(lines: list[str], column_at: int) -> Cells:
     """Task, lead, coordinate and deadline of a row whose cells follow its task's text, line
     by line ("- Tổ chức hội nghị." / "Phòng Văn hóa -" / "Xã hội")."""
-    fields = _Fields()
+    fields = Cells()
     agencies = _agencies(lines, column_at)
     if agencies:
         index, found = agencies[0]

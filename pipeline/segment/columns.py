@@ -85,6 +85,13 @@ class Cells:
     output: str | None = None
     deadline: str | None = None
 
+    def canonical(self) -> Cells:
+        """Names and deadline words as the lexicon spells them (OCR slips mended)."""
+        self.lead = canonical_agency(self.lead) if self.lead else None
+        self.coordinate = canonical_agency(self.coordinate) if self.coordinate else None
+        self.deadline = canonical_deadline(self.deadline) if self.deadline else None
+        return self
+
 
 def deadline_cuts(lines: list[str], index: int, found: Found) -> dict[int, int]:
     """Where the deadline starts on the lines it is on: on one line, or its words at the ends
