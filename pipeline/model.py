@@ -16,10 +16,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 SCHEMA_NAME = "vn-plan-pipeline/plan"
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 SourceKind = Literal["scan", "text", "pdf-text"]
+# --ocr: OCRmyPDF's semantics. auto: a PDF page's own text is used only when it is a visible
+# layer that reads as Vietnamese; force: every page is OCR'd; skip-text: a page with any text
+# layer keeps it (never OCR'd).
+OcrMode = Literal["auto", "force", "skip-text"]
 
 
 class Box(BaseModel):
@@ -72,6 +76,27 @@ class Table(BaseModel):
     header_rows: int = 0  # column-header rows at the top (repeated ones on continuations too)
 
 
+class TextLayer(BaseModel):
+    """A PDF page's own text, as found and as judged."""
+
+    # invisible: text drawn in render mode 3 (what scanners and OCR tools add over the image)
+    kind: Literal["none", "invisible", "visible"] = "none"
+    # unicode, or the legacy 8-bit Vietnamese font encoding it was converted from
+    encoding: Literal["unicode", "tcvn3", "vni"] | None = None
+    used: bool = False  # the page's text came from this layer (True) or from OCR (False)
+    reason: str = ""  # why, in words: "invisible layer over a full-page image: a scan"
+
+
+class Overlay(BaseModel):
+    """Something printed over the document that is not its own text: a digital-signature box
+    ("Ký bởi: …", "TRUNG TÂM CÔNG BÁO …"), a copy stamp ("SAO Y"), a received stamp."""
+
+    kind: Literal["digital-signature", "copy-stamp", "received-stamp"]
+    page: int  # 1-based
+    box: Box | None = None
+    text: str = ""
+
+
 class Page(BaseModel):
     number: int  # 1-based
     width: int | None = None
@@ -82,6 +107,28 @@ class Page(BaseModel):
     # What page preparation did ("rotated 90", "deskewed 0.7 deg", ...), for the record.
     preparation: list[str] = Field(default_factory=list)
     ocr_confidence: float | None = None
+    text_layer: TextLayer | None = None  # PDF pages
+    seals: list[Box] = Field(default_factory=list)  # coloured seals and ink taken out before OCR
+    overlays: list[Overlay] = Field(default_factory=list)
+
+
+class PageRecord(BaseModel):
+    """What the JSON tells of each page: where its text came from and how it was read."""
+
+    number: int
+    text_source: Literal["ocr", "text-layer"]
+    text_layer: TextLayer | None = None
+    dpi: int | None = None
+    preparation: list[str] = Field(default_factory=list)
+    seals: list[Box] = Field(default_factory=list)
+    ocr_confidence: float | None = None
+
+    @classmethod
+    def of(cls, page: Page) -> PageRecord:
+        used = page.text_layer is not None and page.text_layer.used
+        return cls(number=page.number, text_source="text-layer" if used else "ocr",
+                   text_layer=page.text_layer, dpi=page.dpi, preparation=page.preparation,
+                   seals=page.seals, ocr_confidence=page.ocr_confidence)
 
 
 class Change(BaseModel):
@@ -182,6 +229,7 @@ class Document(BaseModel):
     recipients: list[str] = Field(default_factory=list)
     appendices: list[Appendix] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
+    overlays: list[Overlay] = Field(default_factory=list)
     quality: Quality = Field(default_factory=Quality)
 
     @property
@@ -195,10 +243,12 @@ class Document(BaseModel):
             mode="json",
             include={
                 "source", "header", "title", "legal_basis", "sections", "closing",
-                "signature", "recipients", "appendices", "references", "quality",
+                "signature", "recipients", "appendices", "references", "overlays", "quality",
             },
         )
-        return {"schema": {"name": SCHEMA_NAME, "version": SCHEMA_VERSION}, **body}
+        pages = [PageRecord.of(page).model_dump(mode="json") for page in self.pages]
+        return {"schema": {"name": SCHEMA_NAME, "version": SCHEMA_VERSION},
+                "source": body.pop("source"), "pages": pages, **body}
 
 
 Item.model_rebuild()

@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 
 from pipeline.errors import SchemaViolation
-from pipeline.model import SCHEMA_NAME, SCHEMA_VERSION, Document
+from pipeline.model import SCHEMA_NAME, SCHEMA_VERSION, Document, PageRecord
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "plan.schema.json"
 _PUBLIC_KEYS = list(Document(source={"file": "x", "sha256": "", "kind": "text", "pages": 0})
@@ -25,6 +25,11 @@ _PUBLIC_KEYS = list(Document(source={"file": "x", "sha256": "", "kind": "text", 
 def build_schema() -> dict:
     full = Document.model_json_schema(mode="serialization")
     definitions = full.pop("$defs")
+    # The public "pages" are PageRecords (Document.pages holds the working data).
+    record = PageRecord.model_json_schema(mode="serialization")
+    definitions.update(record.pop("$defs", {}))
+    definitions["PageRecord"] = record
+    full["properties"]["pages"] = {"type": "array", "items": {"$ref": "#/$defs/PageRecord"}}
     properties = {key: full["properties"][key] for key in _PUBLIC_KEYS if key != "schema"}
     properties = {
         "schema": {
@@ -44,7 +49,7 @@ def build_schema() -> dict:
         "type": "object",
         "properties": properties,
         "$defs": {name: definitions[name] for name in sorted(definitions)
-                  if name not in {"Page", "Line", "Word", "Table", "Cell", "Box"}},
+                  if name not in {"Page", "Line", "Word", "Table", "Cell"}},
     }
     _close_object(schema)
     return schema
