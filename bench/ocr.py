@@ -60,8 +60,7 @@ from pipeline import external
 from pipeline.errors import PipelineError
 from pipeline.ingest import ingest, sniff
 from pipeline.model import Document, Page
-from pipeline.ocr import OCR_DPI, assemble, plan_pages, recognize_page
-from pipeline.ocr.rasterize import page_image
+from pipeline.ocr import assemble, plan_pages, recognize_page
 from pipeline.ocr.recognize import WORD_LEVEL
 from pipeline.restore import default_restorer
 from pipeline.segment import segment_document
@@ -73,6 +72,7 @@ HEADER_FIELDS = ("issuer", "issuer_parent", "number", "type_code", "document_typ
                  "date")
 BODY_KINDS = ("body", "heading")
 SYSTEMS = ("ours", "ours+rest", "tesseract", "ocrmypdf")
+OCR_DPI = 300  # plain tesseract reads the PDF pages rendered at this resolution
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ def read_tesseract(scan: Scan) -> Reading:
     with Clock() as clock:
         for job in plan_pages(item, LANG):
             with Clock() as page_clock:
-                image, _, _ = page_image(job.path, job.kind, job.number, OCR_DPI)
+                image = external.rasterize_pdf_page(job.path, job.number, OCR_DPI)
                 data = external.tesseract_program_data(image, LANG, 3)
             page_cpu[job.number] = page_clock.cpu
             lines[job.number], words[job.number] = _tesseract_lines_and_words(data)

@@ -68,15 +68,15 @@ def pdf_page_count(path: Path) -> int:
     return int(info["Pages"])
 
 
-def rasterize_pdf_page(path: Path, page: int, dpi: int) -> Image.Image:
-    """Page `page` (1-based) of a PDF as a grayscale image at `dpi`."""
+def rasterize_pdf_page(path: Path, page: int, dpi: float, grayscale: bool = True) -> Image.Image:
+    """Page `page` (1-based) of a PDF as an image at `dpi`, grey or in colour."""
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 
     require_program("pdftoppm")
     try:
         images = convert_from_path(
-            str(path), dpi=dpi, first_page=page, last_page=page, grayscale=True,
+            str(path), dpi=dpi, first_page=page, last_page=page, grayscale=grayscale,
             timeout=PDF_TIMEOUT_S,
         )
     except (PDFPageCountError, PDFSyntaxError, ValueError) as exc:
@@ -85,6 +85,31 @@ def rasterize_pdf_page(path: Path, page: int, dpi: int) -> Image.Image:
     if not images:
         raise CorruptInput(f"{path.name}: page {page} rendered to nothing")
     return images[0]
+
+
+def pdf_page_images(path: Path, page: int) -> list[dict]:
+    """The images drawn on a PDF page as `pdfimages -list` describes them: width, height (px),
+    color ("gray", "rgb", "index", "icc", "cmyk"...), x_ppi, y_ppi (at the size drawn). Soft
+    masks are left out. Empty when poppler cannot tell (the page is then rendered at 300 dpi)."""
+    import subprocess
+
+    exe = require_program("pdfimages")
+    try:
+        done = subprocess.run([exe, "-list", "-f", str(page), "-l", str(page), str(path)],
+                              capture_output=True, timeout=PDF_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ExternalToolFailed(f"pdfimages timed out on {path.name}") from exc
+    images = []
+    for row in done.stdout.decode(errors="replace").splitlines()[2:]:
+        cells = row.split()
+        if len(cells) < 14 or cells[2] not in ("image", "stencil"):
+            continue
+        try:
+            images.append({"width": int(cells[3]), "height": int(cells[4]), "color": cells[5],
+                           "x_ppi": float(cells[12]), "y_ppi": float(cells[13])})
+        except ValueError:
+            continue
+    return images
 
 
 def pdf_page_text(path: Path, page: int) -> str:

@@ -11,7 +11,6 @@ from rapidfuzz.distance import Levenshtein
 from pipeline import external
 from pipeline.ingest import ingest, sniff
 from pipeline.ocr import assemble, ocr_document, plan_pages, recognize_page
-from pipeline.ocr.rasterize import page_image
 from pipeline.ocr.tables import DIGIT_WHITELIST
 from pipeline.synth import render_text_page
 
@@ -60,19 +59,6 @@ def test_multipage_tiff_and_pdf_are_split_into_page_jobs(tmp_path, page):
         assert text.index("Ủy ban") < text.index("Trang")
         blank = document.ocr_lines.index("")
         assert document.ocr_lines[blank + 1].startswith("Trang")  # a blank line between pages
-
-
-def test_low_dpi_images_are_resampled_and_recorded(tmp_path, page):
-    image, _ = page
-    small = image.resize((image.width // 2, image.height // 2))
-    path = tmp_path / "small.png"
-    small.save(path, dpi=(150, 150))
-    resampled, dpi, notes = page_image(path, "image", 1, 300)
-    assert dpi == 300 and resampled.width == small.width * 2
-    assert notes == ["resampled 150->300 dpi"]
-    unknown = tmp_path / "nodpi.png"
-    image.save(unknown)
-    assert page_image(unknown, "image", 1, 300)[2] == ["no dpi recorded; assumed 300"]
 
 
 def test_searchable_pdf_uses_its_text_layer(tmp_path):

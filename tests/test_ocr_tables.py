@@ -20,7 +20,8 @@ from rapidfuzz.distance import Levenshtein
 from pipeline import external
 from pipeline.model import Box, Cell, Line, Page, Table
 from pipeline.ocr import tables
-from pipeline.ocr.rasterize import page_image
+from pipeline.ocr.normalise import normalise
+from pipeline.ocr.rasterize import load_page
 from pipeline.synth import Degrade, get_plan, render_plan
 from pipeline.synth.typeset import get_font
 
@@ -70,17 +71,17 @@ def truth(name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def sample_pages() -> dict[str, list[Page]]:
-    """Every table page of the samples rasterised as the pipeline does (300 dpi), its tables
+    """Every table page of the samples rasterised and sized as the pipeline does, its tables
     detected and read, and the continuations linked."""
     out: dict[str, list[Page]] = {}
     for name, numbers in TABLE_PAGES.items():
         pages = []
         for number in numbers:
-            image, dpi, _ = page_image(SAMPLES / f"{name}.pdf", "pdf", number, 300)
-            gray = np.asarray(image)
+            source = normalise(load_page(SAMPLES / f"{name}.pdf", "pdf", number))
+            gray = source.pixels
             grids = tables.detect_tables(gray)
             pages.append(Page(
-                number=number, width=image.width, height=image.height, dpi=dpi,
+                number=number, width=gray.shape[1], height=gray.shape[0], dpi=source.dpi,
                 tables=[tables.read_table(gray, grid, "vie", number) for grid in grids],
             ))
         tables.link_continued_tables(pages)

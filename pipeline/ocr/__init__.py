@@ -6,8 +6,9 @@ puts a document's pages back in order, links tables that run over a page break a
 document's OCR text lines.
 
 One scanned page (`recognize_page`):
-1. rasterise at 300 dpi (`rasterize`), prepare: upright if sideways, deskewed, denoised if
-   noisy (`prepare`);
+1. decode or render the page (`rasterize`), look at a photo straight, take coloured seals out,
+   resample it to the size its text reads best at (`normalise`); prepare: upright if
+   sideways, deskewed, denoised if noisy (`prepare`);
 2. find ruled tables (`tables.detect_tables`) and paint them out of the page;
 3. OCR the rest of the page (when that is little, only where it has ink) in one Tesseract pass,
    lines in reading order with the header and foot blocks kept apart (`recognize`, `layout`);
@@ -29,6 +30,7 @@ from PIL import Image
 from pipeline.ingest import InputFile
 from pipeline.model import Box, Document, Line, Page, Table
 from pipeline.ocr.layout import union_box
+from pipeline.ocr.normalise import normalise
 from pipeline.ocr.prepare import (
     content_box,
     deskew,
@@ -37,7 +39,7 @@ from pipeline.ocr.prepare import (
     turn_upright,
     whiten_sparse_page,
 )
-from pipeline.ocr.rasterize import page_count, page_image, pdf_text_layer
+from pipeline.ocr.rasterize import load_page, page_count, pdf_text_layer
 from pipeline.ocr.recognize import recognize_image, text_layer_page
 from pipeline.ocr.tables import detect_tables, link_continued_tables, read_table
 
@@ -47,7 +49,6 @@ from pipeline.ocr.tables import detect_tables, link_continued_tables, read_table
 # 2.9 s CPU, at the same wall time.
 cv2.setNumThreads(1)
 
-OCR_DPI = 300
 # A page read with a mean word confidence below this is checked for being upside down: upright
 # rendered scans, heavy ones included, read at 85-96; the same pages upside down at 41-44.
 LOW_PAGE_CONFIDENCE = 70.0
@@ -61,12 +62,14 @@ class PageJob:
     kind: str  # "pdf" | "image"
     number: int  # 1-based
     lang: str
+    # --image-dpi: the resolution of image pages, trusted instead of measuring their text.
+    image_dpi: float | None = None
 
 
-def plan_pages(item: InputFile, lang: str) -> list[PageJob]:
+def plan_pages(item: InputFile, lang: str, image_dpi: float | None = None) -> list[PageJob]:
     """One job per page of a scan input (cheap: reads only the page count)."""
     return [
-        PageJob(item.path, item.kind, number, lang)
+        PageJob(item.path, item.kind, number, lang, image_dpi)
         for number in range(1, page_count(item.path, item.kind) + 1)
     ]
 
@@ -77,8 +80,9 @@ def recognize_page(job: PageJob) -> Page:
         text = pdf_text_layer(job.path, job.number)
         if text is not None:
             return text_layer_page(text, job.number)
-    image, dpi, notes = page_image(job.path, job.kind, job.number, OCR_DPI)
-    gray, preparation = prepare_page(np.asarray(image.convert("L")))
+    source = normalise(load_page(job.path, job.kind, job.number), job.image_dpi)
+    gray, preparation = prepare_page(source.pixels)
+    dpi, notes = source.dpi, source.notes
     page = read_prepared_page(gray, job, dpi, notes + preparation)
     if page.ocr_confidence is not None and page.ocr_confidence < LOW_PAGE_CONFIDENCE:
         # Read badly: perhaps upside down (prepare_page only catches pages on their side).
@@ -89,7 +93,25 @@ def recognize_page(job: PageJob) -> Page:
             again = read_prepared_page(turned, job, dpi, notes + preparation + extra)
             if (again.ocr_confidence or 0.0) > page.ocr_confidence:
                 page = again
+    page.seals = [turned_box(box, source.pixels.shape, page.preparation)
+                  for box in source.seals]
     return page
+
+
+def turned_box(box: Box, shape: tuple[int, ...], preparation: list[str]) -> Box:
+    """A box of the page as decoded, on the page as read: turned with it by the quarter turns
+    preparation made ("rotated 90", then perhaps "rotated 180"); deskewing moves it too little
+    to matter for a seal's box."""
+    height, width = shape[:2]
+    for note in preparation:
+        if not note.startswith("rotated "):
+            continue
+        degrees = int(note.split()[1])
+        for _ in range(degrees // 90 % 4):  # one clockwise quarter turn at a time
+            box = Box(left=height - box.top - box.height, top=box.left, width=box.height,
+                      height=box.width)
+            height, width = width, height
+    return box
 
 
 def read_prepared_page(gray: np.ndarray, job: PageJob, dpi: int, preparation: list[str]) -> Page:

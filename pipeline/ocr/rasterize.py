@@ -1,10 +1,20 @@
-"""Pages as images: PDF pages rendered by poppler, image files (multi-frame TIFF too) read
-with Pillow and brought to the OCR resolution."""
+"""Pages as pixels: PDF pages rendered by poppler at the resolution of the scan they hold,
+image files (multi-frame TIFF too) decoded by Pillow into plain 8-bit grey or RGB.
+
+Nothing here decides the resolution the page is read at: that is measured on the text itself
+(`pipeline.ocr.resolution`), because the resolution a file claims is often wrong (phone photos
+tagged 72 dpi, web copies with no tag, a 100 dpi scan in a PDF page of A4 size). Colour is kept
+so that seals and coloured ink can be told from black print (`pipeline.ocr.colour`), and so is
+an image's transparency, which outlines the page of a cut-out photo (`pipeline.ocr.perspective`).
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline import external
@@ -13,9 +23,32 @@ from pipeline.errors import CorruptInput
 # A text layer counts as usable when it has at least this many letters on the page; scanned
 # PDFs from office copiers often carry a few stray characters or an invisible junk layer.
 MIN_TEXT_LAYER_LETTERS = 200
-# Images whose resolution is off by more than this factor are resampled to the OCR dpi.
-DPI_TOLERANCE = 0.15
-DEFAULT_IMAGE_DPI = 300
+# No page is worked on with more pixels than this (an A4 page at 600 dpi has 35 Mpx): a huge
+# image is reduced while it is decoded, whatever resolution it claims.
+MAX_PAGE_PIXELS = 60_000_000
+# PDF pages without a scan in them (vector text and drawings) are rendered at this resolution;
+# pages holding a scan at the scan's own resolution, within these bounds.
+VECTOR_PAGE_DPI = 300
+PDF_DPI_RANGE = (72.0, 600.0)
+# Colour names of pdfimages for images with colour (the page is then rendered in colour too).
+COLOUR_IMAGES = ("rgb", "icc", "cmyk", "index", "lab", "sep", "devn")
+# Pixels this opaque or more are page; less, background of a cut-out (alpha 0..255).
+OPAQUE_ALPHA = 128
+
+
+@dataclass
+class PageImage:
+    """One page as decoded: 8-bit grey (H x W) or RGB (H x W x 3) pixels."""
+
+    pixels: np.ndarray
+    dpi: float | None  # what the file claims (image tag, the scan's ppi in a PDF); None: unknown
+    notes: list[str] = field(default_factory=list)
+    # Where the page is, when the file has transparency around it (True = page).
+    page_mask: np.ndarray | None = None
+
+    @property
+    def is_colour(self) -> bool:
+        return self.pixels.ndim == 3
 
 
 def page_count(path: Path, kind: str) -> int:
@@ -25,19 +58,11 @@ def page_count(path: Path, kind: str) -> int:
         return getattr(image, "n_frames", 1)
 
 
-def page_image(path: Path, kind: str, number: int, dpi: int) -> tuple[Image.Image, int, list[str]]:
-    """Page `number` as an 8-bit grayscale image at `dpi`, and what was done to it."""
+def load_page(path: Path, kind: str, number: int) -> PageImage:
+    """Page `number` (1-based) of a PDF or image file."""
     if kind == "pdf":
-        return external.rasterize_pdf_page(path, number, dpi).convert("L"), dpi, []
-    with _open_image(path) as image:
-        try:
-            image.seek(number - 1)
-            image.load()
-        except (EOFError, OSError) as exc:
-            raise CorruptInput(f"{path.name}: frame {number} cannot be read ({exc})") from exc
-        source_dpi = _image_dpi(image)
-        gray = ImageOps.exif_transpose(image).convert("L")
-    return _to_dpi(gray, source_dpi, dpi)
+        return _pdf_page(path, number)
+    return _image_page(path, number)
 
 
 def pdf_text_layer(path: Path, number: int) -> str | None:
@@ -47,6 +72,108 @@ def pdf_text_layer(path: Path, number: int) -> str | None:
     return text if letters >= MIN_TEXT_LAYER_LETTERS else None
 
 
+# -- PDF ---------------------------------------------------------------------------------------
+
+def _pdf_page(path: Path, number: int) -> PageImage:
+    """A page holding a scan is rendered at the scan's resolution (rendering a 100 dpi scan at
+    300 dpi only interpolates it, and a 600 dpi one at 300 throws detail away before we know the
+    text size); in colour when any image on it has colour."""
+    images = external.pdf_page_images(path, number)
+    scan = max(images, key=lambda image: image["width"] * image["height"], default=None)
+    if scan is None:
+        dpi, claimed = float(VECTOR_PAGE_DPI), None
+    else:
+        claimed = min(scan["x_ppi"], scan["y_ppi"])
+        dpi = min(max(claimed, PDF_DPI_RANGE[0]), PDF_DPI_RANGE[1])
+    dpi = _within_budget(dpi, _page_pixels_at(path, number, dpi, scan))
+    colour = any(image["color"] in COLOUR_IMAGES for image in images)
+    rendered = external.rasterize_pdf_page(path, number, dpi, grayscale=not colour)
+    pixels = np.asarray(rendered.convert("RGB" if colour else "L"))
+    return PageImage(pixels, claimed)
+
+
+def _page_pixels_at(path: Path, number: int, dpi: float, scan: dict | None) -> float:
+    """About how many pixels the page has at `dpi` (from the scan it holds; A4 otherwise)."""
+    if scan is not None and scan["x_ppi"] > 0 and scan["y_ppi"] > 0:
+        return (scan["width"] * dpi / scan["x_ppi"]) * (scan["height"] * dpi / scan["y_ppi"])
+    return (8.27 * dpi) * (11.69 * dpi)
+
+
+def _within_budget(dpi: float, pixels: float) -> float:
+    if pixels <= MAX_PAGE_PIXELS:
+        return dpi
+    return dpi * math.sqrt(MAX_PAGE_PIXELS / pixels)
+
+
+# -- images ------------------------------------------------------------------------------------
+
+def _image_page(path: Path, number: int) -> PageImage:
+    with _open_image(path) as image:
+        try:
+            image.seek(number - 1)
+            reduce = _decode_reduction(image)
+            if reduce > 1 and image.format == "JPEG":
+                image.draft(image.mode, (image.width // reduce, image.height // reduce))
+            image.load()
+        except (EOFError, OSError) as exc:
+            raise CorruptInput(f"{path.name}: frame {number} cannot be read ({exc})") from exc
+        claimed = _image_dpi(image)
+        notes = []
+        if image.width * image.height > MAX_PAGE_PIXELS:
+            factor = math.ceil(math.sqrt(image.width * image.height / MAX_PAGE_PIXELS))
+            image = image.reduce(factor)
+            notes.append(f"reduced {factor}x while decoding (over {MAX_PAGE_PIXELS // 10**6} Mpx)")
+        elif reduce > 1:
+            notes.append(f"reduced {reduce}x while decoding (over {MAX_PAGE_PIXELS // 10**6} Mpx)")
+        image = ImageOps.exif_transpose(image)
+        pixels, page_mask = _plain_pixels(image)
+    return PageImage(pixels, claimed, notes, page_mask)
+
+
+def _decode_reduction(image: Image.Image) -> int:
+    """By how much a JPEG is scaled down while decoding (its DCT can do 2, 4, 8 for free)."""
+    pixels = image.width * image.height
+    for factor in (1, 2, 4, 8):
+        if pixels / factor**2 <= MAX_PAGE_PIXELS:
+            return factor
+    return 8
+
+
+def _plain_pixels(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """8-bit grey or RGB pixels, whatever the file held: 16-bit samples brought to 8 bits,
+    palettes expanded, transparency flattened onto white paper (and returned as the page's
+    outline when part of the image is transparent)."""
+    mask = None
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        samples = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if samples.max() > 255 else 255.0
+        image = Image.fromarray(np.clip(samples * (255.0 / top), 0, 255).astype(np.uint8))
+    elif image.mode == "F":
+        image = Image.fromarray(np.clip(np.asarray(image), 0, 255).astype(np.uint8))
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        alpha = np.asarray(rgba)[:, :, 3]
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, rgba).convert("RGB")
+        if (alpha < OPAQUE_ALPHA).any():
+            mask = alpha >= OPAQUE_ALPHA
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    pixels = np.asarray(image)
+    if pixels.ndim == 3 and _is_grey(pixels):
+        pixels = np.ascontiguousarray(pixels[:, :, 1])
+    return pixels, mask
+
+
+def _is_grey(rgb: np.ndarray) -> bool:
+    """True when the three channels (nearly) agree everywhere: a grey image stored as RGB."""
+    sample = rgb[::7, ::7].astype(np.int16)
+    spread = sample.max(axis=2) - sample.min(axis=2)
+    return float(np.percentile(spread, 99.9)) <= 12
+
+
 def _open_image(path: Path) -> Image.Image:
     try:
         image = Image.open(path)
@@ -54,21 +181,14 @@ def _open_image(path: Path) -> Image.Image:
         return image
     except (UnidentifiedImageError, OSError) as exc:
         raise CorruptInput(f"{path.name}: not a readable image ({exc})") from exc
+    except Image.DecompressionBombError as exc:
+        raise CorruptInput(f"{path.name}: image too large to decode safely ({exc})") from exc
 
 
-def _image_dpi(image: Image.Image) -> int | None:
+def _image_dpi(image: Image.Image) -> float | None:
     dpi = image.info.get("dpi")
     if not dpi:
         return None
     value = float(dpi[0])
-    return round(value) if value > 1 else None  # some writers store 1 or 0 for "unknown"
-
-
-def _to_dpi(image: Image.Image, source_dpi: int | None, dpi: int) -> tuple[Image.Image, int, list]:
-    if source_dpi is None:
-        return image, DEFAULT_IMAGE_DPI, [f"no dpi recorded; assumed {DEFAULT_IMAGE_DPI}"]
-    if abs(source_dpi - dpi) / dpi <= DPI_TOLERANCE:
-        return image, source_dpi, []
-    scale = dpi / source_dpi
-    size = (round(image.width * scale), round(image.height * scale))
-    return image.resize(size, Image.Resampling.LANCZOS), dpi, [f"resampled {source_dpi}->{dpi} dpi"]
+    # PNG stores dots per metre: 300 dpi comes back as 299.9994
+    return float(round(value)) if value > 1 else None  # some store 1 or 0 for "unknown"
