@@ -10,9 +10,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pipeline import external
 from pipeline.errors import CorruptInput
 
-# A text layer counts as usable when it has at least this many letters on the page; scanned
-# PDFs from office copiers often carry a few stray characters or an invisible junk layer.
-MIN_TEXT_LAYER_LETTERS = 200
 # Images whose resolution is off by more than this factor are resampled to the OCR dpi.
 DPI_TOLERANCE = 0.15
 DEFAULT_IMAGE_DPI = 300
@@ -38,13 +35,6 @@ def page_image(path: Path, kind: str, number: int, dpi: int) -> tuple[Image.Imag
         source_dpi = _image_dpi(image)
         gray = ImageOps.exif_transpose(image).convert("L")
     return _to_dpi(gray, source_dpi, dpi)
-
-
-def pdf_text_layer(path: Path, number: int) -> str | None:
-    """The page's text layer when it is a usable one (born-digital PDF), else None."""
-    text = external.pdf_page_text(path, number)
-    letters = sum(ch.isalpha() for ch in text)
-    return text if letters >= MIN_TEXT_LAYER_LETTERS else None
 
 
 def _open_image(path: Path) -> Image.Image:
