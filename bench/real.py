@@ -2,7 +2,7 @@
 restore stages, in the same run.
 
     python -m bench.real [--set all|dev|heldout] [--pages NAME,...] [--jobs N]
-                         [--no-copier] [--no-stress] [--json FILE]
+                         [--no-copier] [--no-stress] [--json FILE] [--ocr MODE]
 
 Systems, on every page file of the folder (PDF pages and images, the gold files aside):
 - tesseract: plain `tesseract PAGE - -l vie` with OMP_THREAD_LIMIT=1; a PDF page first rendered
@@ -17,6 +17,7 @@ Systems, on every page file of the folder (PDF pages and images, the gold files 
   invisible English-model text layer (`ocrmypdf -l eng`, the page's content kept; cached in
   .cache/bench_real/copier_kept/), through ocr and restore like the page itself: must read as
   well as the page.
+`--ocr MODE` runs our ocr stage with that `--ocr` (pipeline.ocr.textlayer; default auto).
 Extra pages (`stress`, generated in .cache/bench_real/stress/ from a dev page): the same image
 with a lying dpi tag (72, 10) and 3x upscaled to ~80 Mpx; they show time and peak memory on
 inputs whose tag cannot be trusted, and are scored against the page's gold.
@@ -148,8 +149,14 @@ def worker(page: Path, out: Path, options: list[str]) -> None:
 
 
 def _ocr_settings(options: list[str]) -> dict:
-    """Options of the ocr stage the bench passes on to plan_pages (none yet)."""
-    return {}
+    """Options of the ocr stage the bench passes on to plan_pages: `--ocr MODE`."""
+    from typing import get_args
+
+    from pipeline.model import OcrMode
+
+    parser = argparse.ArgumentParser(prog="bench.real --worker")
+    parser.add_argument("--ocr", choices=get_args(OcrMode), default="auto")
+    return {"ocr_mode": parser.parse_args(options).ocr}
 
 
 # -- pages -------------------------------------------------------------------------------------

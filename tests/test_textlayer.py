@@ -5,6 +5,7 @@ img2pdf and ocrmypdf, born-digital pages written with pikepdf."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import img2pdf
 import pikepdf
 import pytest
+from conftest import run_cli
 from pikepdf import Array, Dictionary, Name
 from rapidfuzz.distance import Levenshtein
 
@@ -193,6 +195,18 @@ def test_tcvn3_in_a_font_without_its_name_is_found_by_its_characters(tmp_path):
     assert (judged.record.encoding, judged.record.used) == ("tcvn3", True)
     # pdftotext reads TCVN3's ư (0xAD) as a hyphen; mended where that makes a syllable.
     assert judged.text.split("\n")[:len(body)] == body
+
+
+def test_cli_passes_the_ocr_mode_on(tmp_path):
+    path = tmp_path / "digital.pdf"
+    write_text_pdf(path, [("U", line.encode("utf-16-be")) for line in LINES],
+                   fonts={"U": lambda pdf: unicode_font(pdf, "".join(LINES))})
+    out = tmp_path / "out"
+    done = run_cli("run", str(path), "--out", str(out), "--jobs", "1", "--ocr", "force")
+    assert done.returncode == 0, done.stderr.decode()
+    page = json.loads((out / "digital.json").read_text(encoding="utf-8"))["pages"][0]
+    assert page["text_source"] == "ocr" and "force" in page["text_layer"]["reason"]
+    assert run_cli("run", str(path), "--out", str(out), "--ocr", "never").returncode == 2
 
 
 # -- writing PDFs ------------------------------------------------------------------------------
