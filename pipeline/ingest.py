@@ -130,7 +130,7 @@ def _from_legacy_encoding(raw: bytes, text: str, encoding: str) -> str:
     its bytes when they are not UTF (cp1258 decoded them), else on its characters (text
     copied out of such a document into a Unicode file reads "§iÒu" just the same)."""
     view = legacy_encoding.byte_view(raw) if encoding == "cp1258" else text
-    found = legacy_encoding.detect(view, original=unicodedata.normalize("NFC", text))
+    found = legacy_encoding.detect(view, original=text)
     return text if found is None else legacy_encoding.convert(view, found)
 
 
