@@ -96,6 +96,6 @@ def count_words(text: str) -> WordCounts:
     )
 
 
-def reads_as_vietnamese(counts: WordCounts) -> bool:
-    return (counts.words >= MIN_WORDS and counts.marked_share >= MIN_MARKED_SHARE
+def reads_as_vietnamese(counts: WordCounts, min_words: int = MIN_WORDS) -> bool:
+    return (counts.words >= min_words and counts.marked_share >= MIN_MARKED_SHARE
             and counts.valid_share >= MIN_VALID_SHARE)

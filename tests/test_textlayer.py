@@ -112,6 +112,21 @@ def test_a_signature_overlay_does_not_make_a_scan_born_digital(scan, tmp_path, w
         assert "an overlay" in record.reason
 
 
+def test_an_overlay_on_a_scan_with_wide_margins_is_still_an_overlay(tmp_path):
+    path = tmp_path / "small_scan.pdf"
+    pdf = pikepdf.new()
+    image = pdf.make_stream(b"\x80", Type=Name.XObject, Subtype=Name.Image, Width=1, Height=1,
+                            ColorSpace=Name.DeviceGray, BitsPerComponent=8)
+    scan = f"q {A6[0] * 0.75} 0 0 {A6[1] * 0.75} 30 40 cm /Im Do Q\n".encode()
+    overlay = text_content([("Sig", line.encode("utf-16-be")) for line in SIGNATURE], size=4)
+    write_page(pdf, scan + overlay, fonts={"Sig": unicode_font(pdf, "".join(SIGNATURE))},
+               xobjects={"Im": image})
+    pdf.save(path)
+    assert 0.5 < measure_page(path, 1).image_share < 0.6
+    record = judge_text_layer(path, 1).record
+    assert not record.used and "an overlay" in record.reason
+
+
 def test_text_under_an_opaque_full_page_image_is_hidden(tmp_path):
     path = tmp_path / "hidden.pdf"
     pdf = pikepdf.new()
@@ -140,6 +155,17 @@ def test_born_digital_vietnamese_page_is_used(tmp_path):
     assert "reads as Vietnamese" in layer.reason
     assert document.ocr_lines == LINES and document.source.kind == "pdf-text"
     assert PageRecord.of(document.pages[0]).text_source == "text-layer"
+
+
+@pytest.mark.parametrize(("text", "used"), [
+    ("Nơi nhận: Như trên; Lưu VT.", True), ("PHỤ LỤC", False)])
+def test_a_short_born_digital_page_is_used_unless_too_short_to_judge(tmp_path, text, used):
+    path = tmp_path / "short.pdf"
+    write_text_pdf(path, [("U", text.encode("utf-16-be"))],
+                   fonts={"U": lambda pdf: unicode_font(pdf, text)})
+    judged = judge_text_layer(path, 1)
+    assert judged.record.used == used
+    assert used or "too little visible text" in judged.record.reason
 
 
 def test_force_ocrs_even_a_born_digital_page(tmp_path):

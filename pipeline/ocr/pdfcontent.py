@@ -371,8 +371,11 @@ def _seen(obj, seen: set) -> bool:
 
 
 def _page_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of the visible page, at least a point wide and high."""
     left, bottom, right, top = (float(v) for v in page.cropbox)
-    return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
+    left, right = min(left, right), max(left, right, min(left, right) + 1)
+    bottom, top = min(bottom, top), max(bottom, top, min(bottom, top) + 1)
+    return left, bottom, right, top
 
 
 def _inherited(page: pikepdf.Dictionary, key: str):

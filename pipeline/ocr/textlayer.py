@@ -36,14 +36,18 @@ from pipeline.model import OcrMode, TextLayer
 from pipeline.ocr.pdfcontent import PageDrawing, fonts_in, measure, open_pdf
 from pipeline.vietnamese import count_words, is_syllable, reads_as_vietnamese
 
-# Images covering at least this share of a page make it a scan...
-SCAN_IMAGE_SHARE = 0.8
+# Images covering at least this share of a page make it a scan (scans fill their pages;
+# taking a scan for a text page costs its whole text, the reverse only an OCR of the page)...
+SCAN_IMAGE_SHARE = 0.5
 # ... on which visible text covering less than this share is an overlay (the signature
 # boxes of ../shared/realscans cover 0.2-0.9% of their pages; 25 full lines of 12-point text
 # on A4, 26%).
 OVERLAY_TEXT_SHARE = 0.05
 # Simple (one byte a code) fonts: the ones legacy encodings come in.
 _SIMPLE_FONTS = ("/Type1", "/TrueType", "/MMType1")
+# Visible text of fewer words is too little to judge (a closing page's "Nơi nhận" list and
+# signature has more).
+MIN_LAYER_WORDS = 3
 # Letters with hyphens in or at the ends of them ("ng-ời", "th-", "-ớc").
 _HYPHENATED = regex.compile(r"(?:\p{L}|-)*(?:\p{L}-|-\p{L})(?:\p{L}|-)*")
 
@@ -89,7 +93,9 @@ def decide(ocr_mode: OcrMode, kind: str, drawing: PageDrawing, text: str) -> tup
     if not_own:
         return False, not_own
     counts = count_words(text)
-    if reads_as_vietnamese(counts):
+    if counts.words < MIN_LAYER_WORDS:
+        return False, f"too little visible text to judge ({counts.words} words)"
+    if reads_as_vietnamese(counts, min_words=MIN_LAYER_WORDS):
         return True, f"visible text that reads as Vietnamese ({counts.describe()})"
     return False, f"visible text that does not read as Vietnamese ({counts.describe()})"
 
