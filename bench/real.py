@@ -2,7 +2,7 @@
 restore stages, in the same run.
 
     python -m bench.real [--set all|dev|heldout] [--pages NAME,...] [--jobs N]
-                         [--no-copier] [--no-stress] [--json FILE]
+                         [--no-copier] [--no-stress] [--json FILE] [--ocr MODE]
 
 Systems, on every page file of the folder (PDF pages and images, the gold files aside):
 - tesseract: plain `tesseract PAGE - -l vie` with OMP_THREAD_LIMIT=1; a PDF page first rendered
@@ -14,8 +14,10 @@ Systems, on every page file of the folder (PDF pages and images, the gold files 
 - rest: that document through our restore stage (the restorer loaded once in this process),
   what `NAME.restored.txt` holds;
 - copier (gold pages): the page as an office copier saves it, a PDF of the page image with an
-  invisible English-model text layer (`ocrmypdf -l eng`, cached in .cache/bench_real/copier/),
-  through ocr and restore like the page itself: must read as well as the page.
+  invisible English-model text layer (`ocrmypdf -l eng`, the page's content kept; cached in
+  .cache/bench_real/copier_kept/), through ocr and restore like the page itself: must read as
+  well as the page.
+`--ocr MODE` runs our ocr stage with that `--ocr` (pipeline.ocr.textlayer; default auto).
 Extra pages (`stress`, generated in .cache/bench_real/stress/ from a dev page): the same image
 with a lying dpi tag (72, 10) and 3x upscaled to ~80 Mpx; they show time and peak memory on
 inputs whose tag cannot be trusted, and are scored against the page's gold.
@@ -147,8 +149,14 @@ def worker(page: Path, out: Path, options: list[str]) -> None:
 
 
 def _ocr_settings(options: list[str]) -> dict:
-    """Options of the ocr stage the bench passes on to plan_pages (none yet)."""
-    return {}
+    """Options of the ocr stage the bench passes on to plan_pages: `--ocr MODE`."""
+    from typing import get_args
+
+    from pipeline.model import OcrMode
+
+    parser = argparse.ArgumentParser(prog="bench.real --worker")
+    parser.add_argument("--ocr", choices=get_args(OcrMode), default="auto")
+    return {"ocr_mode": parser.parse_args(options).ocr}
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -214,9 +222,10 @@ def stress_pages(shared: Path) -> list[tuple[Path, str]]:
 
 
 def copier_pdf(page: Path) -> Path:
-    """The page as a copier saves it: its image in a PDF with an invisible text layer of the
-    English model (what office scanners add), made once with ocrmypdf."""
-    folder = CACHE / "copier"
+    """The page as a copier saves it: the same page (an image, in a PDF of its own) with an
+    invisible text layer of the English model (what office scanners add), made once with
+    ocrmypdf."""
+    folder = CACHE / "copier_kept"  # (copier/ held --force-ocr rasters of the pages)
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{page.stem}.pdf"
     if out.exists():
@@ -227,9 +236,13 @@ def copier_pdf(page: Path) -> Path:
         if page.suffix.lower() != ".pdf":
             source = Path(tmp) / f"{page.stem}.pdf"
             _image_pdf(page, source)
-        command = [sys.executable, "-m", "ocrmypdf", "-l", "eng", "--force-ocr",
-                   "--output-type", "pdf", "--optimize", "0", "--jobs", "1", "--quiet",
-                   str(source), str(out)]
+        # ocrmypdf's default mode keeps the page as it is (the same image, bytes and all; a
+        # signature overlay too) and adds its text layer; --force-ocr would put a new raster
+        # of the page in its place, which reads differently. Signed pages (most of realscans)
+        # are refused unless the signature may be broken.
+        command = [sys.executable, "-m", "ocrmypdf", "-l", "eng",
+                   "--invalidate-digital-signatures", "--output-type", "pdf", "--optimize", "0",
+                   "--jobs", "1", "--quiet", str(source), str(out)]
         run_measured(command)
     return out
 

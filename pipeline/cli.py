@@ -1,6 +1,7 @@
 """Command line: arguments, progress, exit codes; the stages do the work.
 
-    python -m pipeline run PATH... --out DIR [--jobs N] [--lang vie] [--incremental]
+    python -m pipeline run PATH... --out DIR [--jobs N] [--lang vie] [--ocr auto|force|skip-text]
+                           [--image-dpi N] [--incremental]
     python -m pipeline restore [FILE]
     python -m pipeline schema
 
@@ -20,10 +21,11 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 
 from pipeline import __version__, external, ingest
 from pipeline.errors import PipelineError, UsageError
-from pipeline.model import Document
+from pipeline.model import Document, OcrMode
 
 log = logging.getLogger("pipeline")
 INTERNAL_ERROR_EXIT = 10
@@ -68,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
                      help="pages OCR'd in parallel (default: number of cores)")
     run.add_argument("--lang", default="vie", help="Tesseract language(s) (default: vie)")
+    run.add_argument("--ocr", choices=get_args(OcrMode), default="auto",
+                     help="PDF pages with their own text: auto (default) keeps visible text "
+                          "that reads as Vietnamese and OCRs the rest, force OCRs every page, "
+                          "skip-text keeps any text layer")
+    run.add_argument("--image-dpi", type=_positive_int, metavar="N",
+                     help="the resolution of scanned pages, trusted instead of measuring their "
+                          "text size (default: measured; dpi tags are often wrong)")
     run.add_argument("--incremental", action="store_true",
                      help="skip inputs whose five outputs are newer than the input")
     run.set_defaults(command=run_command)
@@ -133,7 +142,7 @@ def run_command(args: argparse.Namespace) -> int:
     log.info("%d input(s) -> %s", len(jobs), args.out)
     scans = [job for job in jobs if job.error is None and job.item.kind != "text"]
     with ProcessPoolExecutor(max_workers=args.jobs) if scans else _NoPool() as pool:
-        _submit_pages(scans, pool, args.lang)
+        _submit_pages(scans, pool, args.lang, args.ocr, args.image_dpi)
         for number, job in enumerate(jobs, start=1):
             _finish(job, args.out, f"[{number}/{len(jobs)}]")
     return _report(jobs)
@@ -171,7 +180,8 @@ def _sniff(job: Job) -> None:
         job.error = error
 
 
-def _submit_pages(scans: list[Job], pool, lang: str) -> None:
+def _submit_pages(scans: list[Job], pool, lang: str, ocr_mode: OcrMode,
+                  image_dpi: int | None = None) -> None:
     """Queue every page of every scan at once, so workers stay busy across documents."""
     from pipeline.ocr import plan_pages, recognize_page
 
@@ -185,7 +195,8 @@ def _submit_pages(scans: list[Job], pool, lang: str) -> None:
         return
     for job in scans:
         try:
-            job.pages = [pool.submit(recognize_page, page) for page in plan_pages(job.item, lang)]
+            job.pages = [pool.submit(recognize_page, page)
+                         for page in plan_pages(job.item, lang, ocr_mode, image_dpi)]
         except PipelineError as error:
             job.error = error
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from pipeline import legacy_encoding
 from pipeline.errors import CorruptInput, InputNotFound, UnsupportedInput
 from pipeline.model import Document, Source
 
@@ -105,7 +106,8 @@ def read_text(path: Path) -> str:
 
 
 def decode_text(raw: bytes, label: str) -> str:
-    """Text (UTF-8, UTF-16 with BOM, or cp1258) as NFC with \\n line ends."""
+    """Text (UTF-8, UTF-16 with BOM, or cp1258; typed in a legacy font encoding, TCVN3 or
+    VNI, converted) as NFC with \\n line ends."""
     if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CorruptInput(f"{label}: binary data where text was expected")
     for encoding in _TEXT_ENCODINGS:
@@ -118,8 +120,18 @@ def decode_text(raw: bytes, label: str) -> str:
             continue
     else:  # cp1258 decodes almost anything; reaching here means it did not
         raise CorruptInput(f"{label}: text is neither UTF-8, UTF-16 nor cp1258")
+    text = _from_legacy_encoding(raw, text, encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
+
+
+def _from_legacy_encoding(raw: bytes, text: str, encoding: str) -> str:
+    """The text converted when it was typed in a legacy Vietnamese font encoding: judged on
+    its bytes when they are not UTF (cp1258 decoded them), else on its characters (text
+    copied out of such a document into a Unicode file reads "§iÒu" just the same)."""
+    view = legacy_encoding.byte_view(raw) if encoding == "cp1258" else text
+    found = legacy_encoding.detect(view, original=text)
+    return text if found is None else legacy_encoding.convert(view, found)
 
 
 def split_lines(text: str) -> list[str]:

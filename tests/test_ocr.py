@@ -61,7 +61,7 @@ def test_multipage_tiff_and_pdf_are_split_into_page_jobs(tmp_path, page):
         assert document.ocr_lines[blank + 1].startswith("Trang")  # a blank line between pages
 
 
-def test_searchable_pdf_uses_its_text_layer(tmp_path):
+def test_searchable_pdf_keeps_its_invisible_layer_only_with_skip_text(tmp_path):
     lines = [f"Dòng {i}: Ủy ban nhân dân xã triển khai kế hoạch chuyển đổi số." for i in range(8)]
     image, _ = render_text_page(lines, dpi=300, page_size="A5", degrade="clean", seed=3)
     image.save(tmp_path / "page.png", dpi=(300, 300))
@@ -70,10 +70,14 @@ def test_searchable_pdf_uses_its_text_layer(tmp_path):
         check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
     )
     path = tmp_path / "searchable.pdf"
-    document = ocr_document(ingest(sniff(path)), sniff(path))
-    assert document.source.kind == "pdf-text"
-    assert document.pages[0].preparation == ["text layer"]
-    assert "Ủy ban nhân dân xã triển khai" in "\n".join(document.ocr_lines)
+    kept = ocr_document(ingest(sniff(path)), sniff(path), ocr_mode="skip-text")
+    assert kept.source.kind == "pdf-text"
+    assert kept.pages[0].preparation == ["text layer"]
+    assert "Ủy ban nhân dân xã triển khai" in "\n".join(kept.ocr_lines)
+    # By default an invisible layer over a scan is another program's OCR: read again.
+    read = ocr_document(ingest(sniff(path)), sniff(path))
+    assert read.source.kind == "scan" and read.pages[0].text_layer.kind == "invisible"
+    assert "Ủy ban nhân dân xã triển khai" in "\n".join(read.ocr_lines)
 
 
 # -- libtesseract in this process ------------------------------------------------------------

@@ -5,6 +5,10 @@ processes (`recognize_page` is a plain top-level function for that reason); `ass
 puts a document's pages back in order, links tables that run over a page break and derives the
 document's OCR text lines.
 
+A PDF page's own text is judged first (`textlayer`): it is used instead of OCR only when it is
+the page's visible text and reads as Vietnamese (or as `--ocr` says); the decision is recorded
+in the page's `text_layer`.
+
 One scanned page (`recognize_page`):
 1. decode or render the page (`rasterize`), look at a photo straight, take coloured seals out,
    resample it to the size its text reads best at (`normalise`); prepare: upright if
@@ -28,7 +32,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.ingest import InputFile
-from pipeline.model import Box, Document, Line, Page, Table
+from pipeline.model import Box, Document, Line, OcrMode, Page, Table
 from pipeline.ocr.layout import union_box
 from pipeline.ocr.normalise import normalise
 from pipeline.ocr.prepare import (
@@ -39,9 +43,10 @@ from pipeline.ocr.prepare import (
     turn_upright,
     whiten_sparse_page,
 )
-from pipeline.ocr.rasterize import load_page, page_count, pdf_text_layer
+from pipeline.ocr.rasterize import load_page, page_count
 from pipeline.ocr.recognize import recognize_image, text_layer_page
 from pipeline.ocr.tables import detect_tables, link_continued_tables, read_table
+from pipeline.ocr.textlayer import judge_text_layer
 
 # OpenCV's own thread pool, like Tesseract's (see pipeline.external), only adds CPU time here:
 # pages run in parallel processes, and a page's OpenCV work (table search, cell crops) is made
@@ -62,24 +67,25 @@ class PageJob:
     kind: str  # "pdf" | "image"
     number: int  # 1-based
     lang: str
+    ocr_mode: OcrMode = "auto"  # what a PDF page's own text is worth (pipeline.ocr.textlayer)
     # --image-dpi: the resolution of image pages, trusted instead of measuring their text.
     image_dpi: float | None = None
 
 
-def plan_pages(item: InputFile, lang: str, image_dpi: float | None = None) -> list[PageJob]:
+def plan_pages(item: InputFile, lang: str, ocr_mode: OcrMode = "auto",
+               image_dpi: float | None = None) -> list[PageJob]:
     """One job per page of a scan input (cheap: reads only the page count)."""
     return [
-        PageJob(item.path, item.kind, number, lang, image_dpi)
+        PageJob(item.path, item.kind, number, lang, ocr_mode, image_dpi)
         for number in range(1, page_count(item.path, item.kind) + 1)
     ]
 
 
 def recognize_page(job: PageJob) -> Page:
-    """OCR one page, or take its text layer when the PDF is born-digital."""
-    if job.kind == "pdf":
-        text = pdf_text_layer(job.path, job.number)
-        if text is not None:
-            return text_layer_page(text, job.number)
+    """OCR one page, or take a PDF page's text layer when it is judged worth it."""
+    layer = judge_text_layer(job.path, job.number, job.ocr_mode) if job.kind == "pdf" else None
+    if layer is not None and layer.record.used:
+        return text_layer_page(layer.text, job.number, layer.record)
     source = normalise(load_page(job.path, job.kind, job.number), job.image_dpi)
     gray, preparation = prepare_page(source.pixels)
     dpi, notes = source.dpi, source.notes
@@ -95,6 +101,7 @@ def recognize_page(job: PageJob) -> Page:
                 page = again
     page.seals = [turned_box(box, source.pixels.shape, page.preparation)
                   for box in source.seals]
+    page.text_layer = layer.record if layer is not None else None
     return page
 
 
@@ -212,7 +219,7 @@ def assemble(document: Document, pages: list[Page]) -> Document:
     link_continued_tables(pages)
     document.pages = pages
     document.source.pages = len(pages)
-    if pages and all("text layer" in page.preparation for page in pages):
+    if pages and all(page.text_layer is not None and page.text_layer.used for page in pages):
         document.source.kind = "pdf-text"
     lines: list[str] = []
     for page in pages:
@@ -227,6 +234,7 @@ def assemble(document: Document, pages: list[Page]) -> Document:
     return document
 
 
-def ocr_document(document: Document, item: InputFile, lang: str = "vie") -> Document:
+def ocr_document(document: Document, item: InputFile, lang: str = "vie",
+                 ocr_mode: OcrMode = "auto") -> Document:
     """The whole stage for one input in this process (the CLI parallelises pages instead)."""
-    return assemble(document, [recognize_page(job) for job in plan_pages(item, lang)])
+    return assemble(document, [recognize_page(job) for job in plan_pages(item, lang, ocr_mode)])

@@ -20,9 +20,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pipeline import external
 from pipeline.errors import CorruptInput
 
-# A text layer counts as usable when it has at least this many letters on the page; scanned
-# PDFs from office copiers often carry a few stray characters or an invisible junk layer.
-MIN_TEXT_LAYER_LETTERS = 200
 # No page is worked on with more pixels than this (an A4 page at 600 dpi has 35 Mpx): a huge
 # image is reduced while it is decoded, whatever resolution it claims.
 MAX_PAGE_PIXELS = 60_000_000
@@ -63,13 +60,6 @@ def load_page(path: Path, kind: str, number: int) -> PageImage:
     if kind == "pdf":
         return _pdf_page(path, number)
     return _image_page(path, number)
-
-
-def pdf_text_layer(path: Path, number: int) -> str | None:
-    """The page's text layer when it is a usable one (born-digital PDF), else None."""
-    text = external.pdf_page_text(path, number)
-    letters = sum(ch.isalpha() for ch in text)
-    return text if letters >= MIN_TEXT_LAYER_LETTERS else None
 
 
 # -- PDF ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import unicodedata
 from PIL import Image
 
 from pipeline import external
-from pipeline.model import Box, Line, Page, Word
+from pipeline.model import Box, Line, Page, TextLayer, Word
 from pipeline.ocr.layout import mean_confidence, order_lines
 
 WORD_LEVEL = 5
@@ -30,15 +30,16 @@ def recognize_image(
     )
 
 
-def text_layer_page(text: str, number: int) -> Page:
-    """A page from a born-digital PDF's text layer: no boxes, no confidences."""
+def text_layer_page(text: str, number: int, text_layer: TextLayer | None = None) -> Page:
+    """A page from a PDF's text layer (`text_layer`: the judgement that took it): no boxes, no
+    confidences."""
     lines = [unicodedata.normalize("NFC", line.rstrip()) for line in text.split("\n")]
     while lines and not lines[-1]:
         lines.pop()
     lines = [line.replace("\f", "") for line in lines]
     return Page(
         number=number, lines=[Line(text=line, words=_plain_words(line)) for line in lines],
-        preparation=["text layer"],
+        preparation=["text layer"], text_layer=text_layer,
     )
 
 
