@@ -258,8 +258,8 @@ def _image_pdf(image_path: Path, out: Path) -> None:
             converted = Path(out).with_suffix(".png")
             image.convert("RGB").save(converted)
             image_path = converted
-    layout = None if has_dpi else img2pdf.get_fixed_dpi_layout_fun((300, 300))
-    out.write_bytes(img2pdf.convert(str(image_path), layout_fun=layout))
+    layout = {} if has_dpi else {"layout_fun": img2pdf.get_fixed_dpi_layout_fun((300, 300))}
+    out.write_bytes(img2pdf.convert(str(image_path), **layout))
 
 
 def run_page(page: Path, group: str, gold_name: str | None, shared: Path, copier: bool,

@@ -112,6 +112,39 @@ def pdf_page_images(path: Path, page: int) -> list[dict]:
     return images
 
 
+def pdf_page_blocks(path: Path, page: int) -> tuple[tuple[float, float], list[list[dict]]]:
+    """The page's size in points and its text as pdftotext's blocks of lines (`pdftotext
+    -bbox-layout`): each line {"text", "box": (left, top, right, bottom) in points from the
+    top-left corner}."""
+    import subprocess
+    import xml.etree.ElementTree as ElementTree
+
+    exe = require_program("pdftotext")
+    try:
+        done = subprocess.run([exe, "-bbox-layout", "-f", str(page), "-l", str(page), str(path),
+                               "-"], capture_output=True, timeout=PDF_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ExternalToolFailed(f"pdftotext timed out on {path.name}") from exc
+    try:
+        root = ElementTree.fromstring(done.stdout.decode("utf-8", errors="replace"))
+    except ElementTree.ParseError:
+        return (0.0, 0.0), []
+    space = "{http://www.w3.org/1999/xhtml}"
+    sheet = root.find(f".//{space}page")
+    if sheet is None:
+        return (0.0, 0.0), []
+    size = (float(sheet.get("width", 0)), float(sheet.get("height", 0)))
+    blocks = []
+    for block in sheet.iter(f"{space}block"):
+        lines = []
+        for line in block.iter(f"{space}line"):
+            words = [word.text or "" for word in line.iter(f"{space}word")]
+            box = tuple(float(line.get(key, 0)) for key in ("xMin", "yMin", "xMax", "yMax"))
+            lines.append({"text": " ".join(w for w in words if w), "box": box})
+        blocks.append(lines)
+    return size, blocks
+
+
 def pdf_page_text(path: Path, page: int) -> str:
     """The text layer of one PDF page (pdftotext -layout); empty when there is none."""
     import subprocess

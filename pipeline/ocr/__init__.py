@@ -32,9 +32,10 @@ import numpy as np
 from PIL import Image
 
 from pipeline.ingest import InputFile
-from pipeline.model import Box, Document, Line, OcrMode, Page, Table
+from pipeline.model import Box, Document, Line, OcrMode, Overlay, Page, Table
 from pipeline.ocr.layout import union_box
 from pipeline.ocr.normalise import normalise
+from pipeline.ocr.overlays import overlay_lines, pdf_overlays
 from pipeline.ocr.prepare import (
     content_box,
     deskew,
@@ -88,8 +89,13 @@ def recognize_page(job: PageJob) -> Page:
         return text_layer_page(layer.text, job.number, layer.record)
     source = normalise(load_page(job.path, job.kind, job.number), job.image_dpi)
     gray, preparation = prepare_page(source.pixels)
+    overlays = []
+    if layer is not None and layer.overlay and source.pixels_per_point:
+        overlays = [o.model_copy(update={"box": turned_box(o.box, source.pixels.shape,
+                                                           preparation)})
+                    for o in pdf_overlays(job.path, job.number, source.pixels_per_point)]
     dpi, notes = source.dpi, source.notes
-    page = read_prepared_page(gray, job, dpi, notes + preparation)
+    page = read_prepared_page(gray, job, dpi, notes + preparation, overlays)
     if page.ocr_confidence is not None and page.ocr_confidence < LOW_PAGE_CONFIDENCE:
         # Read badly: perhaps upside down (prepare_page only catches pages on their side).
         turned, note = turn_upright(gray)
@@ -121,10 +127,14 @@ def turned_box(box: Box, shape: tuple[int, ...], preparation: list[str]) -> Box:
     return box
 
 
-def read_prepared_page(gray: np.ndarray, job: PageJob, dpi: int, preparation: list[str]) -> Page:
-    """Tables found and read cell by cell, the rest of the page read with them painted out."""
+def read_prepared_page(gray: np.ndarray, job: PageJob, dpi: int, preparation: list[str],
+                       overlays: list[Overlay] | None = None) -> Page:
+    """Tables found and read cell by cell, the rest of the page read with them (and the
+    overlays, whose text is known) painted out; the overlays' lines first."""
+    overlays = overlays or []
     grids = detect_tables(gray)
-    masked, note = whiten_sparse_page(mask_boxes(gray, [grid.box for grid in grids]))
+    painted = mask_boxes(gray, [grid.box for grid in grids] + [o.box for o in overlays if o.box])
+    masked, note = whiten_sparse_page(painted)
     preparation = [*preparation, note] if note else preparation
     # A page made sparse by its tables is mostly blank paper, which Tesseract pays for by the
     # pixel: such a page is read in its content box. Pages with grey paper are read whole:
@@ -135,7 +145,11 @@ def read_prepared_page(gray: np.ndarray, job: PageJob, dpi: int, preparation: li
     page = recognize_image(Image.fromarray(masked[top:bottom, left:right]), job.lang, job.number,
                            dpi, preparation, offset=(left, top),
                            page_size=(width, height))
-    return with_tables(page, [read_table(gray, grid, job.lang, job.number) for grid in grids])
+    page = with_tables(page, [read_table(gray, grid, job.lang, job.number) for grid in grids])
+    if overlays:
+        page.overlays = overlays
+        page.lines = [*overlay_lines(overlays), Line(text=""), *page.lines]
+    return page
 
 
 def mask_boxes(gray: np.ndarray, boxes: list[Box]) -> np.ndarray:
@@ -227,6 +241,7 @@ def assemble(document: Document, pages: list[Page]) -> Document:
             lines.append("")
         lines.extend(line.text for line in page.lines)
     document.ocr_lines = lines
+    document.overlays = [overlay for page in pages for overlay in page.overlays]
     confidences = [page.ocr_confidence for page in pages if page.ocr_confidence is not None]
     document.quality.ocr_confidence = (
         round(sum(confidences) / len(confidences), 2) if confidences else None

@@ -19,10 +19,18 @@ import cv2
 import numpy as np
 
 from pipeline.model import Box
+from pipeline.ocr.prepare import paper_tone
 
 # Saturated ink: HSV saturation and value (0..255) at least these.
 INK_SATURATION = 80
 INK_VALUE = 60
+# Blue pen ink: OpenCV hues (0..180) of blue.
+PEN_HUES = (95, 135)
+PEN_SATURATION = 100
+# A page with more of its ink blue than this is blue-tinted print (measured: scans with a blue
+# cast 0.67-0.84; black print with a blue signature 0.10).
+MAX_BLUE_INK_SHARE = 0.4
+INK_CONTRAST = 60
 # Too few saturated pixels (share of the page) to hold a seal.
 MIN_COLOURED_SHARE = 0.0005
 # Circles are searched on the mask shrunk to this width.
@@ -41,12 +49,16 @@ OUTER_SEARCH = 1.6
 MIN_OUTER_COVERAGE = 0.6
 # The seal is taken out a little beyond its rim (the rim's own width, smudges).
 SEAL_MARGIN = 1.08
+# Inside a seal, pixels whose brightest channel is within this of the paper's tone are paper
+# (red seal ink: 200-235 in red on paper of 240-250; black print under it: below 130).
+SEAL_INK_MARGIN = 70
 MAX_CIRCLES = 30
 
 
 def to_grey(rgb: np.ndarray) -> tuple[np.ndarray, list[Box]]:
     """The page in grey with its seals taken out, and the seals' boxes (page pixels)."""
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    grey = _without_pen_ink(rgb, grey)
     seals = find_seals(rgb)
     if not seals:
         return grey, []
@@ -54,8 +66,31 @@ def to_grey(rgb: np.ndarray) -> tuple[np.ndarray, list[Box]]:
     for x, y, r in seals:
         cv2.circle(inside, (round(x), round(y)), round(r * SEAL_MARGIN), 1, thickness=-1)
     brightest = rgb.max(axis=2)
-    grey = np.where(inside.astype(bool), brightest, grey)
+    # Seal ink is bright in its own channel but not quite paper: it would still be read as
+    # faint strokes, so what is that bright is paper. Print under the seal is dark in every
+    # channel and stays.
+    cut = paper_tone(grey) - SEAL_INK_MARGIN
+    cleared = np.where(brightest >= cut, 255, brightest).astype(np.uint8)
+    grey = np.where(inside.astype(bool), cleared, grey)
     return grey, _seal_boxes(inside)
+
+
+def _without_pen_ink(rgb: np.ndarray, grey: np.ndarray) -> np.ndarray:
+    """Blue pen strokes (signatures crossing the signer's name, handwritten notes) turned to
+    paper: official print is black, and Tesseract reads a stroke as letters or junk. Not on a
+    scan whose print itself has a blue cast (then most of the ink is blue)."""
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    paper = paper_tone(grey)
+    ink = grey < paper - INK_CONTRAST
+    blue = (hsv[:, :, 0] >= PEN_HUES[0]) & (hsv[:, :, 0] <= PEN_HUES[1])
+    if (blue & ink).sum() > MAX_BLUE_INK_SHARE * max(1, int(ink.sum())):
+        return grey
+    pen = blue & (hsv[:, :, 1] >= PEN_SATURATION) & (hsv[:, :, 2] >= INK_VALUE)
+    if not pen.any():
+        return grey
+    out = grey.copy()
+    out[pen] = paper
+    return out
 
 
 def find_seals(rgb: np.ndarray) -> list[tuple[float, float, float]]:

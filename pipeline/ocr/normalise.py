@@ -20,6 +20,7 @@ class GreyPage:
     dpi: int  # the resolution it is read at (measured from its text when it could be)
     notes: list[str] = field(default_factory=list)
     seals: list[Box] = field(default_factory=list)
+    pixels_per_point: float | None = None  # PDF pages
 
 
 def normalise(page: PageImage, forced_dpi: float | None = None) -> GreyPage:
@@ -44,7 +45,9 @@ def normalise(page: PageImage, forced_dpi: float | None = None) -> GreyPage:
         flat, _ = perspective.flatten(grey, quad, scale)  # one resampling, not two
     else:
         flat = resolution.resample(flat, scale)
-    return GreyPage(flat, round(dpi), notes, [_scaled_box(box, scale) for box in seals])
+    per_point = page.pixels_per_point * scale if page.pixels_per_point else None
+    return GreyPage(flat, round(dpi), notes, [_scaled_box(box, scale) for box in seals],
+                    per_point)
 
 
 def _scaled_box(box: Box, scale: float) -> Box:

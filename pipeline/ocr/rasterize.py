@@ -42,6 +42,7 @@ class PageImage:
     notes: list[str] = field(default_factory=list)
     # Where the page is, when the file has transparency around it (True = page).
     page_mask: np.ndarray | None = None
+    pixels_per_point: float | None = None  # PDF pages: to place the PDF's own text on them
 
     @property
     def is_colour(self) -> bool:
@@ -79,7 +80,7 @@ def _pdf_page(path: Path, number: int) -> PageImage:
     colour = any(image["color"] in COLOUR_IMAGES for image in images)
     rendered = external.rasterize_pdf_page(path, number, dpi, grayscale=not colour)
     pixels = np.asarray(rendered.convert("RGB" if colour else "L"))
-    return PageImage(pixels, claimed)
+    return PageImage(pixels, claimed, pixels_per_point=dpi / 72.0)
 
 
 def _page_pixels_at(path: Path, number: int, dpi: float, scan: dict | None) -> float:

@@ -58,6 +58,9 @@ class PageText:
 
     record: TextLayer
     text: str = ""
+    # The visible text is an overlay on a scan (a digital signature's box): OCR'd pages take
+    # it from the PDF instead (pipeline.ocr.overlays).
+    overlay: bool = False
 
 
 def judge_text_layer(path: Path, number: int, ocr_mode: OcrMode = "auto") -> PageText:
@@ -78,7 +81,8 @@ def judge_text_layer(path: Path, number: int, ocr_mode: OcrMode = "auto") -> Pag
         encoding = _main_encoding(legacy, drawing)
     kind = "invisible" if drawing.invisible_chars >= drawing.visible_chars else "visible"
     used, reason = decide(ocr_mode, kind, drawing, text)
-    return PageText(TextLayer(kind=kind, encoding=encoding, used=used, reason=reason), text)
+    return PageText(TextLayer(kind=kind, encoding=encoding, used=used, reason=reason), text,
+                    overlay=kind == "visible" and _is_overlay(drawing))
 
 
 def decide(ocr_mode: OcrMode, kind: str, drawing: PageDrawing, text: str) -> tuple[bool, str]:
@@ -108,11 +112,17 @@ def _not_the_pages_text(kind: str, drawing: PageDrawing) -> str | None:
             return (f"invisible text over images covering {images:.0%} of the page: a scan "
                     "with another program's OCR")
         return "invisible text: not what the page shows"
-    if images >= SCAN_IMAGE_SHARE and drawing.visible_text_share < OVERLAY_TEXT_SHARE:
+    if _is_overlay(drawing):
         return (f"visible text covering {drawing.visible_text_share:.1%} of the page over "
                 f"images covering {images:.0%}: a scan with an overlay (a digital signature, "
                 "a stamp)")
     return None
+
+
+def _is_overlay(drawing: PageDrawing) -> bool:
+    """Visible text covering little of a page that images cover: an overlay on a scan."""
+    return (drawing.image_share >= SCAN_IMAGE_SHARE
+            and drawing.visible_text_share < OVERLAY_TEXT_SHARE)
 
 
 # A font of the page in a legacy encoding: (its name, its dictionary, what the name tells).

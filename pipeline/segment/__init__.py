@@ -42,8 +42,10 @@ __all__ = ["segment_document"]
 
 
 def segment_document(doc: Document) -> Document:
-    lines = [clean_body_line(clean_line(line)) for line in doc.text_lines]
     blocks, pages = _line_layout(doc)
+    # Overlays (a digital signature's box) are not the document's text: kept in `overlays`.
+    lines = [clean_body_line(clean_line(line)) if block != "overlay" else ""
+             for line, block in zip(doc.text_lines, blocks, strict=True)]
     parsed_header = parse_header(lines, blocks)
 
     appendix_starts = find_appendix_starts(lines, parsed_header.end + 1)
