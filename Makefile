@@ -18,7 +18,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils 
 STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
-	candidates clean
+	candidates clean channel-vie vie-fonts bench-restore-real
 
 all: run
 
@@ -94,6 +94,59 @@ $(PAIRS)/train_s%.jsonl: | setup
 channel: setup $(TRAIN_PAIRS)
 	$(PY) tools/learn_channel.py --model eng --iterations 3 --min-count 2 \
 	  --pairs $(TRAIN_PAIRS) --out pipeline/data/channel_eng.tsv
+
+# The Vietnamese-model channel (pipeline/data/channel_vie*.tsv) is learned from OCR pairs of
+# train-split corpus text rendered as real pages come (make_ocr_pairs.py --style realistic: ten
+# faces, 96-300 dpi, web copies, grey and bitonal scans, read by the pipeline's ocr stage; one
+# file per seed, ~5 min each on one core) and the Tinos pairs of seed 2. The faces come from
+# Debian font packages that only this needs (vie-fonts installs them as root; Liberation 2:
+# version 1 lacks most Vietnamese letters). See pipeline/data/PROVENANCE.md.
+VIE_FONT_PACKAGES := fonts-croscore:croscore/Arimo-Regular.ttf \
+	fonts-liberation2:liberation2/LiberationSerif-Regular.ttf \
+	fonts-freefont-ttf:freefont/FreeSerif.ttf fonts-dejavu-core:dejavu/DejaVuSerif.ttf \
+	fonts-noto-core:noto/NotoSerif-Regular.ttf
+REAL_SEEDS := 11 12 13 14
+VIE_PAIRS := $(PAIRS)/train.vie.jsonl $(REAL_SEEDS:%=$(PAIRS)/train_real_s%.vie.jsonl)
+PAIR_WORKERS ?= 2
+
+vie-fonts:
+	@missing=""; \
+	for entry in $(VIE_FONT_PACKAGES); do \
+	  test -f /usr/share/fonts/truetype/$${entry#*:} || missing="$$missing $${entry%%:*}"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing font packages:$$missing" >&2; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >&2; \
+	else \
+	  echo "run as root:  sudo apt-get update && sudo apt-get install -y$$missing" >&2; \
+	  exit 1; \
+	fi
+
+$(PAIRS)/train.vie.jsonl: | setup
+	$(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split train --syllables 66000 --seed 2 \
+	  --models vie --workers $(PAIR_WORKERS) --out $(PAIRS)/train.jsonl
+
+$(PAIRS)/train_real_s%.vie.jsonl: | setup vie-fonts
+	$(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split train --style realistic \
+	  --syllables 60000 --seed $* --sample 0.02 --models vie --workers $(PAIR_WORKERS) \
+	  --out $(PAIRS)/train_real_s$*.jsonl
+
+channel-vie: setup $(VIE_PAIRS)
+	$(PY) tools/learn_channel.py --model vie --iterations 3 --min-count 2 \
+	  --pairs $(VIE_PAIRS) --out pipeline/data/channel_vie.tsv
+
+# The restore benchmark on realistic pages of the dev split (SET=test: the test split, kept
+# for a last measurement), eng and vie OCR of the same text.
+SET ?= dev
+REAL_SEED_dev := 21
+REAL_SEED_test := 23
+
+bench-restore-real: setup vie-fonts
+	test -f $(PAIRS)/$(SET)_real.jsonl || $(PY) tools/make_ocr_pairs.py --shared $(SHARED) \
+	  --split $(SET) --style realistic --syllables 20000 --seed $(REAL_SEED_$(SET)) \
+	  --models eng,vie --workers $(PAIR_WORKERS) --out $(PAIRS)/$(SET)_real.jsonl
+	$(PY) -m bench.restore --set $(SET) --realistic
 
 # Scored candidates of the most frequent English-OCR tokens (speed only: the restorer ignores
 # a table made with another channel, LM or inventory).

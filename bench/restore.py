@@ -1,9 +1,12 @@
 """Benchmark of the restore stage on rendered-and-OCR'd corpus text the LM never trained on.
 
-    python -m bench.restore [--set dev|test] [--limit N] [--pairs FILE]
+    python -m bench.restore [--set dev|test] [--realistic] [--limit N] [--pairs FILE]
 
 Input: the line pairs of tools/make_ocr_pairs.py (.cache/ocr_pairs/SET.jsonl, Tesseract eng;
-SET.vie.jsonl, Tesseract vie, when present). Systems, on the same lines in the same run:
+SET.vie.jsonl, Tesseract vie, when present); with --realistic SET_real.jsonl and
+SET_real.vie.jsonl, pages rendered as real ones come (`make_ocr_pairs.py --style realistic`:
+many faces, 100-300 dpi, bitonal scans, read by the pipeline's ocr stage). Systems, on the
+same lines in the same run:
 - restorer: `pipeline.restore.restore_lines` on the OCR lines;
 - pyvi: `ViUtils.add_accents` (a CRF that adds marks) on the OCR lines with marks stripped;
 - raw OCR: the OCR lines as they are (identity baseline).
@@ -39,7 +42,11 @@ PAIRS_DIR = Path(".cache/ocr_pairs")
 MAKE_HINT = ("make it with: .venv/bin/python tools/make_ocr_pairs.py --shared ../shared "
              "--split {set} --syllables 20000 --seed {seed} --out .cache/ocr_pairs/{set}.jsonl "
              "--models eng,vie")
+REALISTIC_HINT = ("make it with: .venv/bin/python tools/make_ocr_pairs.py --shared ../shared "
+                  "--split {set} --style realistic --syllables 20000 --seed {seed} "
+                  "--out .cache/ocr_pairs/{set}_real.jsonl --models eng,vie")
 SEEDS = {"dev": 1, "test": 3}
+REALISTIC_SEEDS = {"dev": 21, "test": 23}
 IDENTITY = "raw OCR"
 
 Restore = Callable[[Sequence[str]], list[str]]
@@ -227,7 +234,10 @@ def evaluate(system: System, pairs: list[dict], with_truth: bool) -> Row:
     result = score(truths, outputs)
     subsets: dict[str, Score] = {}
     for pair, out in zip(pairs, outputs, strict=True):
-        for key in (("degraded" if pair.get("degraded") else "clean"), pair.get("kind", "body")):
+        keys = ["degraded" if pair.get("degraded") else "clean", pair.get("kind", "body")]
+        if "print" in pair:  # realistic pages: web copy, grey scan, bitonal scan
+            keys.append(pair["print"])
+        for key in keys:
             subsets.setdefault(key, Score()).add(pair["truth"], out)
     unchanged = None
     if with_truth:
@@ -270,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", dest="set_name", choices=("dev", "test"), default="dev")
     ap.add_argument("--pairs", type=Path, default=None, help="eng pairs file (default by --set)")
+    ap.add_argument("--realistic", action="store_true",
+                    help="the set's realistic pairs (SET_real.jsonl, make bench-restore-real)")
     ap.add_argument("--limit", type=int, default=None, help="first N lines only")
     ap.add_argument("--channel", type=Path, default=None,
                     help="experiment: restorer candidates scored with this learned table")
@@ -279,10 +291,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.channel:
         use_learned_channel(args.channel, args.channel_weight)
         log(f"experiment: candidates scored by {args.channel} x {args.channel_weight}")
-    path = args.pairs or PAIRS_DIR / f"{args.set_name}.jsonl"
+    stem = f"{args.set_name}_real" if args.realistic else args.set_name
+    path = args.pairs or PAIRS_DIR / f"{stem}.jsonl"
     if not path.exists():
-        print(f"no pairs file {path}; " + MAKE_HINT.format(set=args.set_name,
-                                                           seed=SEEDS[args.set_name]))
+        hint, seeds = (REALISTIC_HINT, REALISTIC_SEEDS) if args.realistic else (MAKE_HINT, SEEDS)
+        print(f"no pairs file {path}; " + hint.format(set=args.set_name, seed=seeds[args.set_name]))
         return 2
     pairs = read_pairs(path, args.limit)
     n_syl = sum(len(syllables(p["truth"])) for p in pairs)
@@ -319,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(format_table(vie_rows, f"same text OCR'd by Tesseract vie: {vie_path} "
                                      f"({len(vie_pairs)} lines)"))
+        if args.realistic:
+            print()
+            print(format_subsets(vie_rows))
     for note in notes:
         print(f"note: {note}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -13,9 +13,11 @@ import regex
 
 from pipeline import model
 from pipeline.synth import (
+    CLEAN,
     PLANS,
     Degrade,
     Plan,
+    PrintedScan,
     RenderedDocument,
     Section,
     document_dict,
@@ -256,3 +258,67 @@ def test_text_pages_run_onto_more_pages_on_small_paper():
     pages = render_text_pages(lines, dpi=72, page_size="A6", degrade="clean")
     assert len(pages) > 1
     assert [b.text for _, boxes in pages for b in boxes] == lines
+
+
+# -- pages as real ones come (the OCR pairs of make channel-vie) -------------------------------
+
+LINE = "Ủy ban nhân dân tỉnh tổng kết, bổ sung và điều chỉnh kế hoạch."
+
+
+def ink(image) -> float:
+    """Share of the page's pixels darker than mid grey."""
+    return float(np.mean(np.asarray(image) < 128))
+
+
+def text_page(degrade, **options):
+    return render_text_pages([LINE, LINE], dpi=150, page_size="A6", seed=3, degrade=degrade,
+                             **options)[0][0]
+
+
+def test_printed_scan_at_its_defaults_is_the_plain_scan():
+    settings = dict(skew_deg=0.4, blur_sigma=0.5, noise_sigma=6.0, jpeg_quality=70)
+    plain, printed = text_page(Degrade(**settings)), text_page(PrintedScan(**settings))
+    assert np.array_equal(np.asarray(plain), np.asarray(printed))
+
+
+def test_ink_spread_thickens_or_thins_the_strokes():
+    thin, normal, bled = (ink(text_page(PrintedScan(ink_spread=amount)))
+                          for amount in (-0.25, 0.0, 0.25))
+    assert thin < 0.9 * normal and bled > 1.1 * normal
+
+
+def test_a_bitonal_scan_is_black_and_white():
+    page = np.asarray(text_page(PrintedScan(blur_sigma=0.6, noise_sigma=8.0,
+                                            bitonal_threshold=140)))
+    assert set(np.unique(page)) <= {0, 255}
+    assert 0.5 * ink(text_page(CLEAN)) < (page == 0).mean() < 2.0 * ink(text_page(CLEAN))
+
+
+def test_the_back_page_shows_through_where_the_front_has_no_ink():
+    paper = np.asarray(text_page(CLEAN)) == 255
+    shown = np.asarray(text_page(PrintedScan(show_through=0.12)))
+    assert (paper & (shown < 250)).sum() > 1000
+    assert (shown[paper] > 200).all()  # faint: never as dark as the print
+
+
+def test_text_pages_in_another_face_and_with_a_style_per_line():
+    assert not np.array_equal(np.asarray(text_page(CLEAN)),
+                              np.asarray(text_page(CLEAN, family="arimo")))
+    short = "tổng kết, bổ sung"
+    image, lines = render_text_pages([short, short], dpi=150, page_size="A6", degrade=CLEAN,
+                                     family="arimo", line_styles=["bold", "regular"])[0]
+    assert [line.text for line in lines] == [short, short]
+    bold, regular = (float((np.asarray(image.crop(line.bbox)) < 128).sum()) for line in lines)
+    assert bold > 1.2 * regular
+
+
+def test_a_face_that_is_not_installed_is_an_error_not_a_fallback(monkeypatch, tmp_path):
+    from pipeline.synth import typeset
+
+    monkeypatch.setattr(typeset, "FONT_ROOT", tmp_path)
+    typeset.font_path.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError):
+            typeset.font_path("regular", "noto-serif")
+    finally:
+        typeset.font_path.cache_clear()

@@ -65,10 +65,15 @@ def pairs_origin(path: Path) -> str:
     meta_path = path.with_suffix(".meta.json")
     if not meta_path.exists():
         return f"  {path} (sha1 {digest})"
-    a = json.loads(meta_path.read_text(encoding="utf-8"))["args"]
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    a = meta["args"]
     sample = "" if a.get("sample") in (None, "None") else f" --sample {a['sample']}"
-    return (f"  {path} (sha1 {digest}) = make_ocr_pairs.py --split {a['split']} "
-            f"--syllables {a['syllables']} --seed {a['seed']}{sample} --models {a['models']}")
+    style = f" --style {a['style']}" if a.get("style", "synthetic") != "synthetic" else ""
+    faces = meta.get("jobs_by", {}).get("family")
+    pages = f"; pages by face {faces}" if faces else ""
+    return (f"  {path} (sha1 {digest}) = make_ocr_pairs.py --split {a['split']}{style} "
+            f"--syllables {a['syllables']} --seed {a['seed']}{sample} --models {a['models']}"
+            f"{pages}")
 
 
 def read_pairs(path: Path, model: str) -> list[tuple[str, str]]:

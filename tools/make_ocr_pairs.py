@@ -9,13 +9,21 @@ on "train" only, so "dev" and "test" pairs are text the LM never saw). They are 
 such as plans have), about a third of the pages clean and the rest scanned (skew <= 1.5 deg,
 blur, noise, specks, JPEG), and OCR'd with Tesseract (psm 3, as the pipeline does).
 
+`--style realistic` prints pages as real ones come instead (`realistic_settings`): ten faces
+with Vietnamese coverage (Times clones first, other serif and sans faces), some lines bold or
+italic, 100-300 dpi, as web copies (clean, low dpi, JPEG), grey scans (ink bleed or a light
+print, show-through, blur, noise, skew, JPEG) and bitonal fax-like scans; and reads each page
+the way the pipeline reads a scan file (`pipeline.ocr.recognize_page`: resampled to 300 dpi
+when the file tells its dpi, as a PDF does, else read at its own size; deskewed, denoised).
+
 OCR words are put back on the printed line they came from by their boxes: each word's centre is
 turned back by the page's known skew and given to the nearest printed line, so Tesseract's own
 line merges and splits do not matter. A line is dropped when no word lands on it or when its
 OCR text, marks stripped, is too unlike the truth (ratio < --min-ratio); the counts are printed.
 
 Output: one JSON record per printed line, {"truth", "ocr", "model", "degraded", "page", "kind",
-"dpi"}; the eng model's pairs go to --out, another model's next to it as OUT_STEM.MODEL.jsonl.
+"dpi"} (realistic pages also "font", "style" and "print"); the eng model's pairs go to --out,
+another model's next to it as OUT_STEM.MODEL.jsonl.
 Every page is cached under .cache/ocr_pairs/pages/ so a rerun only OCRs what is missing; the
 output depends only on the arguments (seeded), not on the number of workers.
 """
@@ -28,6 +36,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 # Tesseract's OpenMP threads fight each other on a shared 2-core machine: one thread each.
@@ -48,6 +57,27 @@ MARKED = regex.compile(r"[^\x00-\x7f]")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 DPIS = (200, 240, 300)
 FONT_SIZES = (12.0, 12.5, 13.0, 13.5, 14.0)
+# Realistic pages: faces (pipeline.synth.typeset.FONT_FAMILIES) with their share of pages.
+# Official documents are set in Times New Roman, so its clones come first; the other faces
+# teach the channel how other shapes of the same marks are misread.
+FAMILY_SHARES = {
+    "tinos": 0.24, "liberation-serif": 0.2, "freeserif": 0.12, "noto-serif": 0.1,
+    "dejavu-serif": 0.08, "arimo": 0.06, "liberation-sans": 0.06, "noto-sans": 0.05,
+    "dejavu-sans": 0.05, "freesans": 0.04,
+}
+# How a realistic page came to be, with its share of pages: a web copy or screenshot of a
+# digital document (low dpi, no scanner), a grey or colour scan, a bitonal (CCITT) scan.
+PRINT_SHARES = {"web": 0.2, "scan": 0.5, "bitonal": 0.3}
+# Resolutions with their share of pages of each kind.
+SCAN_DPIS = {100: 0.1, 120: 0.1, 150: 0.2, 200: 0.25, 240: 0.1, 300: 0.25}
+BITONAL_DPIS = {150: 0.2, 200: 0.5, 300: 0.3}
+WEB_DPIS = {96: 0.3, 110: 0.2, 120: 0.3, 150: 0.2}
+REALISTIC_FONT_SIZES = (11.5, 12.0, 12.5, 13.0, 13.0, 13.5, 14.0)
+# A low-resolution image file without a dpi tag is read at its own size (`pipeline.ocr.
+# rasterize`); a PDF page or a tagged image is resampled to 300 dpi first.
+UNTAGGED_SHARE = 0.4
+# Body lines set in another style than regular (quoted bases "Căn cứ ...", emphasis).
+ITALIC_SHARE, BOLD_SHARE, BOLD_ITALIC_SHARE = 0.1, 0.05, 0.02
 
 
 def log(msg: str) -> None:
@@ -124,9 +154,81 @@ def scan_settings(rng: np.random.Generator) -> dict:
     }
 
 
-def plan_jobs(paragraphs: list[str], seed: int, words_per_job: int = 420) -> list[dict]:
+def realistic_settings(rng: np.random.Generator) -> dict:
+    """Face, size, resolution and the print and scan defects of one realistic page."""
+    kind = str(rng.choice(list(PRINT_SHARES), p=list(PRINT_SHARES.values())))
+    settings = {
+        "family": str(rng.choice(list(FAMILY_SHARES), p=list(FAMILY_SHARES.values()))),
+        "font_size": float(rng.choice(REALISTIC_FONT_SIZES)),
+        "print": kind,
+    }
+    if kind == "web":
+        dpi = draw(WEB_DPIS, rng)
+        degrade = {"jpeg_quality": int(rng.integers(50, 95))} if rng.random() < 0.6 else {}
+    elif kind == "scan":
+        dpi = draw(SCAN_DPIS, rng)
+        degrade = {**scanner(rng, dpi), **printed(rng, dpi),
+                   "jpeg_quality": int(rng.integers(30, 90))}
+    else:
+        dpi = draw(BITONAL_DPIS, rng)
+        # the threshold thins or thickens strokes itself: less of the print's own
+        degrade = {**scanner(rng, dpi), **printed(rng, dpi, thinnest=-0.1),
+                   "bitonal_threshold": int(rng.integers(110, 180))}
+    # a bitonal page is always a PDF (CCITT); a web image seldom tells its dpi
+    untagged = kind != "bitonal" and dpi != 300 and rng.random() < UNTAGGED_SHARE
+    return {**settings, "dpi": dpi, "degrade": degrade, "resample": not untagged}
+
+
+def draw(shares: dict[int, float], rng: np.random.Generator) -> int:
+    return int(rng.choice(list(shares), p=list(shares.values())))
+
+
+def scanner(rng: np.random.Generator, dpi: int) -> dict:
+    """What the scanner adds: a little skew, optics blur (0.03-0.08 mm), sensor noise, paper
+    tone."""
+    return {
+        "skew_deg": round(float(rng.uniform(-1.2, 1.2)), 2),
+        "blur_sigma": round(float(rng.uniform(0.03, 0.08) * dpi / 25.4), 2),
+        "noise_sigma": round(float(rng.uniform(2, 12)), 1),
+        "specks": round(float(rng.uniform(0, 5e-4)), 5),
+        "paper": int(rng.integers(215, 252)),
+    }
+
+
+def printed(rng: np.random.Generator, dpi: int, thinnest: float = -0.25) -> dict:
+    """What the printed sheet brings: ink spread or thinned, sometimes the back page. A light
+    print is what makes a scan lose the thin hook over a circumflex ("tổ" read "tô"; ink that
+    bled makes it an acute, "tố"); its strokes are fewer pixels wide at a lower dpi, so the
+    same thinning takes more of them there: the amount scales with the dpi."""
+    return {
+        "ink_spread": round(float(rng.uniform(thinnest, 0.25) * dpi / 300), 2),
+        "show_through": round(float(rng.uniform(0.04, 0.15)), 2) if rng.random() < 0.3 else 0.0,
+    }
+
+
+def line_styles(lines: list[str], rng: np.random.Generator) -> list[str]:
+    """Headings bold; a few body lines italic, bold or both."""
+    styles = []
+    for line in lines:
+        roll = rng.random()
+        if line.isupper():
+            styles.append("bold")
+        elif roll < ITALIC_SHARE:
+            styles.append("italic")
+        elif roll < ITALIC_SHARE + BOLD_SHARE:
+            styles.append("bold")
+        elif roll < ITALIC_SHARE + BOLD_SHARE + BOLD_ITALIC_SHARE:
+            styles.append("bolditalic")
+        else:
+            styles.append("regular")
+    return styles
+
+
+def plan_jobs(paragraphs: list[str], seed: int, words_per_job: int = 420,
+              style: str = "synthetic") -> list[dict]:
     """Groups paragraphs into render jobs of about one page, each with its own print and scan
-    settings, and an occasional heading line before a paragraph."""
+    settings, and an occasional heading line before a paragraph. `style` "realistic": the
+    settings of `realistic_settings` (drawn apart, so the grouping is that of "synthetic")."""
     rng = np.random.default_rng([seed, 1])
     jobs, lines, words = [], [], 0
     heading_no = 0
@@ -142,6 +244,8 @@ def plan_jobs(paragraphs: list[str], seed: int, words_per_job: int = 420) -> lis
             lines, words = [], 0
     if lines:
         jobs.append(lines)
+    if style == "realistic":
+        return realistic_jobs(jobs, seed)
     plans = []
     for index, job_lines in enumerate(jobs):
         plans.append({
@@ -153,6 +257,14 @@ def plan_jobs(paragraphs: list[str], seed: int, words_per_job: int = 420) -> lis
             "seed": int(seed * 100_003 + index),
         })
     return plans
+
+
+def realistic_jobs(jobs: list[list[str]], seed: int) -> list[dict]:
+    rng = np.random.default_rng([seed, 2])
+    return [{"index": index, "lines": job_lines, "style": "realistic",
+             **realistic_settings(rng), "line_styles": line_styles(job_lines, rng),
+             "seed": int(seed * 100_003 + index)}
+            for index, job_lines in enumerate(jobs)]
 
 
 # --------------------------------------------------------------------------- OCR and alignment
@@ -191,13 +303,23 @@ def assign_words(words, line_boxes, size, skew_deg) -> tuple[list[list[str]], in
     """OCR words grouped by the printed line whose (unskewed) centre line is nearest in y,
     each group in reading order; words farther than half a line pitch from any line are strays.
     Returns (groups, number of stray words)."""
-    groups: list[list[tuple[float, str]]] = [[] for _ in line_boxes]
     if not words or not line_boxes:
         return [[] for _ in line_boxes], len(words)
-    centres = np.array([[(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] for b in line_boxes], float)
-    centres = unskew(centres, size, skew_deg)
-    pitch = float(np.median(np.diff(centres[:, 1]))) if len(centres) > 1 else 50.0
+    centres = line_centres(line_boxes, size, skew_deg)
     pts = unskew(np.array([[w[1], w[2]] for w in words], float), size, skew_deg)
+    return group_by_line(words, pts, centres)
+
+
+def line_centres(line_boxes, size, skew_deg) -> np.ndarray:
+    """Centres of the printed lines on the clean (unskewed) page."""
+    centres = np.array([[(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] for b in line_boxes], float)
+    return unskew(centres, size, skew_deg)
+
+
+def group_by_line(words, pts: np.ndarray, centres: np.ndarray) -> tuple[list[list[str]], int]:
+    """`assign_words` once the words' centres `pts` and the lines' are in the same frame."""
+    groups: list[list[tuple[float, str]]] = [[] for _ in centres]
+    pitch = float(np.median(np.diff(centres[:, 1]))) if len(centres) > 1 else 50.0
     strays = 0
     for (text, *_), (x, y) in zip(words, pts, strict=True):
         dist = np.abs(centres[:, 1] - y)
@@ -219,26 +341,39 @@ def similar_enough(truth: str, ocr: str, min_ratio: float) -> bool:
 def run_job(task: tuple[dict, list[str], str, float]) -> dict:
     """Render one job's pages and OCR them with each model; pairs and drop counts per model."""
     job, models, split, min_ratio = task
-    from pipeline.synth.degrade import CLEAN, Degrade
+    from pipeline.synth.degrade import CLEAN, Degrade, PrintedScan
     from pipeline.synth.render import render_text_pages
 
-    settings = Degrade(**job["degrade"]) if job["degrade"] else CLEAN
-    pages = render_text_pages(job["lines"], dpi=job["dpi"], font_size=job["font_size"],
-                              seed=job["seed"], degrade=settings)
+    realistic = job.get("style") == "realistic"
+    if realistic:
+        settings = PrintedScan(**job["degrade"])
+        pages = render_text_pages(job["lines"], dpi=job["dpi"], font_size=job["font_size"],
+                                  seed=job["seed"], degrade=settings, family=job["family"],
+                                  line_styles=job["line_styles"])
+    else:
+        settings = Degrade(**job["degrade"]) if job["degrade"] else CLEAN
+        pages = render_text_pages(job["lines"], dpi=job["dpi"], font_size=job["font_size"],
+                                  seed=job["seed"], degrade=settings)
+    printed = [t.text for _, truths in pages for t in truths]
+    styles = iter(printed_styles(job["lines"], job.get("line_styles"), printed))
     out = {m: {"pairs": [], "dropped": [], "lines": 0, "dropped_empty": 0, "dropped_unlike": 0,
                "strays": 0, "pages": 0, "ocr_s": 0.0} for m in models}
     for page_no, (image, truths) in enumerate(pages, start=1):
         page_id = f"{split}-{job['seed']}-{page_no}"
         boxes = [t.bbox for t in truths]
+        page_styles = [next(styles) for _ in truths]
         for model in models:
             t0 = time.perf_counter()
-            words = ocr_words(image, model)
+            if realistic:
+                groups, strays = read_as_pipeline(image, job, model, boxes, settings.skew_deg)
+            else:
+                words = ocr_words(image, model)
+                groups, strays = assign_words(words, boxes, image.size, settings.skew_deg)
             stats = out[model]
             stats["ocr_s"] += time.perf_counter() - t0
             stats["pages"] += 1
-            groups, strays = assign_words(words, boxes, image.size, settings.skew_deg)
             stats["strays"] += strays
-            for truth, group in zip(truths, groups, strict=True):
+            for truth, group, style in zip(truths, groups, page_styles, strict=True):
                 stats["lines"] += 1
                 ocr = " ".join(group)
                 if not ocr:
@@ -248,12 +383,53 @@ def run_job(task: tuple[dict, list[str], str, float]) -> dict:
                     stats["dropped_unlike"] += 1
                     stats["dropped"].append({"truth": truth.text, "ocr": ocr, "page": page_id})
                     continue
-                stats["pairs"].append({
+                pair = {
                     "truth": truth.text, "ocr": ocr, "model": model,
                     "degraded": bool(job["degrade"]), "page": page_id,
                     "kind": "heading" if truth.text.isupper() else "body", "dpi": job["dpi"],
-                })
+                }
+                if realistic:
+                    pair.update(font=job["family"], print=job["print"], style=style)
+                stats["pairs"].append(pair)
     return out
+
+
+def printed_styles(lines: list[str], styles: list[str] | None, printed: list[str]) -> list[str]:
+    """The style of each printed line: the input lines are printed in order, each as one or
+    more pieces (wrapped), every piece a prefix of what is left of its line."""
+    if styles is None:
+        return ["regular"] * len(printed)
+    out, k, left = [], -1, ""
+    for text in printed:
+        if not left.startswith(text):  # the next input line begins
+            k += 1
+            left = lines[k] if k < len(lines) else ""
+        out.append(styles[min(k, len(styles) - 1)])
+        left = left[len(text):].lstrip()
+    return out
+
+
+def read_as_pipeline(image, job: dict, model: str, boxes, skew_deg: float):
+    """A realistic page read by the pipeline's ocr stage from an image file (tagged with its
+    dpi when it is to be resampled), its words put back on the printed lines: the stage
+    deskews the page, so its words are on the upright page, at the stage's resolution."""
+    import tempfile
+
+    from pipeline.ocr import PageJob, recognize_page
+
+    with tempfile.TemporaryDirectory(prefix="ocr_pairs_") as folder:
+        path = Path(folder) / "page.png"
+        tag = {"dpi": (job["dpi"], job["dpi"])} if job["resample"] else {}
+        image.save(path, **tag)
+        page = recognize_page(PageJob(path, "image", 1, model))
+    scale = image.width / page.width
+    words = [(w.text, (w.box.left + w.box.width / 2) * scale,
+              (w.box.top + w.box.height / 2) * scale)
+             for line in page.lines for w in line.words if w.box is not None and w.text.strip()]
+    if not words or not boxes:
+        return [[] for _ in boxes], len(words)
+    pts = np.array([[x, y] for _, x, y in words], float)
+    return group_by_line(words, pts, line_centres(boxes, image.size, skew_deg))
 
 
 def cached_job(task, cache_dir: Path) -> dict:
@@ -295,6 +471,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="fraction of the split's lines to draw from (default: all of dev/test, "
                          "1%% of train)")
     ap.add_argument("--min-ratio", type=float, default=0.6)
+    ap.add_argument("--style", choices=("synthetic", "realistic"), default="synthetic",
+                    help="synthetic: Tinos, 200-300 dpi (the pairs of make channel); realistic: "
+                         "many faces, 100-300 dpi, bitonal, read by the pipeline's ocr stage")
     ap.add_argument("--cache", type=Path, default=Path(".cache/ocr_pairs/pages"))
     args = ap.parse_args(argv)
 
@@ -302,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     models = args.models.split(",")
     sample = args.sample if args.sample is not None else (0.01 if args.split == "train" else 1.0)
     paragraphs = select_paragraphs(args.shared, args.split, args.syllables, args.seed, sample)
-    jobs = plan_jobs(paragraphs, args.seed)
+    jobs = plan_jobs(paragraphs, args.seed, style=args.style)
     log(f"{len(paragraphs)} paragraphs in {len(jobs)} render jobs, models {models}")
     args.cache.mkdir(parents=True, exist_ok=True)
     tasks = [((job, models, args.split, args.min_ratio), args.cache) for job in jobs]
@@ -323,6 +502,9 @@ def main(argv: list[str] | None = None) -> int:
 
     summary = {"split": args.split, "seed": args.seed, "jobs": len(jobs),
                "elapsed_s": round(time.perf_counter() - t0, 1)}
+    if args.style == "realistic":
+        summary["jobs_by"] = {key: dict(Counter(str(job[key]) for job in jobs).most_common())
+                              for key in ("family", "print", "dpi")}
     for model in models:
         path = output_path(args.out, model)
         path.parent.mkdir(parents=True, exist_ok=True)

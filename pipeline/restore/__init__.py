@@ -30,6 +30,7 @@ from pipeline.restore.candidates import (
     PRECOMPUTED_PATH,
     Candidate,
     CandidateIndex,
+    decompose,
     scoring_fingerprint,
 )
 from pipeline.restore.channel_data import fold
@@ -56,12 +57,16 @@ LOW_CONFIDENCE = 0.5
 # A text is taken as typed (or OCR'd by a Vietnamese model) when this share of its words
 # holds letters no English OCR model can produce (ư ơ ă đ ạ ả ...), or when most words carry
 # some mark (real Vietnamese: ~87% of words; English OCR of it: ~20%). Then its words are
-# scored by the Vietnamese-model channel (which knows that model reads "kể" as "kế" and
-# "chi" as "chỉ"), a syllable may change its marks only, and every change costs
-# `clean_text_change` more: correct words stay as they are unless the LM strongly
-# disagrees ("kế từ ngày" -> "kể từ ngày").
+# scored by the Vietnamese-model channel (which knows that model reads "kể" as "kế", "chi"
+# as "chỉ", and on a real scan "cầu" as "câu"), a syllable may change its marks only, and
+# every change costs `clean_text_change` more: correct words stay as they are unless the LM
+# strongly disagrees ("kế từ ngày" -> "kể từ ngày", "yêu câu" -> "yêu cầu").
 CLEAN_SHARE = 0.25
 CLEAN_MARKED_SHARE = 0.5
+# A vie slip changes one mark of a syllable (a tone, a hook or grave lost over a circumflex);
+# a correct word turned into another with two marks changed ("hiến đất" -> "đặt", which the
+# LM liked from "lắp đặt, tháo dỡ") pays this for each mark beyond the first.
+EXTRA_MARK_CHANGE = 1.0
 GLUE_MIN_PRIOR = 0.75  # both halves of a glued word: spellings seen > ~1000 times
 GLUE_MAX_SINGLE_COST = 5.0  # a cheaper one-syllable reading beats splitting the token
 GLUE_MAX_HALF_COST = 2.5
@@ -142,6 +147,15 @@ def looks_clean(words: Sequence[str], use_marked: bool = True) -> bool:
     native = sum(map(_is_vietnamese_only, words)) / len(words)
     marked = sum(map(_is_marked, words)) / len(words)
     return native >= CLEAN_SHARE or (use_marked and marked >= CLEAN_MARKED_SHARE)
+
+
+def marks_changed(typed: str, syllable: str) -> int:
+    """Marks in which two spellings of the same letters differ: the tone, and each letter's
+    circumflex, breve, horn or stroke ("đất" / "đặt": 2; "tô" / "tổ": 1)."""
+    first, second = [decompose(ch) for ch in typed], [decompose(ch) for ch in syllable]
+    modifiers = sum(a[1] != b[1] for a, b in zip(first, second, strict=False))
+    tones = ({tone for _, _, tone in first} - {""}, {tone for _, _, tone in second} - {""})
+    return modifiers + (tones[0] != tones[1])
 
 
 def _apply_casing(pattern: str, syllable: str, caps_line: bool) -> str:
@@ -478,7 +492,8 @@ class Restorer:
         kept = np.fromiter((c.kept for c in cands), dtype=bool, count=len(cands))
         same = np.fromiter((c.syllable == identity for c in cands), dtype=bool, count=len(cands))
         if clean:
-            costs += np.where(kept | same, 0.0, self.index.channel.clean_text_change)
+            costs += np.fromiter((self._clean_change_cost(identity, c) for c in cands),
+                                 dtype=np.float64, count=len(cands))
         # a kept token is a foreign word or OCR junk: <unk> unless the LM knows the word
         # ("s6" must not pass for a number)
         unk = self.lm.unk
@@ -507,6 +522,15 @@ class Restorer:
             self._slot_cache.clear()
         self._slot_cache[key] = result
         return result
+
+    def _clean_change_cost(self, identity: str, cand: Candidate) -> float:
+        """What changing a word of clean text costs on top of its channel cost: nothing to
+        keep it; `clean_text_change` for a change of marks, and EXTRA_MARK_CHANGE for every
+        further mark changed at once."""
+        if cand.kept or cand.syllable == identity:
+            return 0.0
+        extra = max(0, marks_changed(identity, cand.syllable) - 1) * EXTRA_MARK_CHANGE
+        return self.index.channel.clean_text_change + extra
 
     def _add_rhymeless(self, onset: str, cands, ids, costs, kept, same):
         """A bare onset ("s", "th") is a syllable whose marked rhyme English OCR lost ("Kế

@@ -5,7 +5,7 @@ text for OCR dev sets: `render_text_page(lines, dpi=300, seed=0)`. See render.py
 """
 
 from pipeline.synth.compose import CellTruth, LineTruth, PageInfo
-from pipeline.synth.degrade import CLEAN, Degrade, heavy_scan, mild_scan
+from pipeline.synth.degrade import CLEAN, Degrade, PrintedScan, heavy_scan, mild_scan
 from pipeline.synth.plans import PLANS, get_plan
 from pipeline.synth.render import (
     RenderedDocument,
@@ -19,7 +19,7 @@ from pipeline.synth.truth import document_dict, truth_dict
 
 __all__ = [
     "CLEAN", "PLANS", "Appendix", "CellTruth", "Degrade", "LineTruth", "PageInfo", "Para",
-    "Plan", "Ref", "RenderedDocument", "Section", "Signature", "TaskGroup", "TaskRow",
-    "compose_plan", "document_dict", "get_plan", "heavy_scan", "mild_scan", "render_plan",
-    "render_text_page", "render_text_pages", "truth_dict",
+    "Plan", "PrintedScan", "Ref", "RenderedDocument", "Section", "Signature", "TaskGroup",
+    "TaskRow", "compose_plan", "document_dict", "get_plan", "heavy_scan", "mild_scan",
+    "render_plan", "render_text_page", "render_text_pages", "truth_dict",
 ]

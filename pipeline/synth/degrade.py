@@ -2,6 +2,8 @@
 
 Order of operations follows a real scan: the sheet lies slightly askew on the glass, optics blur
 it, the sensor adds noise and the paper's dust adds specks, and the file is saved as JPEG.
+`PrintedScan` adds what the printed sheet brings before that (ink that bled or printed thin,
+the back page showing through) and bitonal scanning (fax-like CCITT files) after it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,25 @@ class Degrade:
 
 
 CLEAN = Degrade()
+
+
+@dataclass(frozen=True)
+class PrintedScan(Degrade):
+    """A scan of a printed sheet as real pages come (the OCR pairs of `make channel-vie`): on
+    top of `Degrade`, the print's ink and the back page, and a bitonal file. At their defaults
+    it is `Degrade`."""
+
+    # > 0: ink bled into the paper (strokes thicken, the gap between a letter and its mark
+    # closes); < 0: a light print or toner-starved copy (strokes thin, small marks break).
+    # In fractions of a stroke edge's grey ramp, -0.3..0.3 being a mild to strong effect.
+    ink_spread: float = 0.0
+    show_through: float = 0.0  # darkness of the back page's (mirrored) text, 0..1 of full ink
+    bitonal_threshold: int | None = None  # grey level below which a pixel is black (fax scan)
+
+
+# The back page's lines fall between the front's: its text is shifted by this share of the
+# page height (about 8 mm on A4) before it is mirrored through the paper.
+SHOW_THROUGH_SHIFT = 0.027
 
 
 def mild_scan(rng: np.random.Generator) -> Degrade:
@@ -110,6 +131,8 @@ def transform_box(matrix: np.ndarray, box: BBox, size: tuple[int, int]) -> BBox:
 def apply(image: Image.Image, settings: Degrade, rng: np.random.Generator) -> Image.Image:
     """Degrades a clean greyscale page (black ink on white) into a scan-like greyscale page."""
     pixels = np.asarray(image.convert("L"), dtype=np.float32)
+    if isinstance(settings, PrintedScan):
+        pixels = _printed(pixels, settings)
     # Ink on paper: map white to the paper tone before turning so the exposed corners match it.
     pixels = pixels * (settings.paper / 255.0)
     if settings.skew_deg:
@@ -124,10 +147,37 @@ def apply(image: Image.Image, settings: Degrade, rng: np.random.Generator) -> Im
         pixels += settings.noise_sigma * rng.standard_normal(pixels.shape, dtype=np.float32)
     if settings.specks > 0:
         pixels = _add_specks(pixels, settings.specks, rng)
+    if isinstance(settings, PrintedScan) and settings.bitonal_threshold is not None:
+        pixels = np.where(pixels < settings.bitonal_threshold, 0.0, 255.0)
     out = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), mode="L")
     if settings.jpeg_quality:
         out = jpeg_round_trip(out, settings.jpeg_quality)
     return out
+
+
+def _printed(pixels: np.ndarray, settings: PrintedScan) -> np.ndarray:
+    """The clean page (255 paper, 0 ink) as printed: ink spread or thinned, back page behind."""
+    ink = 1.0 - pixels / 255.0
+    if settings.ink_spread:
+        ink = spread_ink(ink, settings.ink_spread)
+    if settings.show_through > 0:
+        ink = np.maximum(ink, settings.show_through * back_page(ink))
+    return 255.0 * (1.0 - ink)
+
+
+def spread_ink(ink: np.ndarray, amount: float) -> np.ndarray:
+    """Ink coverage (0..1) whose stroke edges moved out (amount > 0) or in: the edge ramp is
+    softened, then cut at 0.5 - amount instead of at its middle."""
+    soft = cv2.GaussianBlur(ink, (0, 0), 0.8)
+    return np.clip((soft - (0.5 - amount)) * 2.5 + 0.5, 0.0, 1.0)
+
+
+def back_page(ink: np.ndarray) -> np.ndarray:
+    """What shows through the paper of the back page: text mirrored, shifted down, and
+    blurred by the paper fibres (the page's own text stands in for the back page's)."""
+    height = ink.shape[0]
+    mirrored = np.roll(ink[:, ::-1], round(SHOW_THROUGH_SHIFT * height), axis=0)
+    return cv2.GaussianBlur(mirrored, (0, 0), max(1.0, height / 1750))
 
 
 def _add_specks(pixels: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:

@@ -23,7 +23,7 @@ from pipeline.synth import degrade as scan
 from pipeline.synth.compose import CellTruth, Composer, LineTruth, PageInfo
 from pipeline.synth.spec import Appendix, Plan, Section
 from pipeline.synth.table import draw_table
-from pipeline.synth.typeset import TextStyle, wrap_words
+from pipeline.synth.typeset import DEFAULT_FAMILY, TextStyle, wrap_words
 
 ISSUER_STYLE = TextStyle("regular", 13.0, 1.15)
 ISSUER_BOLD = TextStyle("bold", 13.0, 1.15)
@@ -208,15 +208,19 @@ def render_text_pages(
     degrade: Degradation = "mild", page_size: str | tuple[float, float] = "A4",
     line_spacing: float = 1.2, style: str = "regular", wrap: bool = True,
     margins_mm: tuple[float, float, float, float] | None = None,
+    family: str = DEFAULT_FAMILY, line_styles: Sequence[str] | None = None,
 ) -> list[tuple[Image.Image, list[LineTruth]]]:
     """Renders running text, one input line per printed line, left aligned, as many pages as it
     takes. A line wider than the measure is wrapped into several printed lines when `wrap`
-    (each gets its own box), else drawn past the right margin."""
-    text_style = TextStyle(style, font_size, line_spacing)
+    (each gets its own box), else drawn past the right margin. `family`: a face of
+    `typeset.FONT_FAMILIES` (default Tinos); `line_styles`: each input line's style (a bold
+    heading, an italic quotation), else `style` for all."""
     c = Composer(dpi, page_size, page_numbers=False, margins_mm=margins_mm)
     c.new_page(landscape=False)
-    font = text_style.font(dpi)
-    for line in lines:
+    styles = line_styles if line_styles is not None else [style] * len(lines)
+    for line, line_style in zip(lines, styles, strict=True):
+        text_style = TextStyle(line_style, font_size, line_spacing, family)
+        font = text_style.font(dpi)
         pieces = wrap_words(line, font, c.width) if wrap else [" ".join(line.split())]
         for piece in pieces:
             if not piece:

@@ -30,6 +30,38 @@ _FONT_FILES = {
     "italic": ("Tinos-Italic.ttf", "DejaVuSerif-Italic.ttf"),
     "bolditalic": ("Tinos-BoldItalic.ttf", "DejaVuSerif-BoldItalic.ttf"),
 }
+DEFAULT_FAMILY = "tinos"
+# Other faces real pages are set in, for OCR pairs that look like real scans (`make
+# channel-vie`): every one covers Vietnamese. Folder (under /usr/share/fonts/truetype) and the
+# file of each style; the Debian package that has them in the comment. No fallback: a pair
+# rendered in another face than its record says would teach the channel wrong confusions.
+FONT_FAMILIES = {
+    # Times faces like Tinos (most official documents are set in Times New Roman): Liberation
+    # Serif 2 (version 1 lacks most Vietnamese letters) and FreeSerif (from Nimbus Roman)
+    "liberation-serif": ("liberation2", "LiberationSerif-Regular.ttf",  # fonts-liberation2
+                         "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf",
+                         "LiberationSerif-BoldItalic.ttf"),
+    "freeserif": ("freefont", "FreeSerif.ttf", "FreeSerifBold.ttf",  # fonts-freefont-ttf
+                  "FreeSerifItalic.ttf", "FreeSerifBoldItalic.ttf"),
+    # other serif faces
+    "dejavu-serif": ("dejavu", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf",  # fonts-dejavu-core
+                     "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf"),
+    "noto-serif": ("noto", "NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf",  # fonts-noto-core
+                   "NotoSerif-Italic.ttf", "NotoSerif-BoldItalic.ttf"),
+    # sans faces (Arial and its clones, web copies)
+    "arimo": ("croscore", "Arimo-Regular.ttf", "Arimo-Bold.ttf",  # fonts-croscore
+              "Arimo-Italic.ttf", "Arimo-BoldItalic.ttf"),
+    "liberation-sans": ("liberation2", "LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf",
+                        "LiberationSans-Italic.ttf", "LiberationSans-BoldItalic.ttf"),
+    "dejavu-sans": ("dejavu", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf",
+                    "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"),
+    "noto-sans": ("noto", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf",
+                  "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf"),
+    "freesans": ("freefont", "FreeSans.ttf", "FreeSansBold.ttf",
+                 "FreeSansOblique.ttf", "FreeSansBoldOblique.ttf"),
+}
+_STYLE_ORDER = ("regular", "bold", "italic", "bolditalic")
+FONT_ROOT = Path("/usr/share/fonts/truetype")
 
 
 def mm_to_px(mm: float, dpi: int) -> float:
@@ -40,8 +72,10 @@ def pt_to_px(pt: float, dpi: int) -> float:
     return pt * dpi / 72.0
 
 
-@lru_cache(maxsize=8)
-def font_path(style: Style) -> Path:
+@lru_cache(maxsize=64)
+def font_path(style: Style, family: str = DEFAULT_FAMILY) -> Path:
+    if family != DEFAULT_FAMILY:
+        return _family_path(family, style)
     for name in _FONT_FILES[style]:
         for folder in _FONT_DIRS:
             candidate = folder / name
@@ -52,9 +86,18 @@ def font_path(style: Style) -> Path:
     raise FileNotFoundError(f"no font for style {style!r} in {[str(d) for d in _FONT_DIRS]}")
 
 
-@lru_cache(maxsize=64)
-def get_font(style: Style, size_px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_path(style)), size_px)
+def _family_path(family: str, style: Style) -> Path:
+    folder, *files = FONT_FAMILIES[family]
+    path = FONT_ROOT / folder / files[_STYLE_ORDER.index(style)]
+    if not path.exists():
+        raise FileNotFoundError(f"font {family!r} {style} not installed: {path} (make channel-vie "
+                                "installs the font packages)")
+    return path
+
+
+@lru_cache(maxsize=256)
+def get_font(style: Style, size_px: int, family: str = DEFAULT_FAMILY) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_path(style, family)), size_px)
 
 
 @dataclass(frozen=True)
@@ -64,9 +107,10 @@ class TextStyle:
     style: Style = "regular"
     size_pt: float = 13.0
     pitch: float = 1.2
+    family: str = DEFAULT_FAMILY
 
     def font(self, dpi: int) -> ImageFont.FreeTypeFont:
-        return get_font(self.style, max(6, round(pt_to_px(self.size_pt, dpi))))
+        return get_font(self.style, max(6, round(pt_to_px(self.size_pt, dpi))), self.family)
 
     def line_height(self, dpi: int) -> float:
         return pt_to_px(self.size_pt * self.pitch, dpi)
