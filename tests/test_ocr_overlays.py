@@ -1,0 +1,39 @@
+"""Overlays (pipeline.ocr.overlays): a signed scan's signature box is taken from the PDF, kept
+out of the document's own lines and listed in the JSON."""
+
+from __future__ import annotations
+
+import pytest
+from test_textlayer import SIGNATURE, add_signature_overlay, cer, scan  # noqa: F401
+
+from pipeline.ingest import ingest, sniff
+from pipeline.ocr import ocr_document
+from pipeline.ocr.overlays import OVERLAY, overlay_kind
+from pipeline.segment import segment_document
+
+
+@pytest.mark.parametrize("where", ["content", "annotation"])
+def test_a_signature_box_is_an_overlay_with_the_pdfs_own_text(scan, tmp_path, where):  # noqa: F811
+    signed = tmp_path / "signed.pdf"
+    add_signature_overlay(scan[0], signed, where)
+    document = ocr_document(ingest(sniff(signed)), sniff(signed))
+    page = document.pages[0]
+    assert [o.kind for o in document.overlays] == ["digital-signature"]
+    overlay = document.overlays[0]
+    assert overlay.text.split("\n") == SIGNATURE and overlay.page == 1
+    # The box is in the page's top right corner, in page pixels.
+    assert overlay.box.left > page.width / 2 and overlay.box.top < page.height / 10
+    # Its lines come first, marked, exactly as in the PDF; the scan's own text follows, read.
+    assert document.ocr_lines[:len(SIGNATURE)] == SIGNATURE
+    assert all(line.block == OVERLAY for line in page.lines[:len(SIGNATURE)])
+    body = " ".join(line.text for line in page.lines if line.block != OVERLAY and line.text)
+    assert cer(" ".join(scan[1]), body) < 0.05
+    payload = segment_document(document).to_public_json()
+    assert payload["overlays"][0]["text"] == "\n".join(SIGNATURE)
+    assert "TRUNG TÂM" not in str(payload["header"])  # never taken for the issuer
+
+
+def test_overlay_kinds_by_their_words():
+    assert overlay_kind("Ký bởi: Sở Tư pháp\nThời gian ký: 01.02.2025") == "digital-signature"
+    assert overlay_kind("SAO Y BẢN CHÍNH") == "copy-stamp"
+    assert overlay_kind("CÔNG VĂN ĐẾN\nSố: ...\nNgày: ...") == "received-stamp"
