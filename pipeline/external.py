@@ -88,8 +88,9 @@ def rasterize_pdf_page(path: Path, page: int, dpi: float, grayscale: bool = True
 
 
 def pdf_page_images(path: Path, page: int) -> list[dict]:
-    """The images drawn on a PDF page as `pdfimages -list` describes them: width, height (px),
-    color ("gray", "rgb", "index", "icc", "cmyk"...), x_ppi, y_ppi (at the size drawn). Soft
+    """The images drawn on a PDF page as `pdfimages -list` describes them: number, width,
+    height (px), color ("gray", "rgb", "index", "icc", "cmyk"...), x_ppi, y_ppi (at the size
+    drawn). Soft
     masks are left out. Empty when poppler cannot tell (the page is then rendered at 300 dpi)."""
     import subprocess
 
@@ -105,11 +106,37 @@ def pdf_page_images(path: Path, page: int) -> list[dict]:
         if len(cells) < 14 or cells[2] not in ("image", "stencil"):
             continue
         try:
-            images.append({"width": int(cells[3]), "height": int(cells[4]), "color": cells[5],
+            images.append({"number": int(cells[1]), "width": int(cells[3]),
+                           "height": int(cells[4]), "color": cells[5],
                            "x_ppi": float(cells[12]), "y_ppi": float(cells[13])})
         except ValueError:
             continue
     return images
+
+
+def pdf_page_image(path: Path, page: int, number: int) -> Image.Image | None:
+    """Image `number` (pdfimages' num) of a PDF page, as stored (`pdfimages`): a scan
+    read without poppler's resampling, which blurs it even at its own resolution. None when
+    poppler cannot extract it."""
+    import subprocess
+    import tempfile
+
+    exe = require_program("pdfimages")
+    with tempfile.TemporaryDirectory(prefix="vnplan_scan_") as folder:
+        try:
+            # JPEGs as they are (no decoding and PNG encoding: 2-5 s on a colour page), the
+            # rest as uncompressed TIFF.
+            subprocess.run([exe, "-j", "-tiff", "-f", str(page), "-l", str(page), str(path),
+                            f"{folder}/scan"], capture_output=True, timeout=PDF_TIMEOUT_S,
+                           check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise ExternalToolFailed(f"pdfimages timed out on {path.name}") from exc
+        files = sorted(Path(folder).glob("scan-*"))  # one per image and soft mask, by num
+        if number >= len(files):
+            return None
+        with Image.open(files[number]) as image:
+            image.load()
+            return image
 
 
 def pdf_page_blocks(path: Path, page: int) -> tuple[tuple[float, float], list[list[dict]]]:

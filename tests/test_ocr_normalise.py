@@ -225,3 +225,38 @@ def test_a_scan_is_no_photo(page_300):
     assert find_page_quad(grey, None) is None
     page = PageImage(grey, 300.0)
     assert normalise(page).notes == []
+
+
+# -- scans in PDFs -------------------------------------------------------------------------------
+
+def image_pdf(pixels: np.ndarray, path, flip: bool = False, dpi: int = 300) -> None:
+    """A one-page PDF drawing `pixels` over the whole page (upside down when `flip`)."""
+    import pikepdf
+
+    height, width = pixels.shape
+    pdf = pikepdf.new()
+    image = pikepdf.Stream(pdf, pixels.tobytes(), Type=pikepdf.Name.XObject,
+                           Subtype=pikepdf.Name.Image, Width=width, Height=height,
+                           ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
+    w, h = width * 72 / dpi, height * 72 / dpi
+    placing = f"{w} 0 0 {-h} 0 {h} cm" if flip else f"{w} 0 0 {h} 0 0 cm"
+    page = pdf.add_blank_page(page_size=(w, h))
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    page.Contents = pdf.make_stream(f"q {placing} /Im0 Do Q".encode())
+    pdf.save(path)
+
+
+def test_a_pdf_scan_is_read_as_stored(tmp_path, page_300):
+    grey = np.asarray(page_300[0])
+    image_pdf(grey, tmp_path / "scan.pdf")
+    page = load_page(tmp_path / "scan.pdf", "pdf", 1)
+    assert np.array_equal(page.pixels, grey)  # not resampled by rendering
+
+
+def test_a_pdf_scan_drawn_upside_down_is_rendered_as_shown(tmp_path, page_300):
+    grey = np.asarray(page_300[0])
+    image_pdf(grey, tmp_path / "flipped.pdf", flip=True)
+    page = load_page(tmp_path / "flipped.pdf", "pdf", 1)
+    assert page.pixels.shape == grey.shape
+    shown, stored = page.pixels.astype(int), grey.astype(int)
+    assert np.abs(shown - stored[::-1]).mean() < np.abs(shown - stored).mean() / 3

@@ -4,7 +4,7 @@ out of the document's own lines and listed in the JSON."""
 from __future__ import annotations
 
 import pytest
-from test_textlayer import SIGNATURE, add_signature_overlay, cer, scan  # noqa: F401
+from test_textlayer import SIGNATURE, add_signature_overlay, cer, copier, scan  # noqa: F401
 
 from pipeline.ingest import ingest, sniff
 from pipeline.ocr import ocr_document
@@ -31,6 +31,14 @@ def test_a_signature_box_is_an_overlay_with_the_pdfs_own_text(scan, tmp_path, wh
     payload = segment_document(document).to_public_json()
     assert payload["overlays"][0]["text"] == "\n".join(SIGNATURE)
     assert "TRUNG TÂM" not in str(payload["header"])  # never taken for the issuer
+
+
+def test_a_copiers_ocr_under_a_signature_box_stays_out_of_it(copier, tmp_path):  # noqa: F811
+    signed = tmp_path / "signed_copier.pdf"
+    add_signature_overlay(copier, signed, "annotation")
+    document = ocr_document(ingest(sniff(signed)), sniff(signed))
+    assert document.pages[0].text_layer.kind == "invisible"  # the copier's OCR is most text
+    assert [o.text.split("\n") for o in document.overlays] == [SIGNATURE]
 
 
 def test_overlay_kinds_by_their_words():

@@ -93,7 +93,8 @@ def recognize_page(job: PageJob) -> Page:
     if layer is not None and layer.overlay and source.pixels_per_point:
         overlays = [o.model_copy(update={"box": turned_box(o.box, source.pixels.shape,
                                                            preparation)})
-                    for o in pdf_overlays(job.path, job.number, source.pixels_per_point)]
+                    for o in pdf_overlays(job.path, job.number, source.pixels_per_point,
+                                          layer.invisible_text)]
     dpi, notes = source.dpi, source.notes
     page = read_prepared_page(gray, job, dpi, notes + preparation, overlays)
     if page.ocr_confidence is not None and page.ocr_confidence < LOW_PAGE_CONFIDENCE:

@@ -13,12 +13,14 @@ recorded in `Page.overlays`.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import regex
 
 from pipeline import external
 from pipeline.model import Box, Line, Overlay
+from pipeline.ocr.pdfcontent import save_visible_text_page
 
 OVERLAY = "overlay"
 # Paper around an overlay's words painted out with them (points; its logo is a seal, taken
@@ -37,9 +39,17 @@ def overlay_kind(text: str) -> str:
     return "digital-signature"
 
 
-def pdf_overlays(path: Path, number: int, pixels_per_point: float) -> list[Overlay]:
-    """The page's overlay text boxes (one per pdftotext block), in page pixels."""
-    _, blocks = external.pdf_page_blocks(path, number)
+def pdf_overlays(path: Path, number: int, pixels_per_point: float,
+                 invisible_text: bool = False) -> list[Overlay]:
+    """The page's overlay text boxes (one per pdftotext block), in page pixels; on a page that
+    also has invisible text (a copier's OCR), from its visible text alone."""
+    if invisible_text:
+        with tempfile.TemporaryDirectory(prefix="vnplan_overlay_") as folder:
+            visible = Path(folder) / "visible.pdf"
+            save_visible_text_page(path, number, visible)
+            _, blocks = external.pdf_page_blocks(visible, 1)
+    else:
+        _, blocks = external.pdf_page_blocks(path, number)
     overlays = []
     for lines in blocks:
         texts = [line["text"] for line in lines if line["text"].strip()]

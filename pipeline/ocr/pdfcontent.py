@@ -79,6 +79,62 @@ def measure(page: pikepdf.Page) -> PageDrawing:
     return painter.drawing()
 
 
+def save_visible_text_page(path: Path, number: int, out: Path) -> None:
+    """Page `number` alone, saved to `out` without the text it draws invisibly: what pdftotext
+    should read of a scan that carries another program's OCR under an overlay (that OCR sits
+    where the overlay is, and would mix into its words)."""
+    with open_pdf(path) as pdf:
+        keep = pdf.pages[number - 1]
+        for index in reversed(range(len(pdf.pages))):
+            if index != number - 1:
+                del pdf.pages[index]
+        contents = keep.obj.get("/Contents")
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        keep.obj.Contents = pikepdf.Stream(pdf, b"\n".join(
+            _visible_only(stream) for stream in streams if isinstance(stream, pikepdf.Stream)))
+        for form in _forms_of(keep.obj, _inherited(keep.obj, "/Resources")):
+            form.write(_visible_only(form))
+        pdf.save(out)
+
+
+def _visible_only(stream) -> bytes:
+    """A content stream's instructions but the text it shows in an invisible render mode."""
+    try:
+        instructions = pikepdf.parse_content_stream(stream)
+    except pikepdf.PdfError:
+        return stream.read_bytes() if isinstance(stream, pikepdf.Stream) else b""
+    kept, mode, stack = [], 0, []
+    for instruction in instructions:
+        operator = str(instruction.operator)
+        if operator == "q":
+            stack.append(mode)
+        elif operator == "Q":
+            mode = stack.pop() if stack else mode
+        elif operator == "Tr" and instruction.operands:
+            mode = int(instruction.operands[0])
+        elif operator in _SHOW_OPERATORS and mode in INVISIBLE_RENDER_MODES:
+            if operator in ("'", '"'):  # they also go to the next line: keep that
+                kept.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("T*")))
+            continue
+        kept.append(instruction)
+    return pikepdf.unparse_content_stream(kept)
+
+
+def _forms_of(owner, resources, depth: int = 0, seen: set | None = None) -> list[pikepdf.Stream]:
+    """The form XObjects a page or form draws, and theirs, each once."""
+    seen = set() if seen is None else seen
+    forms = []
+    if not isinstance(resources, pikepdf.Dictionary) or depth >= MAX_FORM_DEPTH:
+        return forms
+    for xobject in resources.get("/XObject", pikepdf.Dictionary()).values():
+        if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form" \
+                and xobject.objgen not in seen:
+            seen.add(xobject.objgen)
+            forms.append(xobject)
+            forms += _forms_of(xobject, xobject.get("/Resources"), depth + 1, seen)
+    return forms
+
+
 def fonts_in(page: pikepdf.Page) -> Iterator[tuple[str, pikepdf.Dictionary]]:
     """(BaseFont name, font dictionary) of every font the page's content, its forms and its
     annotations' appearances may use."""
@@ -315,6 +371,7 @@ class _Painter:
 
 
 # Operators that set one state parameter: (field, factor).
+_SHOW_OPERATORS = ("Tj", "TJ", "'", '"')
 _STATE_OPERATORS = {
     "Tr": ("render_mode", 1), "Tc": ("char_spacing", 1.0), "Tw": ("word_spacing", 1.0),
     "Tz": ("scaling", 0.01), "TL": ("leading", 1.0), "Ts": ("rise", 1.0),

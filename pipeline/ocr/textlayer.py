@@ -61,6 +61,7 @@ class PageText:
     # The visible text is an overlay on a scan (a digital signature's box): OCR'd pages take
     # it from the PDF instead (pipeline.ocr.overlays).
     overlay: bool = False
+    invisible_text: bool = False  # (besides the overlay: a copier's OCR of the scan)
 
 
 def judge_text_layer(path: Path, number: int, ocr_mode: OcrMode = "auto") -> PageText:
@@ -82,7 +83,8 @@ def judge_text_layer(path: Path, number: int, ocr_mode: OcrMode = "auto") -> Pag
     kind = "invisible" if drawing.invisible_chars >= drawing.visible_chars else "visible"
     used, reason = decide(ocr_mode, kind, drawing, text)
     return PageText(TextLayer(kind=kind, encoding=encoding, used=used, reason=reason), text,
-                    overlay=kind == "visible" and _is_overlay(drawing))
+                    overlay=drawing.visible_chars > 0 and _is_overlay(drawing),
+                    invisible_text=drawing.invisible_chars > 0)
 
 
 def decide(ocr_mode: OcrMode, kind: str, drawing: PageDrawing, text: str) -> tuple[bool, str]:
