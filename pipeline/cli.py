@@ -18,12 +18,11 @@ import logging
 import os
 import sys
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import get_args
 
-from pipeline import __version__, external, ingest
+from pipeline import __version__, external, ingest, workers
 from pipeline.errors import PipelineError, UsageError
 from pipeline.model import Document, OcrMode
 
@@ -38,8 +37,9 @@ class Job:
     path: Path
     name: str = ""
     item: ingest.InputFile | None = None
-    pages: list[Future] = field(default_factory=list)
+    pages: list[workers.Task] = field(default_factory=list)
     error: PipelineError | None = None
+    page_errors: list[PipelineError] = field(default_factory=list)  # pages that failed alone
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,9 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as error:
         log.error("%s", error)
         return error.exit_code
-    except KeyboardInterrupt:
-        log.error("interrupted")
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (workers.Interrupted)
+        signum = getattr(stop, "signal", 2)
+        log.error("interrupted (%s): queued pages cancelled", "SIGTERM" if signum == 15 else
+                  "SIGINT")
+        return 128 + signum
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -141,7 +143,7 @@ def run_command(args: argparse.Namespace) -> int:
         return 0
     log.info("%d input(s) -> %s", len(jobs), args.out)
     scans = [job for job in jobs if job.error is None and job.item.kind != "text"]
-    with ProcessPoolExecutor(max_workers=args.jobs) if scans else _NoPool() as pool:
+    with workers.PagePool(args.jobs) as pool:
         _submit_pages(scans, pool, args.lang, args.ocr, args.image_dpi)
         for number, job in enumerate(jobs, start=1):
             _finish(job, args.out, f"[{number}/{len(jobs)}]")
@@ -195,10 +197,13 @@ def _submit_pages(scans: list[Job], pool, lang: str, ocr_mode: OcrMode,
         return
     for job in scans:
         try:
-            job.pages = [pool.submit(recognize_page, page)
+            job.pages = [pool.submit(recognize_page, page, f"{job.path.name} page {page.number}")
                          for page in plan_pages(job.item, lang, ocr_mode, image_dpi)]
         except PipelineError as error:
             job.error = error
+        except Exception as error:  # a bug: this input fails, the others go on
+            log.exception("%s: internal error", job.path.name)
+            job.error = workers.PageBug(f"{job.path.name}: {error!r}")
 
 
 def _finish(job: Job, out_dir: Path, counter: str) -> None:
@@ -210,6 +215,8 @@ def _finish(job: Job, out_dir: Path, counter: str) -> None:
         try:
             write_outputs(_process(job, counter), out_dir, job.name)
             log.info("%s %s: done in %.1f s", counter, job.path.name, time.monotonic() - started)
+            for error in job.page_errors:
+                log.error("%s %s: written without a failed page: %s", counter, job.path.name, error)
         except PipelineError as error:
             job.error = error
         except Exception as error:  # a bug: report it, keep going with the other inputs
@@ -230,7 +237,8 @@ def _process(job: Job, counter: str) -> Document:
     document = ingest.ingest(job.item)
     if job.pages:
         log.info("%s %s: OCR of %d page(s)", counter, job.path.name, len(job.pages))
-        document = assemble(document, [future.result() for future in job.pages])
+        pages, job.page_errors = workers.page_results(job.pages)
+        document = assemble(document, pages)
     log.info("%s %s: restoring %d lines", counter, job.path.name, len(document.ocr_lines))
     document = restore_document(document)
     return segment_document(document)
@@ -238,20 +246,18 @@ def _process(job: Job, counter: str) -> Document:
 
 def _report(jobs: list[Job]) -> int:
     failed = [job for job in jobs if job.error is not None]
-    if not failed:
+    partial = [job for job in jobs if job.error is None and job.page_errors]
+    if not failed and not partial:
         log.info("all %d input(s) done", len(jobs))
         return 0
-    log.error("%d of %d input(s) failed:", len(failed), len(jobs))
-    for job in failed:
-        log.error("  %s: %s", job.path, job.error)
-    return max(job.error.exit_code for job in failed)
-
-
-class _NoPool:
-    """Stands in for the process pool when no input needs OCR."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        return False
+    if failed:
+        log.error("%d of %d input(s) failed:", len(failed), len(jobs))
+        for job in failed:
+            log.error("  %s: %s", job.path, job.error)
+    if partial:  # written, but with pages missing: the exit status says so too
+        log.error("%d of %d input(s) written with failed pages:", len(partial), len(jobs))
+        for job in partial:
+            for error in job.page_errors:
+                log.error("  %s: %s", job.path, error)
+    return max([job.error.exit_code for job in failed]
+               + [error.exit_code for job in partial for error in job.page_errors])

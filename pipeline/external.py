@@ -4,6 +4,10 @@ and turns failures into PipelineErrors.
 
 Tesseract is always run with OMP_THREAD_LIMIT=1: its own threading is 2-8x slower on small
 machines than one thread per page with pages run in parallel (see pipeline.ocr).
+
+Time limits (seconds) can be set in the environment: VN_PLAN_TESSERACT_TIMEOUT (one Tesseract
+call; `tesseract --list-langs` gets at most LIST_LANGS_TIMEOUT_S of it) and VN_PLAN_PDF_TIMEOUT
+(one poppler call). VN_PLAN_LIBTESSERACT=0 runs the tesseract program instead of the library.
 """
 
 from __future__ import annotations
@@ -19,8 +23,19 @@ from pipeline.errors import CorruptInput, ExternalToolFailed, MissingDependency
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-TESSERACT_TIMEOUT_S = 300
-PDF_TIMEOUT_S = 300
+
+
+def _seconds(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+TESSERACT_TIMEOUT_S = _seconds("VN_PLAN_TESSERACT_TIMEOUT", 300)
+LIST_LANGS_TIMEOUT_S = min(30.0, TESSERACT_TIMEOUT_S)
+PDF_TIMEOUT_S = _seconds("VN_PLAN_PDF_TIMEOUT", 300)
 
 INSTALL_HINT = "apt-get install -y tesseract-ocr tesseract-ocr-vie poppler-utils"
 
@@ -34,13 +49,26 @@ def require_program(name: str) -> str:
 
 @cache
 def tesseract_languages() -> frozenset[str]:
-    import pytesseract
+    """The language models Tesseract has (`tesseract --list-langs`, run with a time limit:
+    pytesseract's get_languages has none)."""
+    import subprocess
 
-    require_program("tesseract")
+    exe = require_program("tesseract")
     try:
-        return frozenset(pytesseract.get_languages(config=""))
-    except Exception as exc:  # pytesseract raises several unrelated types
+        done = subprocess.run([exe, "--list-langs"], capture_output=True, check=False,
+                              stdin=subprocess.DEVNULL, timeout=LIST_LANGS_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        raise ExternalToolFailed(
+            f"tesseract --list-langs timed out after {LIST_LANGS_TIMEOUT_S:g} s") from exc
+    except OSError as exc:
         raise ExternalToolFailed(f"tesseract --list-langs failed: {exc}") from exc
+    if done.returncode != 0:
+        raise ExternalToolFailed(
+            f"tesseract --list-langs failed (exit {done.returncode}): "
+            f"{_first_line(done.stderr.decode(errors='replace'))}")
+    # One model a line, after a line saying where they are (on stderr in Tesseract 3).
+    lines = (done.stdout + b"\n" + done.stderr).decode(errors="replace").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and " " not in line.strip())
 
 
 def require_languages(lang: str) -> None:
@@ -66,6 +94,23 @@ def pdf_page_count(path: Path) -> int:
     except (PDFPageCountError, ValueError) as exc:
         raise CorruptInput(f"{path.name}: not a readable PDF ({_first_line(exc)})") from exc
     return int(info["Pages"])
+
+
+def pdf_page_size(path: Path, page: int) -> tuple[float, float] | None:
+    """Width and height in points of a PDF page as poppler shows it (`pdfinfo -f N -l N`);
+    None when pdfinfo cannot tell."""
+    import re
+    import subprocess
+
+    exe = require_program("pdfinfo")
+    try:
+        done = subprocess.run([exe, "-f", str(page), "-l", str(page), str(path)],
+                              capture_output=True, timeout=PDF_TIMEOUT_S, check=False,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        raise ExternalToolFailed(f"pdfinfo timed out on {path.name}") from exc
+    found = re.search(rb"^Page +\d+ size: +([\d.]+) x ([\d.]+) pts", done.stdout, re.MULTILINE)
+    return (float(found[1]), float(found[2])) if found else None
 
 
 def rasterize_pdf_page(path: Path, page: int, dpi: float, grayscale: bool = True) -> Image.Image:
@@ -231,7 +276,7 @@ def tesseract_program_data(
                 timeout=TESSERACT_TIMEOUT_S,
             )
     except RuntimeError as exc:  # pytesseract's timeout
-        raise ExternalToolFailed(f"tesseract timed out after {TESSERACT_TIMEOUT_S} s") from exc
+        raise ExternalToolFailed(f"tesseract timed out after {TESSERACT_TIMEOUT_S:g} s") from exc
     except pytesseract.TesseractError as exc:
         raise ExternalToolFailed(f"tesseract failed: {_first_line(exc.message)}") from exc
 
@@ -259,7 +304,7 @@ def _program_data_many(
                 output_type=pytesseract.Output.DICT, timeout=TESSERACT_TIMEOUT_S,
             )
     except RuntimeError as exc:  # pytesseract's timeout
-        raise ExternalToolFailed(f"tesseract timed out after {TESSERACT_TIMEOUT_S} s") from exc
+        raise ExternalToolFailed(f"tesseract timed out after {TESSERACT_TIMEOUT_S:g} s") from exc
     except pytesseract.TesseractError as exc:
         raise ExternalToolFailed(f"tesseract failed: {_first_line(exc.message)}") from exc
     out: list[dict[str, list]] = [{key: [] for key in data} for _ in images]
@@ -290,6 +335,8 @@ def _library():
     import ctypes
     import ctypes.util
 
+    if os.environ.get("VN_PLAN_LIBTESSERACT") == "0":
+        return None
     name = ctypes.util.find_library("tesseract") or "libtesseract.so.5"
     try:
         lib = ctypes.CDLL(name)
@@ -389,12 +436,12 @@ def _engine_data(engine: int, image: Image.Image, psm: int) -> dict[str, list]:
     lib = _library()
     _set_image(engine, image, psm)
     monitor = lib.TessMonitorCreate()  # the time limit: recognition stops at its deadline
-    lib.TessMonitorSetDeadlineMSecs(monitor, TESSERACT_TIMEOUT_S * 1000)
+    lib.TessMonitorSetDeadlineMSecs(monitor, int(TESSERACT_TIMEOUT_S * 1000))
     started = time.monotonic()
     try:
         if lib.TessBaseAPIRecognize(engine, monitor) != 0:
             if time.monotonic() - started >= TESSERACT_TIMEOUT_S:
-                raise ExternalToolFailed(f"tesseract timed out after {TESSERACT_TIMEOUT_S} s")
+                raise ExternalToolFailed(f"tesseract timed out after {TESSERACT_TIMEOUT_S:g} s")
             raise ExternalToolFailed("libtesseract failed to read an image")
         pointer = lib.TessBaseAPIGetTsvText(engine, 0)
         tsv = ctypes.string_at(pointer).decode("utf-8", errors="replace") if pointer else ""
@@ -492,7 +539,8 @@ def _program_osd(image: Image.Image) -> dict | None:
     except pytesseract.TesseractError:
         return None
     except RuntimeError as exc:
-        raise ExternalToolFailed("tesseract OSD timed out") from exc
+        raise ExternalToolFailed(f"tesseract OSD timed out after {TESSERACT_TIMEOUT_S:g} s") \
+            from exc
 
 
 def ocrmypdf_sidecar(pdf: Path, out_dir: Path, lang: str, timeout_s: float = 900) -> str:

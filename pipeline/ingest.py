@@ -8,6 +8,7 @@ a clear reason instead of deep inside a converter.
 from __future__ import annotations
 
 import hashlib
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +72,16 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def sniff(path: Path) -> InputFile:
-    """Decide the real type of `path` from its content."""
+    """Decide the real type of `path` from its content. Only regular files are read: a FIFO,
+    a device or a socket is refused before anything opens it (opening a FIFO blocks)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise CorruptInput(f"{path}: cannot read ({exc.strerror})") from exc
+    if not stat.S_ISREG(mode):
+        what = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
+        raise UnsupportedInput(f"{path}: not a regular file ({what}): not read")
     try:
         with path.open("rb") as handle:
             head = handle.read(16)

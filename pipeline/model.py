@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 SCHEMA_NAME = "vn-plan-pipeline/plan"
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 SourceKind = Literal["scan", "text", "pdf-text"]
@@ -110,25 +110,31 @@ class Page(BaseModel):
     text_layer: TextLayer | None = None  # PDF pages
     seals: list[Box] = Field(default_factory=list)  # coloured seals and ink taken out before OCR
     overlays: list[Overlay] = Field(default_factory=list)
+    # Why the page could not be read ("E202 external tool failed: tesseract timed out after
+    # 300 s"); None when it was. A failed page has no text; the document's other pages do.
+    error: str | None = None
 
 
 class PageRecord(BaseModel):
     """What the JSON tells of each page: where its text came from and how it was read."""
 
     number: int
-    text_source: Literal["ocr", "text-layer"]
+    # "none": the page failed (see `error`) and gave no text
+    text_source: Literal["ocr", "text-layer", "none"]
     text_layer: TextLayer | None = None
     dpi: int | None = None
     preparation: list[str] = Field(default_factory=list)
     seals: list[Box] = Field(default_factory=list)
     ocr_confidence: float | None = None
+    error: str | None = None  # why the page could not be read; None when it was
 
     @classmethod
     def of(cls, page: Page) -> PageRecord:
         used = page.text_layer is not None and page.text_layer.used
-        return cls(number=page.number, text_source="text-layer" if used else "ocr",
+        source = "none" if page.error is not None else "text-layer" if used else "ocr"
+        return cls(number=page.number, text_source=source,
                    text_layer=page.text_layer, dpi=page.dpi, preparation=page.preparation,
-                   seals=page.seals, ocr_confidence=page.ocr_confidence)
+                   seals=page.seals, ocr_confidence=page.ocr_confidence, error=page.error)
 
 
 class Change(BaseModel):
@@ -213,6 +219,9 @@ class Quality(BaseModel):
     changed_tokens: int = 0
     low_confidence_tokens: int = 0
     changes: list[Change] = Field(default_factory=list)
+    # Pages that could not be read (1-based; each page's record says why): the document is
+    # the other pages, and the run's exit status is not 0.
+    failed_pages: list[int] = Field(default_factory=list)
 
 
 class Document(BaseModel):

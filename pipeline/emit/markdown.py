@@ -12,7 +12,7 @@ APPENDIX_COLUMNS = ["TT", "Nội dung", "Chủ trì", "Phối hợp", "Kết qu�
 
 
 def render_markdown(document: Document) -> str:
-    parts = [_header(document)]
+    parts = [_header(document), _failed_pages(document)]
     if document.legal_basis:
         parts.append("\n".join(f"- {_escape_text(line)}" for line in document.legal_basis))
     parts.extend(_section(section, level=2) for section in document.sections)
@@ -23,6 +23,13 @@ def render_markdown(document: Document) -> str:
     if not document.sections and not document.appendices:
         parts.append(_plain_text(document.text_lines))
     return "\n\n".join(part for part in parts if part).rstrip() + "\n"
+
+
+def _failed_pages(document: Document) -> str:
+    """A warning for each page that could not be read (its text is missing below)."""
+    return "\n".join(f"> **Trang {page.number} không đọc được** (page not read): "
+                     f"{_escape_text(page.error)}"
+                     for page in document.pages if page.error is not None)
 
 
 def _header(document: Document) -> str:

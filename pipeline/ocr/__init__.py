@@ -227,11 +227,18 @@ def _page_confidence(lines: list[Line]) -> float | None:
     return round(total / weight, 2) if weight else None
 
 
+def failed_page(number: int, error: object) -> Page:
+    """What stands for a page that could not be read: no text, and why (`Page.error`)."""
+    return Page(number=number, error=str(error))
+
+
 def assemble(document: Document, pages: list[Page]) -> Document:
     """Attach recognised pages, link tables that continue over a page break; the OCR text is
-    the pages' lines, a blank line between pages."""
+    the pages' lines, a blank line between pages. Failed pages (`failed_page`) are listed in
+    the quality block."""
     pages = sorted(pages, key=lambda page: page.number)
-    link_continued_tables(pages)
+    document.quality.failed_pages = [page.number for page in pages if page.error is not None]
+    link_continued_tables([page for page in pages if page.error is None])
     document.pages = pages
     document.source.pages = len(pages)
     if pages and all(page.text_layer is not None and page.text_layer.used for page in pages):

@@ -11,6 +11,7 @@ an image's transparency, which outlines the page of a cut-out photo (`pipeline.o
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from pipeline.errors import CorruptInput
 # No page is worked on with more pixels than this (an A4 page at 600 dpi has 35 Mpx): a huge
 # image is reduced while it is decoded, whatever resolution it claims.
 MAX_PAGE_PIXELS = 60_000_000
+# A page smaller than this (px, either side) holds no readable text: refused as corrupt (E103).
+MIN_PAGE_SIDE = 16
 # PDF pages without a scan in them (vector text and drawings) are rendered at this resolution;
 # pages holding a scan at the scan's own resolution, within these bounds.
 VECTOR_PAGE_DPI = 300
@@ -73,6 +76,12 @@ def _pdf_page(path: Path, number: int) -> PageImage:
     """A page holding a scan is rendered at the scan's resolution (rendering a 100 dpi scan at
     300 dpi only interpolates it, and a 600 dpi one at 300 throws detail away before we know the
     text size); in colour when any image on it has colour."""
+    size = external.pdf_page_size(path, number)
+    if size is not None and size[0] * size[1] * (PDF_DPI_RANGE[0] / 72.0) ** 2 > MAX_PAGE_PIXELS:
+        # (poppler renders such a page as 1 px, whatever it holds)
+        raise CorruptInput(
+            f"{path.name}: page {number} is {size[0] / 72:.0f} x {size[1] / 72:.0f} in: too "
+            f"large to read (over {MAX_PAGE_PIXELS // 10**6} Mpx at {PDF_DPI_RANGE[0]:g} dpi)")
     images = external.pdf_page_images(path, number)
     scan = max(images, key=lambda image: image["width"] * image["height"], default=None)
     if scan is None:
@@ -80,15 +89,25 @@ def _pdf_page(path: Path, number: int) -> PageImage:
     else:
         claimed = min(scan["x_ppi"], scan["y_ppi"])
         dpi = min(max(claimed, PDF_DPI_RANGE[0]), PDF_DPI_RANGE[1])
-    dpi = _within_budget(dpi, _page_pixels_at(path, number, dpi, scan))
+    dpi = _within_budget(dpi, _page_pixels_at(path, number, dpi, scan, size))
     if scan is not None and dpi == claimed:
         stored = _stored_scan(path, number, scan, dpi)
         if stored is not None:
-            return PageImage(stored, claimed, pixels_per_point=dpi / 72.0)
+            return PageImage(_large_enough(stored, path, number), claimed,
+                             pixels_per_point=dpi / 72.0)
     colour = any(image["color"] in COLOUR_IMAGES for image in images)
     rendered = external.rasterize_pdf_page(path, number, dpi, grayscale=not colour)
     pixels = np.asarray(rendered.convert("RGB" if colour else "L"))
-    return PageImage(pixels, claimed, pixels_per_point=dpi / 72.0)
+    return PageImage(_large_enough(pixels, path, number), claimed, pixels_per_point=dpi / 72.0)
+
+
+def _large_enough(pixels: np.ndarray, path: Path, number: int) -> np.ndarray:
+    """The pixels, when the page has room for text (else CorruptInput: a 1 x 1 px image)."""
+    height, width = pixels.shape[:2]
+    if min(height, width) < MIN_PAGE_SIDE:
+        raise CorruptInput(f"{path.name}: page {number} is {width} x {height} px: too small to "
+                           f"hold text (less than {MIN_PAGE_SIDE} px a side)")
+    return pixels
 
 
 def _stored_scan(path: Path, number: int, scan: dict, dpi: float) -> np.ndarray | None:
@@ -118,10 +137,14 @@ def _stored_scan(path: Path, number: int, scan: dict, dpi: float) -> np.ndarray 
     return pixels
 
 
-def _page_pixels_at(path: Path, number: int, dpi: float, scan: dict | None) -> float:
-    """About how many pixels the page has at `dpi` (from the scan it holds; A4 otherwise)."""
+def _page_pixels_at(path: Path, number: int, dpi: float, scan: dict | None,
+                    size: tuple[float, float] | None = None) -> float:
+    """About how many pixels the page has at `dpi` (from the scan it holds, else from its size
+    in points; A4 when neither is known)."""
     if scan is not None and scan["x_ppi"] > 0 and scan["y_ppi"] > 0:
         return (scan["width"] * dpi / scan["x_ppi"]) * (scan["height"] * dpi / scan["y_ppi"])
+    if size is not None:
+        return (size[0] / 72.0 * dpi) * (size[1] / 72.0 * dpi)
     return (8.27 * dpi) * (11.69 * dpi)
 
 
@@ -147,13 +170,17 @@ def _image_page(path: Path, number: int) -> PageImage:
         notes = []
         if image.width * image.height > MAX_PAGE_PIXELS:
             factor = math.ceil(math.sqrt(image.width * image.height / MAX_PAGE_PIXELS))
+            if image.mode in ("1", "P"):  # (Image.reduce takes neither)
+                plain = "L" if image.mode == "1" else \
+                    "RGBA" if "transparency" in image.info else "RGB"
+                image = image.convert(plain)
             image = image.reduce(factor)
             notes.append(f"reduced {factor}x while decoding (over {MAX_PAGE_PIXELS // 10**6} Mpx)")
         elif reduce > 1:
             notes.append(f"reduced {reduce}x while decoding (over {MAX_PAGE_PIXELS // 10**6} Mpx)")
         image = ImageOps.exif_transpose(image)
         pixels, page_mask = _plain_pixels(image)
-    return PageImage(pixels, claimed, notes, page_mask)
+    return PageImage(_large_enough(pixels, path, number), claimed, notes, page_mask)
 
 
 def _decode_reduction(image: Image.Image) -> int:
@@ -204,7 +231,9 @@ def _is_grey(rgb: np.ndarray) -> bool:
 
 def _open_image(path: Path) -> Image.Image:
     try:
-        image = Image.open(path)
+        with warnings.catch_warnings():  # over Pillow's limit but not twice: reduced on load
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
         image.size  # noqa: B018 - touching the header catches truncated files early
         return image
     except (UnidentifiedImageError, OSError) as exc:
