@@ -193,24 +193,6 @@ if os.path.isfile(image) and os.path.getsize(image) > {BIG_IMAGE_BYTES}:
 os.execv(os.environ["REAL_TESSERACT"], ["tesseract", *sys.argv[1:]])
 """
 
-# A tesseract that kills the worker that started it (SIGKILL, as the OOM killer does): once
-# (the first page to come, with ONCE_FILE) or on big images every time.
-KILLING_TESSERACT = f"""import os, signal, sys
-image = sys.argv[1] if len(sys.argv) > 1 else ""
-if os.path.isfile(image):
-    once = os.environ.get("ONCE_FILE")
-    kill = os.path.getsize(image) > {BIG_IMAGE_BYTES} if not once else True
-    if once:
-        try:
-            os.close(os.open(once, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-        except FileExistsError:
-            kill = False
-    if kill:
-        os.kill(os.getppid(), signal.SIGKILL)
-        sys.exit(1)
-os.execv(os.environ["REAL_TESSERACT"], ["tesseract", *sys.argv[1:]])
-"""
-
 
 def outputs(folder: Path, name: str) -> list[Path]:
     from pipeline.emit import SUFFIXES
@@ -272,20 +254,23 @@ def test_a_large_1_bit_image_is_reduced_not_a_crash(tmp_path, monkeypatch):
 
 # -- item 10: signals ------------------------------------------------------------------------
 
-def start_busy_run(cli, images, tmp_path) -> Cli:
-    """A run of four scans, two workers, both stuck in (a fake) tesseract."""
+def start_busy_run(cli, images, tmp_path, fake_tesseract: str | None = None) -> Cli:
+    """A run of six full pages (about 3 s each), two workers, both reading one."""
     inputs = tmp_path / "in"
     inputs.mkdir()
-    save_small(images, inputs, ["a.png", "b.png", "c.png", "d.png"])
-    run = cli(HANGING_TESSERACT)
+    for name in "abcdef":
+        images[2].copy().save(inputs / f"{name}.png", dpi=(300, 300))
+    run = cli(fake_tesseract)
     run.start("run", str(inputs), "--out", str(tmp_path / "out"), "--jobs", "2")
-
-    def busy() -> bool:
-        lines = command_lines(run.processes())
-        return sum("fakebin/tesseract" in line and "--list-langs" not in line
-                   for line in lines) >= 2
-    wait_for(busy, 60, "two workers in tesseract")
+    wait_for(lambda: len(workers_of(run)) >= 2, 60, "two page workers")
+    time.sleep(0.8)  # into their first pages
     return run
+
+
+def workers_of(run: Cli) -> list[int]:
+    """The run's processes but its main one and the programs they run."""
+    return [pid for pid in run.processes() if pid != run.process.pid
+            and "pipeline" in " ".join(command_lines([pid]))]
 
 
 @pytest.mark.parametrize(("signum", "whole_group", "code"), [
@@ -309,40 +294,64 @@ def test_a_signal_stops_the_run_within_2_s_and_leaves_no_process(tmp_path, cli, 
     assert run.process.returncode == code
     stderr = run.process.stderr.read().decode(errors="replace")
     assert "interrupted" in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "out" / "f.json").exists()  # queued pages were cancelled
 
 
 def test_a_killed_main_process_leaves_no_worker(tmp_path, cli, images):
     run = start_busy_run(cli, images, tmp_path)
     os.kill(run.process.pid, signal.SIGKILL)
     run.process.wait(5)
-    wait_for(lambda: not run.processes(), 2.0, "the workers and their programs to end")
+    wait_for(lambda: not run.processes(), 2.0, "the workers to end")
+
+
+def test_ctrl_c_and_a_killed_main_process_end_the_programs_workers_run(tmp_path, cli, images):
+    """Workers stuck in the tesseract program (run instead of the library): the programs end
+    with them, on Ctrl-C and when the main process is killed."""
+    for signum in (signal.SIGINT, signal.SIGKILL):
+        folder = tmp_path / signal.Signals(signum).name
+        folder.mkdir()
+        run = start_busy_run(cli, images, folder, HANGING_TESSERACT)
+        wait_for(lambda run=run: sum("fakebin/tesseract" in line and "--list-langs" not in line
+                                     for line in command_lines(run.processes())) >= 2,
+                 30, "two workers in tesseract")
+        started = time.monotonic()
+        (os.killpg if signum == signal.SIGINT else os.kill)(run.process.pid, signum)
+        run.process.wait(5)
+        wait_for(lambda run=run: not run.processes(), 2.0 - (time.monotonic() - started),
+                 f"no process left after {signal.Signals(signum).name}")
 
 
 # -- item 11: a worker killed ----------------------------------------------------------------
 
 def test_a_worker_killed_once_loses_no_page(tmp_path, cli, images):
+    """A worker killed from outside in the middle of a page, as the OOM killer does."""
     inputs = tmp_path / "in"
     inputs.mkdir()
-    save_small(images, inputs, ["a.png", "b.png", "c.png"])
+    images[2].copy().save(inputs / "a.png", dpi=(300, 300))
+    images[2].copy().save(inputs / "b.png", dpi=(300, 300))
+    save_small(images, inputs, ["c.png", "d.png"])
     out = tmp_path / "out"
-    run = cli(KILLING_TESSERACT, ONCE_FILE=str(tmp_path / "killed-once"))
-    code, stderr, _ = run.run("run", str(inputs), "--out", str(out), "--jobs", "2")
-    assert (tmp_path / "killed-once").exists()  # a worker was killed
-    assert code == 0, stderr
+    run = cli()
+    run.start("run", str(inputs), "--out", str(out), "--jobs", "2")
+    wait_for(lambda: len(workers_of(run)) >= 2, 60, "two page workers")
+    time.sleep(0.8)
+    os.kill(workers_of(run)[0], signal.SIGKILL)
+    stdout, stderr = run.process.communicate(timeout=120)
+    stderr = stderr.decode(errors="replace")
+    assert run.process.returncode == 0, stderr
     assert "BrokenProcessPool" not in stderr and "died" in stderr
-    for name in ("a", "b", "c"):
+    for name in "abcd":
         assert all(path.is_file() for path in outputs(out, name)), name
-        assert "Ủy ban" in (out / f"{name}.ocr.txt").read_text(encoding="utf-8")
+    assert "2026" in (out / "a.ocr.txt").read_text(encoding="utf-8")
 
 
 def test_only_the_page_that_kills_its_worker_twice_fails(tmp_path, cli, images):
     inputs = tmp_path / "in"
     inputs.mkdir()
-    save_small(images, inputs, ["a.png", "c.png"])
-    images[2].copy().save(inputs / "b.png", dpi=(300, 300))  # the big page: kills every worker
+    save_small(images, inputs, ["a.png", "b.png", "c.png"])
     out = tmp_path / "out"
-    code, stderr, _ = cli(KILLING_TESSERACT).run("run", str(inputs), "--out", str(out),
-                                                 "--jobs", "2")
+    code, stderr, _ = cli(VN_PLAN_TEST_FAULT="kill:b.png:1").run(
+        "run", str(inputs), "--out", str(out), "--jobs", "2")
     assert code == 1, stderr
     failed = [line for line in stderr.splitlines() if "FAILED" in line]
     assert len(failed) == 1 and "b.png" in failed[0] and "died 2 times" in failed[0], stderr
@@ -504,3 +513,30 @@ def test_a_page_over_the_page_time_limit_fails_alone(tmp_path, cli, images):
     code, stderr, _ = run.run("run", str(inputs), "--out", str(out), "--jobs", "2")
     assert code == 7, stderr
     check_page_two_failed(out, stderr, "time limit of a page")
+
+
+def test_a_tesseract_timeout_on_one_page_keeps_the_others(tmp_path, monkeypatch, images):
+    """The CLI in this process, Tesseract made to time out on the big page (the workers are
+    forked from it, with the patched function)."""
+    from pipeline import cli, external
+    from pipeline.errors import ExternalToolFailed
+
+    read = external.tesseract_data
+
+    def timing_out(image, *args, **kwargs):
+        if image.height > 1500:
+            raise ExternalToolFailed("tesseract timed out after 300 s")
+        return read(image, *args, **kwargs)
+
+    monkeypatch.setattr(external, "tesseract_data", timing_out)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    two_page_tiff(images, inputs / "doc.tif")
+    out = tmp_path / "out"
+    code = cli.main(["run", str(inputs), "--out", str(out), "--jobs", "2"])
+    assert code == 7
+    assert all(path.is_file() for path in outputs(out, "doc"))
+    payload = json.loads((out / "doc.json").read_text(encoding="utf-8"))
+    assert payload["quality"]["failed_pages"] == [2]
+    assert "timed out" in payload["pages"][1]["error"]
+    assert "Ủy ban" in (out / "doc.ocr.txt").read_text(encoding="utf-8")
