@@ -18,7 +18,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils 
 STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
-	candidates clean channel-vie vie-fonts bench-restore-real
+	candidates clean channel-vie vie-fonts bench-restore-real bench-real
 
 all: run
 
@@ -170,6 +170,11 @@ lexicon: setup
 # OCR benchmark: our ocr stage vs plain tesseract and ocrmypdf on rendered scans (prints a table).
 bench-ocr: setup
 	$(PY) -m bench.ocr
+
+# Real scanned and photographed pages (../shared/realscans): ours against plain Tesseract, per
+# page and pooled, and as copier PDFs; held-out pages marked (see bench/real.py).
+bench-real: setup
+	$(PY) -m bench.real --shared $(SHARED) --jobs $(JOBS)
 
 clean:
 	rm -rf $(OUT)/*.json $(OUT)/*.md $(OUT)/*.txt $(OUT)/*.diff .pytest_cache
