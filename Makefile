@@ -23,7 +23,7 @@ STAMP := $(VENV)/.installed
 all: run
 
 run: setup
-	$(PY) -m pipeline run $(IN) --out $(OUT) --jobs $(JOBS) --incremental
+	$(PY) -m pipeline run "$(IN)" --out "$(OUT)" --jobs $(JOBS) --incremental
 
 setup: system-deps $(STAMP)
 
@@ -172,4 +172,4 @@ bench-ocr: setup
 	$(PY) -m bench.ocr
 
 clean:
-	rm -rf $(OUT)/*.json $(OUT)/*.md $(OUT)/*.txt $(OUT)/*.diff .pytest_cache
+	rm -rf "$(OUT)"/*.json "$(OUT)"/*.md "$(OUT)"/*.txt "$(OUT)"/*.diff .pytest_cache

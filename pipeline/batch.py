@@ -1,22 +1,35 @@
 """The batch runner of `python -m pipeline run`: find inputs, name their outputs, OCR their
 pages in a process pool, then restore, segment and emit each; one input's failure never stops
 the others.
+
+Output names are the input's path under the folder it was found in, without its extension
+(`IN/2025/scan.pdf` -> `OUT/2025/scan.json`), so they are unique in a run and the same in the
+next one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import external, ingest
-from pipeline.errors import PipelineError
-from pipeline.model import Document, OcrMode
+from pipeline import __version__, external, ingest
+from pipeline.errors import (
+    InputNotFound,
+    InternalError,
+    OutputError,
+    PipelineError,
+    UsageError,
+)
+from pipeline.model import Document, OcrMode, RunOptions
+from pipeline.progress import Progress
 
 log = logging.getLogger("pipeline")
-INTERNAL_ERROR_EXIT = 10
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,11 @@ class Options:
     ocr: OcrMode = "auto"
     image_dpi: int | None = None
     incremental: bool = False
+    progress: bool = False  # the progress bar on stderr
+
+    def recorded(self) -> RunOptions:
+        """The options that change the output, recorded in its JSON's `source`."""
+        return RunOptions(lang=self.lang, ocr=self.ocr, image_dpi=self.image_dpi)
 
 
 @dataclass
@@ -35,7 +53,8 @@ class Job:
     """One input document on its way through the stages."""
 
     path: Path
-    name: str = ""
+    relative: Path = Path()  # its path under the folder it was found in (its own name if given)
+    name: str = ""  # its outputs' name: `relative` without the extension, unless taken
     item: ingest.InputFile | None = None
     pages: list[Future] = field(default_factory=list)
     error: PipelineError | None = None
@@ -43,10 +62,18 @@ class Job:
 
 def run(paths: list[Path], out_dir: Path, options: Options) -> int:
     """Process every input; the exit status is 0 or the highest failure's exit code."""
-    jobs = _discover(paths)
-    _name_outputs(jobs)
+    from pipeline.emit import clean_staging
+
+    _check_out(out_dir, paths)
+    for stale in clean_staging(out_dir):
+        log.info("removed %s, left by a run stopped while writing", stale)
+    jobs = _discover(paths, out_dir)
+    if not jobs:
+        raise InputNotFound(f"no inputs found in {', '.join(map(str, paths))} "
+                            f"(looked for {' '.join(ingest.EXTENSIONS)})")
+    _name_outputs(jobs, out_dir)
     if options.incremental:
-        jobs = [job for job in jobs if job.error or not _up_to_date(job, out_dir)]
+        jobs = [job for job in jobs if job.error or not _up_to_date(job, out_dir, options)]
     for job in jobs:
         if job.error is None:
             _sniff(job)
@@ -57,34 +84,106 @@ def run(paths: list[Path], out_dir: Path, options: Options) -> int:
     scans = [job for job in jobs if job.error is None and job.item.kind != "text"]
     with ProcessPoolExecutor(max_workers=options.jobs) if scans else _NoPool() as pool:
         _submit_pages(scans, pool, options.lang, options.ocr, options.image_dpi)
-        for number, job in enumerate(jobs, start=1):
-            _finish(job, out_dir, f"[{number}/{len(jobs)}]")
+        progress = _progress(jobs, options.progress)
+        try:
+            with progress.logs_above_bar():
+                for number, job in enumerate(jobs, start=1):
+                    _finish(job, out_dir, f"[{number}/{len(jobs)}]", options)
+                    if job.item is not None and job.item.kind == "text":
+                        progress.advance()
+        finally:
+            progress.close()
     return _report(jobs)
 
 
-def _discover(paths: list[Path]) -> list[Job]:
+def _check_out(out_dir: Path, paths: list[Path]) -> None:
+    """Fail at once, before any OCR, when the output folder cannot be written, or when it is
+    an input folder (outputs would be read back as inputs, or overwrite them)."""
+    if any(path.is_dir() and path.resolve() == out_dir.resolve() for path in paths):
+        raise UsageError(f"--out {out_dir} is an input folder: outputs would be read back as "
+                         "inputs; choose another folder (a folder inside it is fine)")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write output folder ({exc.strerror or exc})") \
+            from exc
+
+
+def _discover(paths: list[Path], out_dir: Path) -> list[Job]:
+    """One job per input found (each once); one failed job per path or folder not read."""
     jobs: list[Job] = []
     for path in paths:
-        try:
-            jobs.extend(Job(found) for found in ingest.discover([path]))
-        except PipelineError as error:
-            jobs.append(Job(path, error=error))
-    return jobs
+        if path.is_dir():
+            found, errors = ingest.search(path, exclude=out_dir)
+            jobs.extend(Job(file, relative=file.relative_to(path)) for file in found)
+            jobs.extend(Job(folder, error=error) for folder, error in errors)
+        elif path.exists():
+            jobs.append(Job(path, relative=Path(path.name)))
+        else:
+            jobs.append(Job(path, error=InputNotFound(str(path))))
+    seen: set[Path] = set()
+    return [job for job in jobs if job.error or not (job.path.resolve() in seen
+                                                     or seen.add(job.path.resolve()))]
 
 
-def _name_outputs(jobs: list[Job]) -> None:
-    """Output base names (ingest.output_stem), or the full file name when two inputs share one."""
-    stems = [ingest.output_stem(job.path) for job in jobs]
-    for job, stem in zip(jobs, stems, strict=True):
-        job.name = stem if stems.count(stem) == 1 else job.path.name
+def _name_outputs(jobs: list[Job], out_dir: Path) -> None:
+    """Names unique in the run: the relative path without extension; the full file name when
+    two inputs share that (`a.pdf`, `a.png`); a hash of the input's full path added when they
+    still clash (`scan.pdf` found in two folders named on the command line)."""
+    named = [job for job in jobs if job.error is None]
+    level = dict.fromkeys(map(id, named), 0)
+    while True:
+        names = [_candidate_name(job, level[id(job)]) for job in named]
+        clashes = [job for job, name in zip(named, names, strict=True) if names.count(name) > 1
+                   and level[id(job)] < 2]
+        for job in clashes:
+            level[id(job)] += 1
+        if not clashes:
+            break
+    inputs = {job.path.resolve() for job in named}
+    for job, name in zip(named, names, strict=True):
+        job.name = name
+        _refuse_overwriting_inputs(job, out_dir, inputs)
 
 
-def _up_to_date(job: Job, out_dir: Path) -> bool:
+def _candidate_name(job: Job, level: int) -> str:
+    folder = job.relative.parent
+    if level == 0:
+        return (folder / ingest.output_stem(job.path)).as_posix()
+    if level == 1:
+        return job.relative.as_posix()
+    digest = hashlib.sha256(str(job.path.resolve()).encode()).hexdigest()[:8]
+    return f"{job.relative.as_posix()}-{digest}"
+
+
+def _refuse_overwriting_inputs(job: Job, out_dir: Path, inputs: set[Path]) -> None:
+    """An input's outputs must not replace an input (NAME.ocr.txt given with --out beside it)."""
+    from pipeline.emit import output_paths
+
+    for target in output_paths(out_dir, job.name):
+        if target.resolve() in inputs:
+            job.error = OutputError(f"{target}: would overwrite an input file; "
+                                    "choose another --out")
+            return
+
+
+def _up_to_date(job: Job, out_dir: Path, options: Options) -> bool:
+    """The outputs are complete and were made from this very input (its sha256), by this
+    version of the pipeline, with these options: file times say nothing of that."""
     from pipeline.emit import output_paths
 
     outputs = output_paths(out_dir, job.name)
-    source_time = job.path.stat().st_mtime
-    return all(p.exists() and p.stat().st_mtime >= source_time for p in outputs)
+    if not all(path.is_file() for path in outputs):
+        return False
+    try:
+        source = json.loads(outputs[0].read_text(encoding="utf-8"))["source"]
+        return (source["sha256"] == ingest.sha256_of(job.path)
+                and source.get("pipeline_version") == __version__
+                and source.get("options") == options.recorded().model_dump())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False  # unreadable or not ours: make it again
 
 
 def _sniff(job: Job) -> None:
@@ -92,6 +191,16 @@ def _sniff(job: Job) -> None:
         job.item = ingest.sniff(job.path)
     except PipelineError as error:
         job.error = error
+
+
+def _progress(jobs: list[Job], enabled: bool) -> Progress:
+    """A bar over every page queued (a text input counts as one page)."""
+    texts = [job for job in jobs if job.error is None and job.item.kind == "text"]
+    pages = [future for job in jobs for future in job.pages]
+    progress = Progress(len(pages) + len(texts), enabled)
+    for future in pages:
+        future.add_done_callback(lambda _: progress.advance())
+    return progress
 
 
 def _submit_pages(scans: list[Job], pool, lang: str, ocr_mode: OcrMode,
@@ -115,37 +224,40 @@ def _submit_pages(scans: list[Job], pool, lang: str, ocr_mode: OcrMode,
             job.error = error
 
 
-def _finish(job: Job, out_dir: Path, counter: str) -> None:
-    """Wait for the job's pages, then restore, segment and emit it; record any failure."""
-    from pipeline.emit import remove_outputs, write_outputs
+def _finish(job: Job, out_dir: Path, counter: str, options: Options) -> None:
+    """Wait for the job's pages, then restore, segment and emit it; record any failure.
+
+    A failure writes nothing: outputs of an earlier run stay until a complete new set
+    replaces them."""
+    from pipeline.emit import write_outputs
 
     if job.error is None:
         started = time.monotonic()
         try:
-            write_outputs(_process(job, counter), out_dir, job.name)
-            log.info("%s %s: done in %.1f s", counter, job.path.name, time.monotonic() - started)
+            write_outputs(_process(job, counter, options), out_dir, job.name)
+            log.info("%s %s: done in %.1f s", counter, job.relative, time.monotonic() - started)
         except PipelineError as error:
             job.error = error
         except Exception as error:  # a bug: report it, keep going with the other inputs
-            log.exception("%s %s: internal error", counter, job.path.name)
-            job.error = PipelineError(f"internal error: {error!r}")
-            job.error.exit_code = INTERNAL_ERROR_EXIT
+            log.exception("%s %s: internal error", counter, job.relative)
+            job.error = InternalError(f"{job.path}: {error!r}")
     if job.error is not None:
-        if job.name:
-            remove_outputs(out_dir, job.name)
         log.error("%s FAILED %s: %s", counter, job.path, job.error)
 
 
-def _process(job: Job, counter: str) -> Document:
+def _process(job: Job, counter: str, options: Options) -> Document:
     from pipeline.ocr import assemble
     from pipeline.restore import restore_document
     from pipeline.segment import segment_document
 
     document = ingest.ingest(job.item)
+    document.source.file = job.relative.as_posix()
+    document.source.pipeline_version = __version__
+    document.source.options = options.recorded()
     if job.pages:
-        log.info("%s %s: OCR of %d page(s)", counter, job.path.name, len(job.pages))
+        log.info("%s %s: OCR of %d page(s)", counter, job.relative, len(job.pages))
         document = assemble(document, [future.result() for future in job.pages])
-    log.info("%s %s: restoring %d lines", counter, job.path.name, len(document.ocr_lines))
+    log.info("%s %s: restoring %d lines", counter, job.relative, len(document.ocr_lines))
     document = restore_document(document)
     return segment_document(document)
 

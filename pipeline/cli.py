@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 from typing import get_args
 
-from pipeline import __version__, batch, ingest
-from pipeline.errors import PipelineError, UsageError
+from pipeline import __version__, batch, ingest, progress
+from pipeline.errors import InternalError, PipelineError, UsageError
 from pipeline.model import OcrMode
 
 log = logging.getLogger("pipeline")
@@ -29,10 +29,11 @@ log = logging.getLogger("pipeline")
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        stream=sys.stderr, format="vn-plan: %(message)s",
-        level=logging.WARNING if args.quiet else logging.INFO,
-    )
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    # Other libraries' info lines (pikepdf's "logger bridge initialized") are noise to users.
+    logging.basicConfig(stream=sys.stderr, format="vn-plan: %(message)s",
+                        level=min(level, logging.WARNING) if args.verbose else logging.WARNING)
+    log.setLevel(level)
     try:
         return args.command(args)
     except PipelineError as error:
@@ -41,15 +42,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
+    except Exception as exc:  # a bug outside any one input: say so, with its own code
+        log.exception("%s", InternalError(repr(exc)))
+        return InternalError.exit_code
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.split("\n")[0])
-    parser.add_argument("--version", action="version", version=__version__)
-    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument("--version", action="version", version=f"vn-plan-pipeline {__version__}")
+    _add_verbosity(parser, default=False)
+    # -q / -v after the command too ("run -q ..."); SUPPRESS keeps one given before it
+    verbosity = argparse.ArgumentParser(add_help=False)
+    _add_verbosity(verbosity, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="process scans and OCR'd text files")
+    run = commands.add_parser("run", help="process scans and OCR'd text files",
+                              parents=[verbosity])
     run.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     run.add_argument("--out", type=Path, required=True, help="output folder")
     run.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1,
@@ -63,16 +71,26 @@ def _parser() -> argparse.ArgumentParser:
                      help="the resolution of scanned pages, trusted instead of measuring their "
                           "text size (default: measured; dpi tags are often wrong)")
     run.add_argument("--incremental", action="store_true",
-                     help="skip inputs whose five outputs are newer than the input")
+                     help="skip inputs whose outputs were made from the same input (sha256) "
+                          "by this version with the same --lang, --ocr and --image-dpi")
     run.set_defaults(command=run_command)
 
-    restore = commands.add_parser("restore", help="restore OCR text: FILE or stdin -> stdout")
+    restore = commands.add_parser("restore", help="restore OCR text: FILE or stdin -> stdout",
+                                  parents=[verbosity])
     restore.add_argument("file", nargs="?", type=Path, help="text file (default: stdin)")
     restore.set_defaults(command=restore_command)
 
-    schema = commands.add_parser("schema", help="print the output JSON Schema")
+    schema = commands.add_parser("schema", help="print the output JSON Schema",
+                                 parents=[verbosity])
     schema.set_defaults(command=schema_command)
     return parser
+
+
+def _add_verbosity(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true", default=default,
+                        help="only warnings and errors, no progress bar")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default,
+                        help="debugging detail too")
 
 
 def _positive_int(text: str) -> int:
@@ -115,5 +133,6 @@ def schema_command(args: argparse.Namespace) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     options = batch.Options(jobs=args.jobs, lang=args.lang, ocr=args.ocr,
-                            image_dpi=args.image_dpi, incremental=args.incremental)
+                            image_dpi=args.image_dpi, incremental=args.incremental,
+                            progress=progress.wanted(args.quiet))
     return batch.run(args.paths, args.out, options)
