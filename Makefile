@@ -18,7 +18,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils 
 STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
-	candidates clean channel-vie vie-fonts bench-restore-real
+	candidates clean channel-vie vie-fonts bench-restore-real reliability-doc
 
 all: run
 
@@ -58,6 +58,10 @@ test: setup
 
 lint: setup
 	$(PY) -m ruff check pipeline tests tools bench
+
+# docs/reliability.md: the promises and the table of bad inputs tried, from the tests' CASES.
+reliability-doc: setup
+	$(PY) -m tools.reliability_doc
 
 # Benchmarks print tables; they are not tests. The OCR'd dev set is rendered from corpus text
 # the language model did not train on (pipeline.restore.lm.corpus_split) and cached in .cache/.
