@@ -14,6 +14,7 @@ import json
 import logging
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,8 +137,9 @@ def _name_outputs(jobs: list[Job], out_dir: Path) -> None:
     level = dict.fromkeys(map(id, named), 0)
     while True:
         names = [_candidate_name(job, level[id(job)]) for job in named]
-        clashes = [job for job, name in zip(named, names, strict=True) if names.count(name) > 1
-                   and level[id(job)] < 2]
+        counts = Counter(names)
+        clashes = [job for job, name in zip(named, names, strict=True)
+                   if counts[name] > 1 and level[id(job)] < 2]
         for job in clashes:
             level[id(job)] += 1
         if not clashes:

