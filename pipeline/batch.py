@@ -63,6 +63,21 @@ class Job:
 
 def run(paths: list[Path], out_dir: Path, options: Options) -> int:
     """Process every input; the exit status is 0 or the highest failure's exit code."""
+    jobs = _prepare(paths, out_dir, options)
+    if not jobs:
+        log.info("nothing to do: every output is up to date")
+        return 0
+    log.info("%d input(s) -> %s", len(jobs), out_dir)
+    scans = [job for job in jobs if job.error is None and job.item.kind != "text"]
+    with ProcessPoolExecutor(max_workers=options.jobs) if scans else _NoPool() as pool:
+        _submit_pages(scans, pool, options.lang, options.ocr, options.image_dpi)
+        _finish_all(jobs, out_dir, options)
+    return _report(jobs)
+
+
+def _prepare(paths: list[Path], out_dir: Path, options: Options) -> list[Job]:
+    """The jobs to do, named and sniffed, after checking the output folder: all before any
+    OCR, so that a mistake costs nothing."""
     from pipeline.emit import clean_staging
 
     _check_out(out_dir, paths)
@@ -78,23 +93,7 @@ def run(paths: list[Path], out_dir: Path, options: Options) -> int:
     for job in jobs:
         if job.error is None:
             _sniff(job)
-    if not jobs:
-        log.info("nothing to do: every output is up to date")
-        return 0
-    log.info("%d input(s) -> %s", len(jobs), out_dir)
-    scans = [job for job in jobs if job.error is None and job.item.kind != "text"]
-    with ProcessPoolExecutor(max_workers=options.jobs) if scans else _NoPool() as pool:
-        _submit_pages(scans, pool, options.lang, options.ocr, options.image_dpi)
-        progress = _progress(jobs, options.progress)
-        try:
-            with progress.logs_above_bar():
-                for number, job in enumerate(jobs, start=1):
-                    _finish(job, out_dir, f"[{number}/{len(jobs)}]", options)
-                    if job.item is not None and job.item.kind == "text":
-                        progress.advance()
-        finally:
-            progress.close()
-    return _report(jobs)
+    return jobs
 
 
 def _check_out(out_dir: Path, paths: list[Path]) -> None:
@@ -224,6 +223,19 @@ def _submit_pages(scans: list[Job], pool, lang: str, ocr_mode: OcrMode,
                          for page in plan_pages(job.item, lang, ocr_mode, image_dpi)]
         except PipelineError as error:
             job.error = error
+
+
+def _finish_all(jobs: list[Job], out_dir: Path, options: Options) -> None:
+    """Finish the jobs in order, the progress bar counting their pages."""
+    progress = _progress(jobs, options.progress)
+    try:
+        with progress.logs_above_bar():
+            for number, job in enumerate(jobs, start=1):
+                _finish(job, out_dir, f"[{number}/{len(jobs)}]", options)
+                if job.item is not None and job.item.kind == "text":
+                    progress.advance()
+    finally:
+        progress.close()
 
 
 def _finish(job: Job, out_dir: Path, counter: str, options: Options) -> None:

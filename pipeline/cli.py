@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     # Other libraries' info lines (pikepdf's "logger bridge initialized") are noise to users.
     logging.basicConfig(stream=sys.stderr, format="vn-plan: %(message)s",
-                        level=min(level, logging.WARNING) if args.verbose else logging.WARNING)
+                        level=level if args.verbose else logging.WARNING)
     log.setLevel(level)
     try:
         return args.command(args)
