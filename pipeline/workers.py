@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from pipeline.errors import ExternalToolFailed, PipelineError
+from pipeline.errors import ExternalToolFailed, InternalError, PipelineError
 
 DEFAULT_PAGE_TIMEOUT_S = 1800.0
 # Pages handed to one worker at a time: the one it reads and the next, so that it need not
@@ -49,7 +49,6 @@ PREFETCH = 2
 MAX_WORKER_DEATHS = 2
 # How often a worker checks that its parent is alive, and the pool its workers' time limits.
 WATCH_INTERVAL_S = 0.2
-INTERNAL_ERROR_EXIT = 10
 
 
 class Interrupted(KeyboardInterrupt):
@@ -64,11 +63,8 @@ class WorkerDied(PipelineError):
     describe = "page worker died"
 
 
-class PageBug(PipelineError):
+class PageBug(InternalError):
     """A page's reading raised something unexpected (a bug); its traceback was logged."""
-
-    exit_code = INTERNAL_ERROR_EXIT
-    describe = "internal error"
 
 
 @dataclass(eq=False)
@@ -85,6 +81,14 @@ class Task:
     done: bool = False
     started: float | None = None  # CLOCK_MONOTONIC when a worker began it
     deaths: int = 0
+    callbacks: list[Callable[[Task], Any]] = field(default_factory=list)
+
+    def add_done_callback(self, callback: Callable[[Task], Any]) -> None:
+        """`callback(task)` when the task is done (in the main process, as the pool runs)."""
+        if self.done:
+            callback(self)
+        else:
+            self.callbacks.append(callback)
 
     def result(self) -> Any:
         self.pool.wait([self])
@@ -165,7 +169,7 @@ class PagePool:
         are still pending, else after they have been told to end."""
         pending = cancel or any(not task.done for task in self._tasks.values())
         for task in list(self._queue):
-            self._finish(task, error=PipelineError("cancelled"))
+            self._finish(task, error=PipelineError("cancelled"), notify=False)
         self._queue.clear()
         for worker in self._workers:
             if pending:
@@ -308,9 +312,12 @@ class PagePool:
             worker.running = None
             self._buried(worker, reason="stopped at the page time limit")
 
-    def _finish(self, task: Task, value: Any = None, error: PipelineError | None = None) -> None:
+    def _finish(self, task: Task, value: Any = None, error: PipelineError | None = None,
+                notify: bool = True) -> None:
         task.value, task.error, task.done = value, error, True
         self._tasks.pop(task.number, None)
+        for callback in task.callbacks if notify else []:
+            callback(task)
 
 
 def _messages(conn: Connection):
