@@ -8,6 +8,8 @@ a clear reason instead of deep inside a converter.
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,8 @@ from typing import Literal
 from pipeline import legacy_encoding
 from pipeline.errors import CorruptInput, InputNotFound, UnsupportedInput
 from pipeline.model import Document, Source
+
+log = logging.getLogger("pipeline")
 
 EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt")
 InputKind = Literal["pdf", "image", "text"]
@@ -28,8 +32,6 @@ _MAGIC: list[tuple[bytes, InputKind]] = [
     (b"II*\x00", "image"),  # TIFF, little-endian
     (b"MM\x00*", "image"),  # TIFF, big-endian
 ]
-# Text encodings tried in order; cp1258 is the Windows Vietnamese code page.
-_TEXT_ENCODINGS = ("utf-8-sig", "utf-16", "cp1258")
 
 
 @dataclass(frozen=True)
@@ -99,30 +101,104 @@ def sha256_of(path: Path) -> str:
 
 def read_text(path: Path) -> str:
     """Decode a text input file; see `decode_text`."""
+    return read_text_noting(path)[0]
+
+
+def read_text_noting(path: Path) -> tuple[str, list[str]]:
+    """`decode_text_noting` of a file."""
     try:
-        return decode_text(path.read_bytes(), str(path))
+        raw = path.read_bytes()
     except OSError as exc:
         raise CorruptInput(f"{path}: cannot read ({exc.strerror})") from exc
+    return decode_text_noting(raw, str(path))
 
 
 def decode_text(raw: bytes, label: str) -> str:
     """Text (UTF-8, UTF-16 with BOM, or cp1258; typed in a legacy font encoding, TCVN3 or
-    VNI, converted) as NFC with \\n line ends."""
+    VNI, converted) as NFC with \\n line ends. What could not be decoded as the file's
+    encoding is logged as a warning (see `decode_text_noting`)."""
+    text, warnings = decode_text_noting(raw, label)
+    for warning in warnings:
+        log.warning("%s", warning)
+    return text
+
+
+def decode_text_noting(raw: bytes, label: str) -> tuple[str, list[str]]:
+    """`decode_text`, and warnings naming the lines and byte offsets of bytes that are not
+    valid in the file's encoding.
+
+    A file is UTF-8 when it decodes as such, or when it holds at least as many valid UTF-8
+    letters beyond ASCII as invalid bytes (a stray byte, a line pasted from an old program;
+    cp1258, TCVN3 and VNI text is nearly all invalid bytes): then it is
+    decoded line by line, and never as a whole in another encoding (one bad byte would turn
+    every letter into mojibake). A line with valid UTF-8 letters keeps them, its invalid
+    bytes replaced by U+FFFD; a line with none (ASCII and invalid bytes only) is cp1258.
+    Any other file is cp1258 (Windows Vietnamese; legacy font encodings are judged on its
+    bytes)."""
     if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CorruptInput(f"{label}: binary data where text was expected")
-    for encoding in _TEXT_ENCODINGS:
-        if encoding == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
+    warnings: list[str] = []
+    encoding = "cp1258"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            text = raw.decode(encoding)
-            break
+            text, encoding = raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise CorruptInput(f"{label}: not valid UTF-16 at byte offset {exc.start}") \
+                from exc
+    else:
+        body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+        try:
+            text, encoding = body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            continue
-    else:  # cp1258 decodes almost anything; reaching here means it did not
-        raise CorruptInput(f"{label}: text is neither UTF-8, UTF-16 nor cp1258")
+            escaped = body.decode("utf-8", errors="surrogateescape")
+            bad = len(_ESCAPED.findall(escaped))
+            valid = len(_NON_ASCII.findall(escaped)) - bad
+            if valid >= max(bad, 1):
+                offset = len(raw) - len(body)
+                text, warnings = _utf8_lines(escaped, offset, label)
+                encoding = "utf-8"
+            else:
+                text = raw.decode("cp1258")
     text = _from_legacy_encoding(raw, text, encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text), warnings
+
+
+# Bytes that are not UTF-8, as `surrogateescape` decodes them; letters beyond ASCII.
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+MAX_DECODE_WARNINGS = 5  # lines named one by one; the rest are counted
+
+
+def _utf8_lines(escaped: str, offset: int, label: str) -> tuple[str, list[str]]:
+    """UTF-8 text (`surrogateescape`-decoded, starting at byte `offset` of the file) line by
+    line, as `decode_text_noting` says, and a warning per line with invalid bytes."""
+    lines = escaped.split("\n")
+    warnings = []
+    bad_lines = 0
+    for number, line in enumerate(lines, start=1):
+        if not _ESCAPED.search(line):
+            offset += len(line.encode("utf-8", "surrogateescape")) + 1
+            continue
+        bad_lines += 1
+        position = _ESCAPED.search(line).start()
+        at = offset + len(line[:position].encode("utf-8", "surrogateescape"))
+        byte = ord(line[position]) - 0xDC00
+        line_bytes = line.encode("utf-8", "surrogateescape")
+        if len(_NON_ASCII.findall(line)) > len(_ESCAPED.findall(line)):  # valid letters
+            lines[number - 1] = line_bytes.decode("utf-8", errors="replace")
+            how = "replaced by U+FFFD"
+        else:
+            lines[number - 1] = line_bytes.decode("cp1258", errors="replace")
+            how = "line read as cp1258"
+        if bad_lines <= MAX_DECODE_WARNINGS:
+            warnings.append(f"{label}: line {number}: invalid UTF-8 byte 0x{byte:02X} at byte "
+                            f"offset {at} ({how})")
+        offset += len(line_bytes) + 1
+    if bad_lines > MAX_DECODE_WARNINGS:
+        warnings.append(f"{label}: {bad_lines - MAX_DECODE_WARNINGS} more line(s) with "
+                        "invalid UTF-8 bytes")
+    return "\n".join(lines), warnings
 
 
 def _from_legacy_encoding(raw: bytes, text: str, encoding: str) -> str:
@@ -149,6 +225,11 @@ def ingest(item: InputFile) -> Document:
         source=Source(file=item.path.name, sha256=sha256_of(item.path), kind=kind, pages=0)
     )
     if item.kind == "text":
-        document.ocr_lines = split_lines(read_text(item.path))
+        text, warnings = read_text_noting(item.path)
+        for warning in warnings:
+            log.warning("%s", warning)
+        document.ocr_lines = split_lines(text)
         document.source.pages = 1
+        document.quality.warnings.extend(
+            warning.replace(str(item.path), item.path.name, 1) for warning in warnings)
     return document

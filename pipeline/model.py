@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 SCHEMA_NAME = "vn-plan-pipeline/plan"
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 SourceKind = Literal["scan", "text", "pdf-text"]
@@ -110,6 +110,7 @@ class Page(BaseModel):
     text_layer: TextLayer | None = None  # PDF pages
     seals: list[Box] = Field(default_factory=list)  # coloured seals and ink taken out before OCR
     overlays: list[Overlay] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)  # see PageRecord.warnings
 
 
 class PageRecord(BaseModel):
@@ -122,13 +123,17 @@ class PageRecord(BaseModel):
     preparation: list[str] = Field(default_factory=list)
     seals: list[Box] = Field(default_factory=list)
     ocr_confidence: float | None = None
+    # What went wrong reading the page (poppler's warnings on a damaged PDF: parts of the
+    # page may be grey or missing); repeated in the quality block
+    warnings: list[str] = Field(default_factory=list)
 
     @classmethod
     def of(cls, page: Page) -> PageRecord:
         used = page.text_layer is not None and page.text_layer.used
         return cls(number=page.number, text_source="text-layer" if used else "ocr",
                    text_layer=page.text_layer, dpi=page.dpi, preparation=page.preparation,
-                   seals=page.seals, ocr_confidence=page.ocr_confidence)
+                   seals=page.seals, ocr_confidence=page.ocr_confidence,
+                   warnings=page.warnings)
 
 
 class Change(BaseModel):
@@ -213,6 +218,9 @@ class Quality(BaseModel):
     changed_tokens: int = 0
     low_confidence_tokens: int = 0
     changes: list[Change] = Field(default_factory=list)
+    # What may be missing or wrong in the output: bytes of a text input that were not valid
+    # in its encoding, a page poppler could not render in full (damaged image data), ...
+    warnings: list[str] = Field(default_factory=list)
 
 
 class Document(BaseModel):
