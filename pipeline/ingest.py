@@ -11,9 +11,10 @@ import hashlib
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from pipeline import legacy_encoding
 from pipeline.errors import CorruptInput, InputNotFound, UnsupportedInput
@@ -113,17 +114,61 @@ def read_text_noting(path: Path) -> tuple[str, list[str]]:
     return decode_text_noting(raw, str(path))
 
 
-def decode_text(raw: bytes, label: str) -> str:
+# A text streamed (`text_blocks`) is read this many bytes at a time, cut at a line's end
+BLOCK_BYTES = 1 << 20
+
+
+def text_blocks(stream: BinaryIO) -> Iterator[tuple[bytes, int, int]]:
+    """A text file's bytes in blocks of about BLOCK_BYTES, each with its first line's number
+    and its offset in the file. A block ends after a line break; when a line is longer than a
+    block, after a space in it, else where no UTF-8 letter is cut. UTF-16 comes in one block
+    (its line breaks are two bytes)."""
+    pending, line, offset = b"", 1, 0
+    data = stream.read(BLOCK_BYTES)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        yield data + stream.read(), 1, 0
+        return
+    while True:
+        pending += data
+        if data and len(pending) < BLOCK_BYTES:
+            data = stream.read(BLOCK_BYTES)
+            continue
+        cut = _block_end(pending) if data else len(pending)
+        if cut:
+            block, pending = pending[:cut], pending[cut:]
+            yield block, line, offset
+            line += block.count(b"\n")
+            offset += len(block)
+        if not data:
+            return
+        data = stream.read(BLOCK_BYTES)
+
+
+def _block_end(buffer: bytes) -> int:
+    cut = buffer.rfind(b"\n") + 1 or buffer.rfind(b" ") + 1
+    if cut:
+        return cut
+    cut = len(buffer)
+    while cut > 0 and 0x80 <= buffer[cut - 1] < 0xC0:  # back over a letter's trailing bytes
+        cut -= 1
+    if cut > 0 and buffer[cut - 1] >= 0xC0:  # and its first
+        cut -= 1
+    return cut or len(buffer)
+
+
+def decode_text(raw: bytes, label: str, first_line: int = 1, first_byte: int = 0) -> str:
     """Text (UTF-8, UTF-16 with BOM, or cp1258; typed in a legacy font encoding, TCVN3 or
     VNI, converted) as NFC with \\n line ends. What could not be decoded as the file's
-    encoding is logged as a warning (see `decode_text_noting`)."""
-    text, warnings = decode_text_noting(raw, label)
+    encoding is logged as a warning (see `decode_text_noting`); `first_line` and
+    `first_byte`: where `raw` starts in its file, for these warnings."""
+    text, warnings = decode_text_noting(raw, label, first_line, first_byte)
     for warning in warnings:
         log.warning("%s", warning)
     return text
 
 
-def decode_text_noting(raw: bytes, label: str) -> tuple[str, list[str]]:
+def decode_text_noting(raw: bytes, label: str, first_line: int = 1,
+                       first_byte: int = 0) -> tuple[str, list[str]]:
     """`decode_text`, and warnings naming the lines and byte offsets of bytes that are not
     valid in the file's encoding.
 
@@ -154,8 +199,8 @@ def decode_text_noting(raw: bytes, label: str) -> tuple[str, list[str]]:
             bad = len(_ESCAPED.findall(escaped))
             valid = len(_NON_ASCII.findall(escaped)) - bad
             if valid >= max(bad, 1):
-                offset = len(raw) - len(body)
-                text, warnings = _utf8_lines(escaped, offset, label)
+                offset = first_byte + len(raw) - len(body)
+                text, warnings = _utf8_lines(escaped, offset, label, first_line)
                 encoding = "utf-8"
             else:
                 text = raw.decode("cp1258")
@@ -170,13 +215,16 @@ _NON_ASCII = re.compile("[^\x00-\x7f]")
 MAX_DECODE_WARNINGS = 5  # lines named one by one; the rest are counted
 
 
-def _utf8_lines(escaped: str, offset: int, label: str) -> tuple[str, list[str]]:
-    """UTF-8 text (`surrogateescape`-decoded, starting at byte `offset` of the file) line by
-    line, as `decode_text_noting` says, and a warning per line with invalid bytes."""
+def _utf8_lines(escaped: str, offset: int, label: str,
+                first_line: int = 1) -> tuple[str, list[str]]:
+    """UTF-8 text (`surrogateescape`-decoded, starting at byte `offset` and line `first_line`
+    of the file) line by line, as `decode_text_noting` says, and a warning per line with
+    invalid bytes."""
     lines = escaped.split("\n")
     warnings = []
     bad_lines = 0
-    for number, line in enumerate(lines, start=1):
+    for index, line in enumerate(lines):
+        number = first_line + index
         if not _ESCAPED.search(line):
             offset += len(line.encode("utf-8", "surrogateescape")) + 1
             continue
@@ -186,10 +234,10 @@ def _utf8_lines(escaped: str, offset: int, label: str) -> tuple[str, list[str]]:
         byte = ord(line[position]) - 0xDC00
         line_bytes = line.encode("utf-8", "surrogateescape")
         if len(_NON_ASCII.findall(line)) > len(_ESCAPED.findall(line)):  # valid letters
-            lines[number - 1] = line_bytes.decode("utf-8", errors="replace")
+            lines[index] = line_bytes.decode("utf-8", errors="replace")
             how = "replaced by U+FFFD"
         else:
-            lines[number - 1] = line_bytes.decode("cp1258", errors="replace")
+            lines[index] = line_bytes.decode("cp1258", errors="replace")
             how = "line read as cp1258"
         if bad_lines <= MAX_DECODE_WARNINGS:
             warnings.append(f"{label}: line {number}: invalid UTF-8 byte 0x{byte:02X} at byte "

@@ -8,11 +8,12 @@ generated from it.
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from PIL import Image
 
 from pipeline import ingest, legacy_encoding
@@ -36,6 +37,13 @@ CASES = [
      "PDF data, parts of the page may be grey or missing ...\"), and on stderr; exit 0 with "
      "what could be read. Damage poppler does not notice (bytes changed inside a Flate "
      "stream, a zeroed JPEG tail) goes unreported"),
+    ("very long text input (a 1 MB line, a 50 MB file) to `restore`",
+     "read, restored and written a block of lines at a time (long lines in pieces cut after "
+     "a clause): memory stays flat (~0.45 GB for 1 MB or more), time grows with the length "
+     "(~25 s per MB on one core)"),
+    ("very long text input to `run`",
+     "restored in chunks of 100k characters (memory of the restore bounded); the document "
+     "itself (lines, JSON, diff) is still held whole"),
 ]
 
 LINES = [
@@ -229,3 +237,89 @@ def test_damaged_jpeg_scan_is_reported_in_the_json_and_on_stderr(tmp_path, page_
     assert "KẾ HOẠCH" in (tmp_path / "out" / "damaged.ocr.txt").read_text(encoding="utf-8")
     good = json.loads((tmp_path / "out" / "good.json").read_text(encoding="utf-8"))
     assert good["quality"]["warnings"] == [] and good["pages"][0]["warnings"] == []
+
+
+# --- item 14: very long text inputs ------------------------------------------------------------
+
+SAMPLE_TEXT = (ROOT / "samples" / "plan_ngoc_lien.ocr.txt").read_text(encoding="utf-8")
+
+
+def _long_line(chars: int) -> str:
+    flat = " ".join(SAMPLE_TEXT.split())
+    return (flat * (chars // len(flat) + 1))[:chars]
+
+
+def test_long_lines_are_cut_into_pieces_that_give_them_back():
+    from pipeline.restore import PIECE_CHARS, _chunks, _pieces
+
+    line = _long_line(50_000)
+    pieces = _pieces(line)
+    assert "".join(pieces) == line
+    assert all(0 < len(piece) <= PIECE_CHARS for piece in pieces)
+    assert sum(piece.rstrip()[-1:] in ".;:!?" for piece in pieces) >= len(pieces) // 2
+    assert "".join(_pieces("x" * 5000)) == "x" * 5000  # no space at all: cut anyway
+    chunks = list(_chunks([line, "", "short"]))
+    assert [li for chunk in chunks for li, _ in chunk][-2:] == [1, 2]
+    assert "".join(p for chunk in chunks for li, p in chunk if li == 0) == line
+
+
+def test_a_long_line_is_decoded_in_clause_sized_units(monkeypatch):
+    import pipeline.restore as restore
+
+    longest = []
+    decode = restore.beam_viterbi_batch
+    assert hasattr(restore, "MAX_UNIT_POSITIONS")
+
+    def watched(lm, units, *args):
+        longest.append(max(map(len, units)))
+        return decode(lm, units, *args)
+
+    monkeypatch.setattr(restore, "beam_viterbi_batch", watched)
+    line = _long_line(30_000)
+    restored, changes = restore.restore_lines([line, "Uy ban nhan dan"])
+    assert max(longest) <= restore.MAX_UNIT_POSITIONS  # today: the whole line, ~7000 positions
+    assert len(restored) == 2 and restored[1] == "Ủy ban nhân dân"
+    assert unicodedata.is_normalized("NFC", restored[0]) and "\n" not in restored[0]
+    assert abs(len(restored[0]) - len(line)) < len(line) // 50
+    assert {c.line for c in changes} == {0, 1}
+
+
+MEMORY_PROBE = """
+import io, resource, sys
+import pipeline.ingest, pipeline.restore
+from pipeline import cli
+pipeline.restore.CHUNK_CHARS = 20_000
+pipeline.ingest.BLOCK_BYTES = 40_000
+text = open(sys.argv[1], encoding="utf-8").read()
+pipeline.restore.restore_lines(text[:25_000].split("\\n"))  # a chunk's worth: the baseline
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for path in sys.argv[1:]:
+    sys.stdout = io.StringIO()
+    cli.main(["restore", path])
+    out = sys.stdout.getvalue()
+    sys.stdout = sys.__stdout__
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base
+    print(grown, out.count("\\n") == open(path, encoding="utf-8").read().count("\\n"))
+"""
+
+
+@pytest.mark.parametrize("shape", ["lines", "one line"])
+def test_restore_memory_does_not_grow_with_the_input(tmp_path, shape):
+    """Peak memory over a chunk's worth after restoring 30k characters, then 120k more, in
+    chunks of 20k: about the same (today: +~0.2 GB after the 120k)."""
+    import subprocess
+    import sys
+
+    text = (SAMPLE_TEXT * 10)[:120_000] if shape == "lines" else _long_line(120_000)
+    paths = []
+    for size in (30_000, 120_000):
+        paths.append(tmp_path / f"{size}.txt")
+        paths[-1].write_text(text[:size] + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", MEMORY_PROBE, *map(str, paths)],
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    (small, small_lines), (large, large_lines) = [line.split() for line in done.stdout.split("\n")
+                                                  if line]
+    assert small_lines == large_lines == "True"  # as many lines out as in
+    assert (int(large) - int(small)) / 1024 < 40, (small, large)  # kB -> MB
