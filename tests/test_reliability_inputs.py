@@ -33,10 +33,11 @@ CASES = [
     ("text in cp1258, TCVN3 or VNI (no valid UTF-8 letters)",
      "decoded as before, legacy font encodings converted"),
     ("PDF whose scan (JPEG or Flate image stream) is damaged: parts render grey or as noise",
-     "poppler's messages in the page's `warnings` and in quality.warnings (\"page 1: damaged "
-     "PDF data, parts of the page may be grey or missing ...\"), and on stderr; exit 0 with "
-     "what could be read. Damage poppler does not notice (bytes changed inside a Flate "
-     "stream, a zeroed JPEG tail) goes unreported"),
+     "poppler's messages, and what decoding the image data finds (a Flate stream that does "
+     "not inflate to its end with a good checksum, a JPEG that does not decode: damage poppler "
+     "draws without a word), in the page's `warnings` and in quality.warnings (\"page 1: "
+     "damaged PDF data, parts of the page may be grey or missing ...\"), and on stderr; exit "
+     "0 with what could be read"),
     ("very long text input (a 1 MB line, a 50 MB file) to `restore`",
      "read, restored and written a block of lines at a time (long lines in pieces cut after "
      "a clause): memory stays flat (~0.45 GB for 1 MB or more), time grows with the length "
@@ -218,6 +219,24 @@ def test_damaged_flate_scan_is_reported_by_the_ocr_stage(tmp_path, page_grey):
     assert any("flate stream" in w for w in load_page(path, "pdf", 1).warnings)
     (tmp_path / "good.pdf").write_bytes(data)
     assert load_page(tmp_path / "good.pdf", "pdf", 1).warnings == []
+
+
+@pytest.mark.parametrize(("fmt", "at", "junk"), [
+    ("PNG", 0.5, b"\xff" * 400),  # inside a Flate stream: poppler says nothing
+    ("JPEG", 0.5, b"\x00" * 1_000_000),  # a JPEG's tail zeroed (poppler: depends on the data)
+])
+def test_damage_poppler_draws_silently_is_found_by_decoding(tmp_path, page_grey, fmt, at, junk):
+    from pipeline.external import rasterize_pdf_page
+    from pipeline.ocr.rasterize import load_page
+
+    data, stream = _scan_pdf(page_grey, tmp_path, fmt)
+    junk = junk[: len(stream) - int(len(stream) * at)]  # up to the stream's end at most
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(_damaged(data, stream, at, junk))
+    if fmt == "PNG":
+        assert rasterize_pdf_page(path, 1, 50).info["poppler_warnings"] == []
+    warnings = load_page(path, "pdf", 1).warnings
+    assert any(f"{'Flate' if fmt == 'PNG' else 'JPEG'} data damaged" in w for w in warnings)
 
 
 def test_damaged_jpeg_scan_is_reported_in_the_json_and_on_stderr(tmp_path, page_grey):

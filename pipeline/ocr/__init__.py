@@ -112,7 +112,7 @@ def recognize_page(job: PageJob) -> Page:
     page.seals = [turned_box(box, source.pixels.shape, page.preparation)
                   for box in source.seals]
     page.text_layer = layer.record if layer is not None else None
-    page.warnings = [f"poppler: {warning}" for warning in image.warnings]
+    page.warnings = list(image.warnings)
     return page
 
 

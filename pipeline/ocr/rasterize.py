@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline import external
 from pipeline.errors import CorruptInput
+from pipeline.ocr.pdfcontent import damaged_images
 
 # No page is worked on with more pixels than this (an A4 page at 600 dpi has 35 Mpx): a huge
 # image is reduced while it is decoded, whatever resolution it claims.
@@ -84,7 +85,7 @@ def _pdf_page(path: Path, number: int) -> PageImage:
         claimed = min(scan["x_ppi"], scan["y_ppi"])
         dpi = min(max(claimed, PDF_DPI_RANGE[0]), PDF_DPI_RANGE[1])
     dpi = _within_budget(dpi, _page_pixels_at(path, number, dpi, scan))
-    warnings: list[str] = []
+    warnings: list[str] = damaged_images(path, number) if images else []
     if scan is not None and dpi == claimed:
         stored = _stored_scan(path, number, scan, dpi, warnings)
         if stored is not None:
@@ -98,8 +99,8 @@ def _pdf_page(path: Path, number: int) -> PageImage:
 
 def _add_warnings(warnings: list[str], image: Image.Image) -> None:
     for warning in image.info.get("poppler_warnings", []):
-        if warning not in warnings:
-            warnings.append(warning)
+        if f"poppler: {warning}" not in warnings:
+            warnings.append(f"poppler: {warning}")
 
 
 def _stored_scan(path: Path, number: int, scan: dict, dpi: float,
