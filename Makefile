@@ -18,12 +18,12 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils 
 STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
-	candidates clean channel-vie vie-fonts bench-restore-real
+	candidates clean channel-vie vie-fonts bench-restore-real bench-real reliability-doc
 
 all: run
 
 run: setup
-	$(PY) -m pipeline run $(IN) --out $(OUT) --jobs $(JOBS) --incremental
+	$(PY) -m pipeline run "$(IN)" --out "$(OUT)" --jobs $(JOBS) --incremental
 
 setup: system-deps $(STAMP)
 
@@ -58,6 +58,10 @@ test: setup
 
 lint: setup
 	$(PY) -m ruff check pipeline tests tools bench
+
+# docs/reliability.md: the promises and the table of bad inputs tried, from the tests' CASES.
+reliability-doc: setup
+	$(PY) -m tools.reliability_doc
 
 # Benchmarks print tables; they are not tests. The OCR'd dev set is rendered from corpus text
 # the language model did not train on (pipeline.restore.lm.corpus_split) and cached in .cache/.
@@ -171,5 +175,10 @@ lexicon: setup
 bench-ocr: setup
 	$(PY) -m bench.ocr
 
+# Real scanned and photographed pages (../shared/realscans): ours against plain Tesseract, per
+# page and pooled, and as copier PDFs; held-out pages marked (see bench/real.py).
+bench-real: setup
+	$(PY) -m bench.real --shared $(SHARED) --jobs $(JOBS)
+
 clean:
-	rm -rf $(OUT)/*.json $(OUT)/*.md $(OUT)/*.txt $(OUT)/*.diff .pytest_cache
+	rm -rf "$(OUT)"/*.json "$(OUT)"/*.md "$(OUT)"/*.txt "$(OUT)"/*.diff .pytest_cache

@@ -69,3 +69,11 @@ class SchemaViolation(PipelineError):
     exit_code = 9
     code = "E302"
     describe = "output does not match the schema"
+
+
+class InternalError(PipelineError):
+    """A bug in the pipeline (the traceback is logged): never the input's or the user's fault."""
+
+    exit_code = 10
+    code = "E900"
+    describe = "internal error (a bug: please report it)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -33,6 +34,16 @@ _MAGIC: list[tuple[bytes, InputKind]] = [
     (b"II*\x00", "image"),  # TIFF, little-endian
     (b"MM\x00*", "image"),  # TIFF, big-endian
 ]
+# Formats often renamed to one we read: refused by name (E102), not taken for corrupt.
+_OTHER_MAGIC: list[tuple[bytes, str]] = [
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (DOCX, XLSX, ODT ...)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (DOC, XLS)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"BM", "a BMP image"),
+    (b"RIFF", "a RIFF file (WebP ...)"),
+]
 
 
 @dataclass(frozen=True)
@@ -53,24 +64,48 @@ def output_stem(path: Path) -> str:
     return stem
 
 
-def discover(paths: list[Path]) -> list[Path]:
+def discover(paths: list[Path], exclude: Path | None = None) -> list[Path]:
     """Expand folders into the supported files they hold; keep explicit files as given.
 
-    Raises InputNotFound for a path that does not exist. Duplicates are dropped, order kept.
+    Raises InputNotFound for a path that does not exist, CorruptInput for a folder that cannot
+    be read. `exclude` (the output folder) is never searched. Duplicates are dropped, order kept.
     """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file()
-                       and p.suffix.lower() in EXTENSIONS and not p.name.startswith("."))
-            )
+            files, errors = search(path, exclude)
+            if errors:
+                raise errors[0][1]
+            found.extend(files)
         elif path.exists():
             found.append(path)
         else:
             raise InputNotFound(str(path))
     seen: set[Path] = set()
     return [p for p in found if not (p.resolve() in seen or seen.add(p.resolve()))]
+
+
+def search(folder: Path, exclude: Path | None = None
+           ) -> tuple[list[Path], list[tuple[Path, CorruptInput]]]:
+    """The supported files under `folder` (sorted, hidden ones left out) and one error per
+    folder that could not be read: a folder skipped in silence would look processed.
+
+    `exclude` and everything under it is left out: an output folder inside the input folder
+    would otherwise be read back as input on every run."""
+    skip = exclude.resolve() if exclude is not None else None
+    errors: list[tuple[Path, CorruptInput]] = []
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename)
+        errors.append((where, CorruptInput(f"{where}: cannot read folder ({error.strerror})")))
+
+    files: list[Path] = []
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs[:] = [d for d in dirs if Path(top, d).resolve() != skip]
+        files.extend(Path(top, name) for name in names
+                     if Path(name).suffix.lower() in EXTENSIONS and not name.startswith(".")
+                     and Path(top, name).is_file())
+    return sorted(files), errors
 
 
 def sniff(path: Path) -> InputFile:
@@ -84,12 +119,32 @@ def sniff(path: Path) -> InputFile:
         raise CorruptInput(f"{path}: empty file")
     for magic, kind in _MAGIC:
         if head.startswith(magic):
+            if kind == "pdf":
+                _refuse_password(path)
             return InputFile(path, kind)
+    for magic, what in _OTHER_MAGIC:
+        # "BM" and "RIFF" begin ordinary words too: a .txt file is text unless it is binary
+        if head.startswith(magic) and (path.suffix.lower() != ".txt" or b"\x00" in head):
+            raise UnsupportedInput(f"{path}: {what}, not a {path.suffix.lower()[1:].upper()} "
+                                   f"file (expected one of {', '.join(EXTENSIONS)})")
     if path.suffix.lower() == ".txt":
         return InputFile(path, "text")
     if path.suffix.lower() in EXTENSIONS:
         raise CorruptInput(f"{path}: content is not a {path.suffix.lower()[1:].upper()} file")
     raise UnsupportedInput(f"{path}: unsupported type (expected one of {', '.join(EXTENSIONS)})")
+
+
+def _refuse_password(path: Path) -> None:
+    """A PDF that needs a password to open is refused here, saying so: poppler would only say
+    it cannot read it. (Owner-password PDFs, which only restrict printing, open fine.)"""
+    import pikepdf
+
+    try:
+        pikepdf.open(path).close()
+    except pikepdf.PasswordError as exc:
+        raise CorruptInput(f"{path}: password required (encrypted PDF)") from exc
+    except (pikepdf.PdfError, OSError):
+        pass  # damaged: the ocr stage says how, page by page
 
 
 def sha256_of(path: Path) -> str:

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 SCHEMA_NAME = "vn-plan-pipeline/plan"
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 SourceKind = Literal["scan", "text", "pdf-text"]
@@ -123,8 +123,9 @@ class PageRecord(BaseModel):
     preparation: list[str] = Field(default_factory=list)
     seals: list[Box] = Field(default_factory=list)
     ocr_confidence: float | None = None
-    # What went wrong reading the page (poppler's warnings on a damaged PDF: parts of the
-    # page may be grey or missing); repeated in the quality block
+    # What went wrong reading the page (a damaged PDF image: poppler's messages, and what
+    # decoding the image data found; parts of the page may be grey or missing); summed up in
+    # the quality block
     warnings: list[str] = Field(default_factory=list)
 
     @classmethod
@@ -145,11 +146,23 @@ class Change(BaseModel):
     confidence: float  # 0..1: how sure the restorer is of this repair
 
 
+class RunOptions(BaseModel):
+    """The options of `run` that change what is made of an input."""
+
+    lang: str
+    ocr: OcrMode
+    image_dpi: int | None = None
+
+
 class Source(BaseModel):
-    file: str
+    file: str  # the input's path under the folder it was found in ("2025/scan.pdf")
     sha256: str
     kind: SourceKind
     pages: int
+    # What made this output: with `sha256`, the key `run --incremental` compares (null in
+    # documents not made by `run`).
+    pipeline_version: str | None = None
+    options: RunOptions | None = None
 
 
 class Header(BaseModel):

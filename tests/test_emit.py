@@ -124,22 +124,43 @@ def test_write_outputs_writes_five_files(tmp_path, document):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
 
 
-def test_failed_write_leaves_nothing(tmp_path, document, monkeypatch):
+def test_failed_write_keeps_the_earlier_set(tmp_path, document, monkeypatch):
     for path in output_paths(tmp_path, "plan"):
-        path.write_text("stale")  # from an earlier run: must not survive a failed one
+        path.write_text("earlier")  # a complete set from an earlier run: kept (issue 11, 5)
+    writes = []
+    real_write = Path.write_text
+
+    def failing_write(self, text, *args, **kwargs):
+        writes.append(self)
+        if len(writes) == 3:
+            raise OSError(28, "No space left on device")
+        return real_write(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", failing_write)
+    with pytest.raises(OutputError, match="No space left"):
+        write_outputs(document, tmp_path, "plan")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"plan{s}" for s in SUFFIXES)
+    assert all(p.read_text() == "earlier" for p in tmp_path.iterdir())
+
+
+def test_write_failing_while_moving_leaves_no_json(tmp_path, document, monkeypatch):
+    for path in output_paths(tmp_path, "plan"):
+        path.write_text("earlier")
     moves = []
     real_replace = Path.replace
 
     def failing_replace(self, target):
         moves.append(target)
         if len(moves) == 3:
-            raise OSError(28, "No space left on device")
+            raise OSError(5, "Input/output error")
         return real_replace(self, target)
 
     monkeypatch.setattr(Path, "replace", failing_replace)
-    with pytest.raises(OutputError, match="No space left"):
+    with pytest.raises(OutputError, match="Input/output error"):
         write_outputs(document, tmp_path, "plan")
-    assert list(tmp_path.iterdir()) == []
+    # half replaced: without its JSON the set reads as not done, and no staging folder is left
+    assert not (tmp_path / "plan.json").exists()
+    assert all(not p.name.startswith(".") for p in tmp_path.iterdir())
 
 
 def test_unwritable_output_folder_is_an_output_error(tmp_path, document):

@@ -31,6 +31,25 @@ def test_discover_keeps_explicit_files_once_and_rejects_missing(tmp_path):
         ingest.discover([tmp_path / "missing.pdf"])
 
 
+def test_search_leaves_out_the_output_folder(tmp_path):
+    for name in ("a.txt", "out/a.ocr.txt", "out/2025/b.restored.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    found, errors = ingest.search(tmp_path, exclude=tmp_path / "out")
+    assert found == [tmp_path / "a.txt"] and errors == []
+
+
+def test_text_files_beginning_like_other_formats_stay_text(tmp_path):
+    for word in ("BMW", "RIFF", "GIF89a"):  # magic numbers of formats refused, as plain words
+        path = tmp_path / f"{word}.txt"
+        path.write_text(f"{word} ở đầu dòng\n", encoding="utf-8")
+        assert ingest.sniff(path).kind == "text"
+    docx = tmp_path / "renamed.txt"
+    docx.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00")
+    with pytest.raises(UnsupportedInput, match="ZIP archive"):
+        ingest.sniff(docx)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "kind"),
     [

@@ -283,3 +283,24 @@ def test_foot_zone_keeps_recipients_and_signature_apart_despite_specks():
         ("recipients", "- Lưu: VT."),
         ("signature", "TM. UBND"), ("signature", "CHỦ TỊCH"), ("signature", "Lê Văn Nam"),
     ]
+
+
+def test_a_false_margin_column_goes_back_into_its_lines():
+    """Tesseract cut the first word of each line into a narrow block of its own (block 1);
+    the words go back to the start of their lines, in Tesseract's order otherwise."""
+    rows = [("Căn", "cứ Luật Tổ chức chính quyền địa phương"),
+            ("Căn", "cứ Nghị định số 30/2020/NĐ-CP"),
+            ("Xét", "đề nghị của Văn phòng Ủy ban nhân dân"),
+            ("Ủy", "ban nhân dân xã ban hành Kế hoạch")]
+    words = []
+    for row, (first, _) in enumerate(rows):
+        top = 100 + row * 60
+        words.append(((1, 1, row + 1), Word(text=first, box=Box(left=100, top=top, width=60,
+                                                                    height=40))))
+    for row, (_, rest) in enumerate(rows):
+        top = 100 + row * 60
+        for n, token in enumerate(rest.split()):
+            box = Box(left=200 + n * 110, top=top, width=90, height=40)
+            words.append(((2, 1, row + 1), Word(text=token, box=box)))
+    lines = [line.text for line in order_lines(words) if line.text]
+    assert lines == [f"{first} {rest}" for first, rest in rows]

@@ -1,13 +1,15 @@
 """The emit stage: a finished Document -> NAME.json, .md, .ocr.txt, .restored.txt, .diff.
 
-Files are written to a temporary folder inside the output folder and moved into place only
-when all five exist, so an input that fails never leaves partial output behind.
+The five files are written into a staging folder beside their place and moved into place only
+when all five exist, the JSON last (see `write_outputs`): an input that fails leaves the
+outputs of an earlier run as they were, and a NAME.json always comes with its four companions.
+NAME may have folders in it ("2025/scan"): they are made under the output folder.
 """
 
 from __future__ import annotations
 
-import glob
 import json
+import os
 import shutil
 import tempfile
 import unicodedata
@@ -23,6 +25,7 @@ SUFFIXES = (".json", ".md", ".ocr.txt", ".restored.txt", ".diff")
 
 
 def output_paths(out_dir: Path, name: str) -> list[Path]:
+    """The five files of `name` (which may be a relative path: "2025/scan"), JSON first."""
     return [out_dir / f"{name}{suffix}" for suffix in SUFFIXES]
 
 
@@ -41,30 +44,63 @@ def render_outputs(document: Document, name: str) -> dict[str, str]:
     }
 
 
+# A staging folder is named after the process writing it, so that a later run can tell one
+# left behind by a killed run (its process is gone) from one another run is filling now.
+STAGING_PREFIX = ".vn-plan-staging."
+
+
 def write_outputs(document: Document, out_dir: Path, name: str) -> list[Path]:
+    """Write the five files of `name`, replacing an earlier set only once all five are made.
+
+    The JSON marks a complete set: the old one is removed just before the four others are
+    moved in and the new one is moved in last, so NAME.json never stands beside files of
+    another run (a run killed in between leaves no NAME.json: the set is seen as not done).
+    """
     contents = render_outputs(document, name)
+    targets = output_paths(out_dir, name)
+    folder = targets[0].parent
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=out_dir, prefix=f".{name}.") as staging:
-            for suffix, text in contents.items():
-                (Path(staging) / f"{name}{suffix}").write_text(text, encoding="utf-8")
-            targets = output_paths(out_dir, name)
-            for target in targets:
-                (Path(staging) / target.name).replace(target)
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=f"{STAGING_PREFIX}{os.getpid()}."))
     except OSError as exc:
-        remove_outputs(out_dir, name)
-        raise OutputError(f"{out_dir}: {exc.strerror or exc}") from exc
+        raise OutputError(f"{folder}: {exc.strerror or exc}") from exc
+    try:
+        for target, text in zip(targets, contents.values(), strict=True):
+            (staging / target.name).write_text(text, encoding="utf-8")
+        targets[0].unlink(missing_ok=True)
+        for target in [*targets[1:], targets[0]]:
+            (staging / target.name).replace(target)
+    except OSError as exc:
+        raise OutputError(f"{folder}: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return targets
 
 
-def remove_outputs(out_dir: Path, name: str) -> None:
-    """Delete whatever outputs `name` has in `out_dir` (a failed input leaves none)."""
-    if not out_dir.is_dir():
-        return
-    for path in output_paths(out_dir, name):
-        path.unlink(missing_ok=True)
-    for leftover in out_dir.glob(f".{glob.escape(name)}.*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+def clean_staging(out_dir: Path) -> list[Path]:
+    """Remove staging folders that runs killed while writing left under `out_dir`; those of
+    runs still going are kept. Returns what was removed."""
+    removed = []
+    for top, dirs, _ in os.walk(out_dir):
+        for name in list(dirs):
+            if name.startswith(STAGING_PREFIX) and not _writer_alive(name):
+                shutil.rmtree(Path(top, name), ignore_errors=True)
+                removed.append(Path(top, name))
+                dirs.remove(name)
+    return removed
+
+
+def _writer_alive(staging_name: str) -> bool:
+    pid = staging_name[len(STAGING_PREFIX):].split(".")[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 def _text_file(lines: list[str]) -> str:

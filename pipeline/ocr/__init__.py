@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -36,7 +37,7 @@ from pipeline.ingest import InputFile
 from pipeline.model import Box, Document, Line, OcrMode, Overlay, Page, Table
 from pipeline.ocr.layout import union_box
 from pipeline.ocr.normalise import normalise
-from pipeline.ocr.overlays import overlay_lines, pdf_overlays
+from pipeline.ocr.overlays import overlay_lines, pdf_overlays, received_stamps
 from pipeline.ocr.prepare import (
     content_box,
     deskew,
@@ -149,8 +150,10 @@ def read_prepared_page(gray: np.ndarray, job: PageJob, dpi: int, preparation: li
     left, top, right, bottom = content_box(masked) if note else (0, 0, width, height)
     page = recognize_image(Image.fromarray(masked[top:bottom, left:right]), job.lang, job.number,
                            dpi, preparation, offset=(left, top),
-                           page_size=(width, height))
+                           page_size=(width, height),
+                           find_overlays=partial(received_stamps, masked, number=job.number))
     page = with_tables(page, [read_table(gray, grid, job.lang, job.number) for grid in grids])
+    overlays = [*overlays, *page.overlays]
     if overlays:
         page.overlays = overlays
         page.lines = [*overlay_lines(overlays), Line(text=""), *page.lines]

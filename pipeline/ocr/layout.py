@@ -14,7 +14,10 @@ white channel in the middle half of the text width. It ends at a row that crosse
 at a one-sided row centred on the page rather than on its column (a title such as "KẾ HOẠCH"),
 or at a wide vertical gap. The head zone must start at one of the page's first rows and have at
 least two rows with words on both sides; the foot zone is anchored on the "Nơi nhận" row (and takes
-in signature rows just above it). Everything else keeps Tesseract's own lines and order.
+in signature rows just above it). Everything else keeps Tesseract's own lines and order, but
+for one repair: Tesseract sometimes cuts the first word of many lines off into a narrow block of
+its own, a false column at the left margin (an old typed page, where a wide space follows the
+first word); such words go back to the start of their lines (`_rejoin_margin_column`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,14 @@ MAX_ROW_GAP = 10.0
 MIN_HEAD_TWO_SIDED = 2
 # ... and starts at one of the page's first rows (a speck or stamp may stand above it).
 HEAD_START_ROWS = 3
+# A false margin column: a block of at least this many lines of at most this many words each,
+# narrower than this share of the text width, most of whose words (this share) have a line of
+# another block starting within this many word heights to their right on the same row.
+MARGIN_COLUMN_LINES = 3
+MARGIN_COLUMN_WORDS = 2
+MARGIN_COLUMN_WIDTH = 0.25
+MARGIN_COLUMN_PARTNERED = 0.6
+MARGIN_COLUMN_GAP = 3.0
 # Words of one or two characters read with less confidence than this may be specks.
 SPECK_CONF = 30.0
 
@@ -285,6 +296,51 @@ def _zone_lines(rows: list[list[Word]], zone: Zone) -> list[Line]:
     return lines + [_line(row, zone.right_block) for row in right_rows]
 
 
+def _rejoin_margin_column(words: list[KeyedWord], text_width: float) -> list[KeyedWord]:
+    """The words in false margin columns put back at the start of the line on their right
+    (given its key, placed before it); other words as they were."""
+    moved: dict[int, list[KeyedWord]] = {}  # id of a line's first word -> words to put first
+    for block in {key[0] for key, _ in words}:
+        column = [(key, w) for key, w in words if key[0] == block and w.box is not None]
+        lines = {key for key, _ in column}
+        boxes = [w.box for _, w in column]
+        if len(lines) < MARGIN_COLUMN_LINES or not boxes or any(
+                sum(1 for key, _ in column if key == line) > MARGIN_COLUMN_WORDS
+                for line in lines) or \
+                max(map(_right, boxes)) - min(b.left for b in boxes) > text_width * \
+                MARGIN_COLUMN_WIDTH:
+            continue
+        partners = {id(w): _line_start_right_of(w, words, block) for _, w in column}
+        if sum(p is not None for p in partners.values()) < MARGIN_COLUMN_PARTNERED * len(column):
+            continue
+        for _, word in column:
+            partner = partners[id(word)]
+            if partner is not None:
+                moved.setdefault(id(partner[1]), []).append((partner[0], word))
+    if not moved:
+        return words
+    taken = {id(word) for group in moved.values() for _, word in group}
+    out: list[KeyedWord] = []
+    for key, word in words:
+        out.extend(moved.get(id(word), []))
+        if id(word) not in taken:
+            out.append((key, word))
+    return out
+
+
+def _line_start_right_of(word: Word, words: list[KeyedWord], block: int) -> KeyedWord | None:
+    """The first word of another block's line that starts just right of `word`, on its row."""
+    middle = word.box.top + word.box.height / 2
+    firsts = {}
+    for key, other in words:
+        if key[0] != block and other.box is not None and key not in firsts:
+            firsts[key] = other
+    candidates = [(key, other) for key, other in firsts.items()
+                  if other.box.top <= middle <= _bottom(other.box)
+                  and 0 <= other.box.left - _right(word.box) <= MARGIN_COLUMN_GAP * word.box.height]
+    return min(candidates, key=lambda kw: kw[1].box.left, default=None)
+
+
 def _tesseract_lines(words: list[KeyedWord]) -> list[tuple[LineKey, list[Word]]]:
     return [(key, [w for _, w in group]) for key, group in groupby(words, key=lambda kw: kw[0])]
 
@@ -296,6 +352,7 @@ def order_lines(words: list[KeyedWord], default_block: str = BODY) -> list[Line]
     if not boxed:
         return []
     frame = _Frame(min(w.box.left for w in boxed), max(_right(w.box) for w in boxed))
+    words = _rejoin_margin_column(words, frame.right - frame.left)
     rows = physical_rows(boxed)
     zones = find_zones(rows, frame)
     zone_of = {id(w): n for n, zone in enumerate(zones)

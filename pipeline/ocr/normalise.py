@@ -25,42 +25,41 @@ class GreyPage:
 
 def normalise(page: PageImage, forced_dpi: float | None = None) -> GreyPage:
     notes = list(page.notes)
-    if page.is_colour:
-        grey, seals = colour.to_grey(page.pixels)
-        if seals:
-            notes.append(f"{len(seals)} seal(s) taken out by colour")
-    else:
-        grey, seals = page.pixels, []
-    quad = perspective.find_page_quad(grey, page.page_mask)
-    flat = grey
+    quad = perspective.find_page_quad(_plain_grey(page.pixels), page.page_mask)
     if quad is not None:
-        flat, matrix = perspective.flatten(grey, quad)
-        seals = [_mapped_box(box, matrix) for box in seals]
         notes.append("photo: perspective corrected")
-    height = resolution.text_height(flat)
+    grey, seals = _page_grey(page.pixels, quad)
+    height = resolution.text_height(grey)
     scale, dpi, resolution_notes = resolution.ocr_scale(
-        height, page.dpi, forced_dpi, flat.size, MAX_PAGE_PIXELS)
+        height, page.dpi, forced_dpi, grey.size, MAX_PAGE_PIXELS)
     notes.extend(resolution_notes)
     if quad is not None and scale != 1.0:
-        flat, _ = perspective.flatten(grey, quad, scale)  # one resampling, not two
+        grey, seals = _page_grey(page.pixels, quad, scale)  # one resampling, not two
     else:
-        flat = resolution.resample(flat, scale)
+        grey = resolution.resample(grey, scale)
+        seals = [_scaled_box(box, scale) for box in seals]
+    if seals:
+        notes.append(f"{len(seals)} seal(s) taken out by colour")
     per_point = page.pixels_per_point * scale if page.pixels_per_point else None
-    return GreyPage(flat, round(dpi), notes, [_scaled_box(box, scale) for box in seals],
-                    per_point)
+    return GreyPage(grey, round(dpi), notes, seals, per_point)
+
+
+def _page_grey(pixels: np.ndarray, quad: np.ndarray | None,
+               scale: float = 1.0) -> tuple[np.ndarray, list[Box]]:
+    """The page in grey with its seals taken out (and where they were). A photo is
+    straightened first, so that what lies around the sheet (a dark desk) does not count as
+    the page's ink when its colours are weighed."""
+    if quad is not None:
+        pixels, _ = perspective.flatten(pixels, quad, scale)
+    if pixels.ndim == 3:
+        return colour.to_grey(pixels)
+    return pixels, []
+
+
+def _plain_grey(pixels: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY) if pixels.ndim == 3 else pixels
 
 
 def _scaled_box(box: Box, scale: float) -> Box:
     return Box(left=round(box.left * scale), top=round(box.top * scale),
                width=round(box.width * scale), height=round(box.height * scale))
-
-
-def _mapped_box(box: Box, matrix: np.ndarray) -> Box:
-    corners = np.float32([[[box.left, box.top]], [[box.left + box.width, box.top]],
-                          [[box.left + box.width, box.top + box.height]],
-                          [[box.left, box.top + box.height]]])
-    mapped = cv2.perspectiveTransform(corners, matrix).reshape(4, 2)
-    left, top = mapped.min(axis=0)
-    right, bottom = mapped.max(axis=0)
-    return Box(left=round(left), top=round(top), width=round(right - left),
-               height=round(bottom - top))

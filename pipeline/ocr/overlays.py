@@ -9,6 +9,12 @@ the two header blocks from being seen side by side. So on such pages the box is 
 of the page before OCR, its lines are taken from the PDF, kept apart from the document's own
 lines (block "overlay", first on the page as the signature box is printed at the top), and
 recorded in `Page.overlays`.
+
+A received stamp ("CÔNG VĂN ĐẾN" / "CV ĐẾN", with "Số", "Ngày", "Chuyển" filled in by hand) is
+printed on the scan itself, often over the first lines of the text, in a ruled frame. Its
+words break the letterhead and the body apart ("ĐẾN" taken for the issuer's line, "Số: 2770"
+run into the first body line). It is found from its word "ĐẾN" inside a frame of stamp size
+(`received_stamps`): the words inside the frame are the stamp's, kept as its overlay.
 """
 
 from __future__ import annotations
@@ -16,10 +22,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import cv2
+import numpy as np
 import regex
 
 from pipeline import external
-from pipeline.model import Box, Line, Overlay
+from pipeline.model import Box, Line, Overlay, Word
 from pipeline.ocr.pdfcontent import save_visible_text_page
 
 OVERLAY = "overlay"
@@ -27,6 +35,13 @@ OVERLAY = "overlay"
 # out by colour).
 MARGIN_PT = 2.0
 _RECEIVED = regex.compile(r"\b(?:CÔNG\s+VĂN\s+ĐẾN|CV\s+ĐẾN|ĐẾN\s*Số)\b", regex.IGNORECASE)
+# The stamp's own word, in capitals as it is printed (marks lost or misread at times).
+_STAMP_WORD = regex.compile(r"^\W*(?:ĐẾN|ĐÉN|ĐẼN|ĐỀN|DEN|ĐEN)\W*$")
+# A received stamp's frame: this share of the page's width and height (a frame of 4-8 by
+# 1.5-4 cm on A4), in the upper part of the page.
+STAMP_WIDTH = (0.1, 0.5)
+STAMP_HEIGHT = (0.02, 0.15)
+STAMP_REGION = 0.6
 _COPY = regex.compile(r"\bSAO\s+Y\b|\bBẢN\s+SAO\b", regex.IGNORECASE)
 
 
@@ -75,3 +90,69 @@ def overlay_lines(overlays: list[Overlay]) -> list[Line]:
         lines.extend(Line(text=text, block=OVERLAY, box=overlay.box)
                      for text in overlay.text.split("\n"))
     return lines
+
+
+def received_stamps(gray: np.ndarray, words: list[Word], number: int) -> list[Overlay]:
+    """Received stamps on the page: frames of stamp size around a word "ĐẾN" (in page pixels);
+    their text is the words inside, top to bottom."""
+    height, width = gray.shape
+    anchors = [w for w in words if w.box and _STAMP_WORD.match(w.text)
+               and w.box.top < height * STAMP_REGION]
+    if not anchors:
+        return []
+    stamps = []
+    for frame in _stamp_frames(gray):
+        if not any(_centre_in(anchor.box, frame) for anchor in anchors):
+            continue
+        inside = [w for w in words if w.box and _centre_in(w.box, frame)]
+        stamps.append(Overlay(kind="received-stamp", page=number, box=frame,
+                              text=_text_of(inside)))
+    return stamps
+
+
+def outside(words: list, boxes: list[Box]) -> list:
+    """The (key, word) pairs whose word's centre lies in none of the boxes."""
+    return [(key, word) for key, word in words
+            if not word.box or not any(_centre_in(word.box, box) for box in boxes)]
+
+
+def _stamp_frames(gray: np.ndarray) -> list[Box]:
+    """Boxes of connected ruled lines of a stamp's size (a frame, even if printed faintly in
+    part: a stamp is pressed by hand)."""
+    from pipeline.ocr.tables import binarize, rule_masks
+
+    height, width = gray.shape
+    horizontal, vertical = rule_masks(binarize(gray), min(height, width))
+    joined = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    frames = []
+    for label in range(1, count):
+        left, top, box_w, box_h, _ = stats[label]
+        if STAMP_WIDTH[0] * width <= box_w <= STAMP_WIDTH[1] * width \
+                and STAMP_HEIGHT[0] * height <= box_h <= STAMP_HEIGHT[1] * height:
+            frames.append(Box(left=int(left), top=int(top), width=int(box_w),
+                              height=int(box_h)))
+    return frames
+
+
+def _centre_in(box: Box, frame: Box) -> bool:
+    x, y = box.left + box.width / 2, box.top + box.height / 2
+    return (frame.left <= x <= frame.left + frame.width
+            and frame.top <= y <= frame.top + frame.height)
+
+
+def _text_of(words: list[Word]) -> str:
+    """Words as lines: those whose middles are within half a word's height of each other."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.box.top + w.box.height / 2):
+        middle = word.box.top + word.box.height / 2
+        if lines and abs(middle - _middle(lines[-1])) <= word.box.height / 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return "\n".join(" ".join(w.text for w in sorted(line, key=lambda w: w.box.left))
+                     for line in lines)
+
+
+def _middle(line: list[Word]) -> float:
+    return sum(w.box.top + w.box.height / 2 for w in line) / len(line)

