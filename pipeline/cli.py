@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import get_args
 
@@ -107,21 +108,19 @@ def _positive_int(text: str) -> int:
 def restore_command(args: argparse.Namespace) -> int:
     from pipeline.restore import restore_lines
 
-    if args.file is not None:
-        raw, label = _read_bytes(args.file), str(args.file)
-    else:
-        raw, label = sys.stdin.buffer.read(), "<stdin>"
-    text = ingest.decode_text(raw, label)
-    lines, _ = restore_lines(ingest.split_lines(text))
-    ending = "\n" if text.endswith("\n") else ""
-    sys.stdout.write("\n".join(lines) + ending if lines else text)
+    if args.file is not None and not args.file.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    label = str(args.file) if args.file is not None else "<stdin>"
+    # Read, restored and written a block of lines at a time: memory does not grow with the
+    # input (ingest.text_blocks; a long line is cut at a space, its restored parts rejoined)
+    opened = args.file.open("rb") if args.file is not None else nullcontext(sys.stdin.buffer)
+    with opened as stream:
+        for raw, line, offset in ingest.text_blocks(stream):
+            text = ingest.decode_text(raw, label, line, offset)
+            lines, _ = restore_lines(ingest.split_lines(text))
+            ending = "\n" if text.endswith("\n") else ""
+            sys.stdout.write("\n".join(lines) + ending if lines else text)
     return 0
-
-
-def _read_bytes(path: Path) -> bytes:
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
-    return path.read_bytes()
 
 
 def schema_command(args: argparse.Namespace) -> int:

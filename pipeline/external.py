@@ -1,6 +1,6 @@
 """The one place that runs external programs: tesseract (via pytesseract, or libtesseract in
-this process when it can be loaded) and poppler (via pdf2image). Everything here sets time limits
-and turns failures into PipelineErrors.
+this process when it can be loaded) and poppler (its programs; pdfinfo through pdf2image).
+Everything here sets time limits and turns failures into PipelineErrors.
 
 Tesseract is always run with OMP_THREAD_LIMIT=1: its own threading is 2-8x slower on small
 machines than one thread per page with pages run in parallel (see pipeline.ocr).
@@ -114,22 +114,53 @@ def pdf_page_size(path: Path, page: int) -> tuple[float, float] | None:
 
 
 def rasterize_pdf_page(path: Path, page: int, dpi: float, grayscale: bool = True) -> Image.Image:
-    """Page `page` (1-based) of a PDF as an image at `dpi`, grey or in colour."""
-    from pdf2image import convert_from_path
-    from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+    """Page `page` (1-based) of a PDF as an image at `dpi`, grey or in colour (`pdftoppm`).
+    What poppler said while drawing it (damaged image data: "Corrupt JPEG data: premature end
+    of data segment", the page then partly grey) is in the image's info["poppler_warnings"]."""
+    import io
+    import subprocess
 
-    require_program("pdftoppm")
+    exe = require_program("pdftoppm")
+    command = [exe, "-r", str(dpi), "-f", str(page), "-l", str(page),
+               *(["-gray"] if grayscale else []), str(path)]
     try:
-        images = convert_from_path(
-            str(path), dpi=dpi, first_page=page, last_page=page, grayscale=grayscale,
-            timeout=PDF_TIMEOUT_S,
-        )
-    except (PDFPageCountError, PDFSyntaxError, ValueError) as exc:
-        raise CorruptInput(f"{path.name}: page {page} cannot be rendered ({_first_line(exc)})") \
-            from exc
-    if not images:
-        raise CorruptInput(f"{path.name}: page {page} rendered to nothing")
-    return images[0]
+        done = subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ExternalToolFailed(f"pdftoppm timed out on {path.name} page {page}") from exc
+    warnings = poppler_warnings(done.stderr)
+    if done.returncode != 0 or not done.stdout:
+        reason = warnings[0] if warnings else f"pdftoppm exit {done.returncode}"
+        raise CorruptInput(f"{path.name}: page {page} cannot be rendered ({reason})")
+    try:
+        with Image.open(io.BytesIO(done.stdout)) as image:  # one PPM (PGM with -gray)
+            image.load()
+    except (OSError, SyntaxError) as exc:
+        raise CorruptInput(f"{path.name}: page {page} rendered to nothing") from exc
+    image.info["poppler_warnings"] = warnings
+    return image
+
+
+# Poppler's messages on a page are told once each, at most this many (a damaged stream can
+# repeat one for every block of the image)
+MAX_POPPLER_WARNINGS = 5
+
+
+def poppler_warnings(stderr: bytes) -> list[str]:
+    """Poppler's stderr as distinct messages ("Syntax Error (1065): Bad ..." without the byte
+    position), each with how often it came when more than once."""
+    import re
+
+    counts: dict[str, int] = {}
+    for line in stderr.decode("utf-8", errors="replace").splitlines():
+        message = re.sub(r"^(Syntax (?:Error|Warning)|Internal Error) \(\d+\)", r"\1",
+                         line.strip())
+        if message:
+            counts[message] = counts.get(message, 0) + 1
+    found = [message if count == 1 else f"{message} ({count} times)"
+             for message, count in counts.items()]
+    if len(found) > MAX_POPPLER_WARNINGS:
+        found = [*found[:MAX_POPPLER_WARNINGS], f"{len(found) - MAX_POPPLER_WARNINGS} more"]
+    return found
 
 
 def pdf_page_images(path: Path, page: int) -> list[dict]:
@@ -171,17 +202,21 @@ def pdf_page_image(path: Path, page: int, number: int) -> Image.Image | None:
         try:
             # JPEGs as they are (no decoding and PNG encoding: 2-5 s on a colour page), the
             # rest as uncompressed TIFF.
-            subprocess.run([exe, "-j", "-tiff", "-f", str(page), "-l", str(page), str(path),
-                            f"{folder}/scan"], capture_output=True, timeout=PDF_TIMEOUT_S,
-                           check=False)
+            done = subprocess.run([exe, "-j", "-tiff", "-f", str(page), "-l", str(page),
+                                   str(path), f"{folder}/scan"], capture_output=True,
+                                  timeout=PDF_TIMEOUT_S, check=False)
         except subprocess.TimeoutExpired as exc:
             raise ExternalToolFailed(f"pdfimages timed out on {path.name}") from exc
         files = sorted(Path(folder).glob("scan-*"))  # one per image and soft mask, by num
         if number >= len(files):
             return None
-        with Image.open(files[number]) as image:
-            image.load()
-            return image
+        try:
+            with Image.open(files[number]) as image:
+                image.load()
+        except OSError:  # damaged data Pillow will not decode: the page is rendered instead
+            return None
+        image.info["poppler_warnings"] = poppler_warnings(done.stderr)
+        return image
 
 
 def pdf_page_blocks(path: Path, page: int) -> tuple[tuple[float, float], list[list[dict]]]:

@@ -8,16 +8,21 @@ a clear reason instead of deep inside a converter.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import re
 import stat
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from pipeline import legacy_encoding
 from pipeline.errors import CorruptInput, InputNotFound, UnsupportedInput
 from pipeline.model import Document, Source
+
+log = logging.getLogger("pipeline")
 
 EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt")
 InputKind = Literal["pdf", "image", "text"]
@@ -40,8 +45,6 @@ _OTHER_MAGIC: list[tuple[bytes, str]] = [
     (b"BM", "a BMP image"),
     (b"RIFF", "a RIFF file (WebP ...)"),
 ]
-# Text encodings tried in order; cp1258 is the Windows Vietnamese code page.
-_TEXT_ENCODINGS = ("utf-8-sig", "utf-16", "cp1258")
 
 
 @dataclass(frozen=True)
@@ -164,30 +167,151 @@ def sha256_of(path: Path) -> str:
 
 def read_text(path: Path) -> str:
     """Decode a text input file; see `decode_text`."""
+    return read_text_noting(path)[0]
+
+
+def read_text_noting(path: Path) -> tuple[str, list[str]]:
+    """`decode_text_noting` of a file."""
     try:
-        return decode_text(path.read_bytes(), str(path))
+        raw = path.read_bytes()
     except OSError as exc:
         raise CorruptInput(f"{path}: cannot read ({exc.strerror})") from exc
+    return decode_text_noting(raw, str(path))
 
 
-def decode_text(raw: bytes, label: str) -> str:
+# A text streamed (`text_blocks`) is read this many bytes at a time, cut at a line's end
+BLOCK_BYTES = 1 << 20
+
+
+def text_blocks(stream: BinaryIO) -> Iterator[tuple[bytes, int, int]]:
+    """A text file's bytes in blocks of about BLOCK_BYTES, each with its first line's number
+    and its offset in the file. A block ends after a line break; when a line is longer than a
+    block, after a space in it, else where no UTF-8 letter is cut. UTF-16 comes in one block
+    (its line breaks are two bytes)."""
+    pending, line, offset = b"", 1, 0
+    data = stream.read(BLOCK_BYTES)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        yield data + stream.read(), 1, 0
+        return
+    while True:
+        pending += data
+        if data and len(pending) < BLOCK_BYTES:
+            data = stream.read(BLOCK_BYTES)
+            continue
+        cut = _block_end(pending) if data else len(pending)
+        if cut:
+            block, pending = pending[:cut], pending[cut:]
+            yield block, line, offset
+            line += block.count(b"\n")
+            offset += len(block)
+        if not data:
+            return
+        data = stream.read(BLOCK_BYTES)
+
+
+def _block_end(buffer: bytes) -> int:
+    cut = buffer.rfind(b"\n") + 1 or buffer.rfind(b" ") + 1
+    if cut:
+        return cut
+    cut = len(buffer)
+    while cut > 0 and 0x80 <= buffer[cut - 1] < 0xC0:  # back over a letter's trailing bytes
+        cut -= 1
+    if cut > 0 and buffer[cut - 1] >= 0xC0:  # and its first
+        cut -= 1
+    return cut or len(buffer)
+
+
+def decode_text(raw: bytes, label: str, first_line: int = 1, first_byte: int = 0) -> str:
     """Text (UTF-8, UTF-16 with BOM, or cp1258; typed in a legacy font encoding, TCVN3 or
-    VNI, converted) as NFC with \\n line ends."""
+    VNI, converted) as NFC with \\n line ends. What could not be decoded as the file's
+    encoding is logged as a warning (see `decode_text_noting`); `first_line` and
+    `first_byte`: where `raw` starts in its file, for these warnings."""
+    text, warnings = decode_text_noting(raw, label, first_line, first_byte)
+    for warning in warnings:
+        log.warning("%s", warning)
+    return text
+
+
+def decode_text_noting(raw: bytes, label: str, first_line: int = 1,
+                       first_byte: int = 0) -> tuple[str, list[str]]:
+    """`decode_text`, and warnings naming the lines and byte offsets of bytes that are not
+    valid in the file's encoding.
+
+    A file is UTF-8 when it decodes as such, or when it holds at least as many valid UTF-8
+    letters beyond ASCII as invalid bytes (a stray byte, a line pasted from an old program;
+    cp1258, TCVN3 and VNI text is nearly all invalid bytes): then it is
+    decoded line by line, and never as a whole in another encoding (one bad byte would turn
+    every letter into mojibake). A line with valid UTF-8 letters keeps them, its invalid
+    bytes replaced by U+FFFD; a line with none (ASCII and invalid bytes only) is cp1258.
+    Any other file is cp1258 (Windows Vietnamese; legacy font encodings are judged on its
+    bytes)."""
     if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CorruptInput(f"{label}: binary data where text was expected")
-    for encoding in _TEXT_ENCODINGS:
-        if encoding == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
+    warnings: list[str] = []
+    encoding = "cp1258"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            text = raw.decode(encoding)
-            break
+            text, encoding = raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise CorruptInput(f"{label}: not valid UTF-16 at byte offset {exc.start}") \
+                from exc
+    else:
+        body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+        try:
+            text, encoding = body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            continue
-    else:  # cp1258 decodes almost anything; reaching here means it did not
-        raise CorruptInput(f"{label}: text is neither UTF-8, UTF-16 nor cp1258")
+            escaped = body.decode("utf-8", errors="surrogateescape")
+            bad = len(_ESCAPED.findall(escaped))
+            valid = len(_NON_ASCII.findall(escaped)) - bad
+            if valid >= max(bad, 1):
+                offset = first_byte + len(raw) - len(body)
+                text, warnings = _utf8_lines(escaped, offset, label, first_line)
+                encoding = "utf-8"
+            else:
+                text = raw.decode("cp1258")
     text = _from_legacy_encoding(raw, text, encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text), warnings
+
+
+# Bytes that are not UTF-8, as `surrogateescape` decodes them; letters beyond ASCII.
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+MAX_DECODE_WARNINGS = 5  # lines named one by one; the rest are counted
+
+
+def _utf8_lines(escaped: str, offset: int, label: str,
+                first_line: int = 1) -> tuple[str, list[str]]:
+    """UTF-8 text (`surrogateescape`-decoded, starting at byte `offset` and line `first_line`
+    of the file) line by line, as `decode_text_noting` says, and a warning per line with
+    invalid bytes."""
+    lines = escaped.split("\n")
+    warnings = []
+    bad_lines = 0
+    for index, line in enumerate(lines):
+        number = first_line + index
+        if not _ESCAPED.search(line):
+            offset += len(line.encode("utf-8", "surrogateescape")) + 1
+            continue
+        bad_lines += 1
+        position = _ESCAPED.search(line).start()
+        at = offset + len(line[:position].encode("utf-8", "surrogateescape"))
+        byte = ord(line[position]) - 0xDC00
+        line_bytes = line.encode("utf-8", "surrogateescape")
+        if len(_NON_ASCII.findall(line)) > len(_ESCAPED.findall(line)):  # valid letters
+            lines[index] = line_bytes.decode("utf-8", errors="replace")
+            how = "replaced by U+FFFD"
+        else:
+            lines[index] = line_bytes.decode("cp1258", errors="replace")
+            how = "line read as cp1258"
+        if bad_lines <= MAX_DECODE_WARNINGS:
+            warnings.append(f"{label}: line {number}: invalid UTF-8 byte 0x{byte:02X} at byte "
+                            f"offset {at} ({how})")
+        offset += len(line_bytes) + 1
+    if bad_lines > MAX_DECODE_WARNINGS:
+        warnings.append(f"{label}: {bad_lines - MAX_DECODE_WARNINGS} more line(s) with "
+                        "invalid UTF-8 bytes")
+    return "\n".join(lines), warnings
 
 
 def _from_legacy_encoding(raw: bytes, text: str, encoding: str) -> str:
@@ -214,6 +338,11 @@ def ingest(item: InputFile) -> Document:
         source=Source(file=item.path.name, sha256=sha256_of(item.path), kind=kind, pages=0)
     )
     if item.kind == "text":
-        document.ocr_lines = split_lines(read_text(item.path))
+        text, warnings = read_text_noting(item.path)
+        for warning in warnings:
+            log.warning("%s", warning)
+        document.ocr_lines = split_lines(text)
         document.source.pages = 1
+        document.quality.warnings.extend(
+            warning.replace(str(item.path), item.path.name, 1) for warning in warnings)
     return document

@@ -113,6 +113,7 @@ class Page(BaseModel):
     # Why the page could not be read ("E202 external tool failed: tesseract timed out after
     # 300 s"); None when it was. A failed page has no text; the document's other pages do.
     error: str | None = None
+    warnings: list[str] = Field(default_factory=list)  # see PageRecord.warnings
 
 
 class PageRecord(BaseModel):
@@ -127,6 +128,10 @@ class PageRecord(BaseModel):
     seals: list[Box] = Field(default_factory=list)
     ocr_confidence: float | None = None
     error: str | None = None  # why the page could not be read; None when it was
+    # What went wrong reading the page (a damaged PDF image: poppler's messages, and what
+    # decoding the image data found; parts of the page may be grey or missing); summed up in
+    # the quality block
+    warnings: list[str] = Field(default_factory=list)
 
     @classmethod
     def of(cls, page: Page) -> PageRecord:
@@ -134,7 +139,8 @@ class PageRecord(BaseModel):
         source = "none" if page.error is not None else "text-layer" if used else "ocr"
         return cls(number=page.number, text_source=source,
                    text_layer=page.text_layer, dpi=page.dpi, preparation=page.preparation,
-                   seals=page.seals, ocr_confidence=page.ocr_confidence, error=page.error)
+                   seals=page.seals, ocr_confidence=page.ocr_confidence, error=page.error,
+                   warnings=page.warnings)
 
 
 class Change(BaseModel):
@@ -234,6 +240,9 @@ class Quality(BaseModel):
     # Pages that could not be read (1-based; each page's record says why): the document is
     # the other pages, and the run's exit status is not 0.
     failed_pages: list[int] = Field(default_factory=list)
+    # What may be missing or wrong in the output: bytes of a text input that were not valid
+    # in its encoding, a page poppler could not render in full (damaged image data), ...
+    warnings: list[str] = Field(default_factory=list)
 
 
 class Document(BaseModel):

@@ -46,6 +46,13 @@ and every bad input and fault the tests try, with what each gets.
 - **`--incremental` redoes what changed.** An input is skipped only when its outputs were made
   from the same content (sha256), by the same pipeline version, with the same `--lang`,
   `--ocr` and `--image-dpi`; all are recorded in the JSON's `source`.
+- **What may be wrong in an output is said in it.** A text file with bytes its encoding does
+  not allow keeps its encoding (one bad byte does not turn a UTF-8 file into cp1258); a PDF
+  page whose image data is damaged is read as far as it can be. Either way the JSON's
+  `quality.warnings` (and, for pages, `pages[].warnings`) and stderr name what happened and
+  where; 16-bit and transparent images are read like any other.
+- **Long inputs cost time, not memory.** Text is restored in chunks, a long line in pieces;
+  `restore` reads and writes a block of lines at a time.
 - **Progress is shown, not logged.** On a terminal, a progress bar counts pages with a time
   estimate; with `-q`, or when stderr is a file or a pipe, there is none. stdout carries only
   `restore`'s and `schema`'s output.

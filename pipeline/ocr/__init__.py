@@ -24,6 +24,7 @@ One scanned page (`recognize_page`):
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -55,6 +56,7 @@ from pipeline.ocr.textlayer import judge_text_layer
 # of many small calls. One thread took table detection on 43 bench and sample pages from 3.9 to
 # 2.9 s CPU, at the same wall time.
 cv2.setNumThreads(1)
+log = logging.getLogger("pipeline")
 
 # A page read with a mean word confidence below this is checked for being upside down: upright
 # rendered scans, heavy ones included, read at 85-96; the same pages upside down at 41-44.
@@ -88,7 +90,8 @@ def recognize_page(job: PageJob) -> Page:
     layer = judge_text_layer(job.path, job.number, job.ocr_mode) if job.kind == "pdf" else None
     if layer is not None and layer.record.used:
         return text_layer_page(layer.text, job.number, layer.record)
-    source = normalise(load_page(job.path, job.kind, job.number), job.image_dpi)
+    image = load_page(job.path, job.kind, job.number)
+    source = normalise(image, job.image_dpi)
     gray, preparation = prepare_page(source.pixels)
     overlays = []
     if layer is not None and layer.overlay and source.pixels_per_point:
@@ -110,6 +113,7 @@ def recognize_page(job: PageJob) -> Page:
     page.seals = [turned_box(box, source.pixels.shape, page.preparation)
                   for box in source.seals]
     page.text_layer = layer.record if layer is not None else None
+    page.warnings = list(image.warnings)
     return page
 
 
@@ -253,6 +257,12 @@ def assemble(document: Document, pages: list[Page]) -> Document:
         lines.extend(line.text for line in page.lines)
     document.ocr_lines = lines
     document.overlays = [overlay for page in pages for overlay in page.overlays]
+    for page in pages:
+        if page.warnings:
+            warning = (f"page {page.number}: damaged PDF data, parts of the page may be grey "
+                       f"or missing and their text lost ({'; '.join(page.warnings)})")
+            log.warning("%s: %s", document.source.file, warning)
+            document.quality.warnings.append(warning)
     confidences = [page.ocr_confidence for page in pages if page.ocr_confidence is not None]
     document.quality.ocr_confidence = (
         round(sum(confidences) / len(confidences), 2) if confidences else None

@@ -115,7 +115,7 @@ def _fitted_to_edges(quad: np.ndarray, region: np.ndarray) -> np.ndarray:
         side = end - start
         length = float(np.linalg.norm(side))
         along = (points - start) @ side / length**2
-        away = np.abs(np.cross(side, points - start)) / length
+        away = np.abs(_cross(side, points - start)) / length
         near = points[(away < band) & (along > EDGE_CORNER_SKIP) & (along < 1 - EDGE_CORNER_SKIP)]
         if len(near) < MIN_EDGE_POINTS:
             return quad
@@ -130,10 +130,10 @@ def _fitted_to_edges(quad: np.ndarray, region: np.ndarray) -> np.ndarray:
 
 def _meeting_point(first, second) -> np.ndarray | None:
     (p, u), (q, v) = first, second
-    across = float(np.cross(u, v))
+    across = float(_cross(u, v))
     if abs(across) < 1e-6:
         return None
-    return p + u * float(np.cross(q - p, v)) / across
+    return p + u * float(_cross(q - p, v)) / across
 
 
 def _four_corners(outline: np.ndarray) -> np.ndarray | None:
@@ -160,3 +160,8 @@ def _nearly_upright(quad: np.ndarray, shape: tuple[int, ...]) -> bool:
                       [xs.min(), ys.max()]])
     diagonal = float(np.hypot(shape[0], shape[1]))
     return float(np.max(np.linalg.norm(quad - box, axis=1))) < MIN_CORNER_SHIFT * diagonal
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The z of the cross product of 2-D vectors (numpy 2 deprecates np.cross on them)."""
+    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]

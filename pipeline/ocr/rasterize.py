@@ -20,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline import external
 from pipeline.errors import CorruptInput
+from pipeline.ocr.pdfcontent import damaged_images
 
 # No page is worked on with more pixels than this (an A4 page at 600 dpi has 35 Mpx): a huge
 # image is reduced while it is decoded, whatever resolution it claims.
@@ -50,6 +51,9 @@ class PageImage:
     # Where the page is, when the file has transparency around it (True = page).
     page_mask: np.ndarray | None = None
     pixels_per_point: float | None = None  # PDF pages: to place the PDF's own text on them
+    # What poppler said while drawing or extracting a PDF page: damaged image data, whose
+    # missing parts come out grey or as noise (text lost there)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def is_colour(self) -> bool:
@@ -90,15 +94,18 @@ def _pdf_page(path: Path, number: int) -> PageImage:
         claimed = min(scan["x_ppi"], scan["y_ppi"])
         dpi = min(max(claimed, PDF_DPI_RANGE[0]), PDF_DPI_RANGE[1])
     dpi = _within_budget(dpi, _page_pixels_at(path, number, dpi, scan, size))
+    warnings: list[str] = damaged_images(path, number) if images else []
     if scan is not None and dpi == claimed:
-        stored = _stored_scan(path, number, scan, dpi)
+        stored = _stored_scan(path, number, scan, dpi, warnings)
         if stored is not None:
             return PageImage(_large_enough(stored, path, number), claimed,
-                             pixels_per_point=dpi / 72.0)
+                             pixels_per_point=dpi / 72.0, warnings=warnings)
     colour = any(image["color"] in COLOUR_IMAGES for image in images)
     rendered = external.rasterize_pdf_page(path, number, dpi, grayscale=not colour)
     pixels = np.asarray(rendered.convert("RGB" if colour else "L"))
-    return PageImage(_large_enough(pixels, path, number), claimed, pixels_per_point=dpi / 72.0)
+    _add_warnings(warnings, rendered)
+    return PageImage(_large_enough(pixels, path, number), claimed,
+                     pixels_per_point=dpi / 72.0, warnings=warnings)
 
 
 def _large_enough(pixels: np.ndarray, path: Path, number: int) -> np.ndarray:
@@ -110,18 +117,28 @@ def _large_enough(pixels: np.ndarray, path: Path, number: int) -> np.ndarray:
     return pixels
 
 
-def _stored_scan(path: Path, number: int, scan: dict, dpi: float) -> np.ndarray | None:
+def _add_warnings(warnings: list[str], image: Image.Image) -> None:
+    for warning in image.info.get("poppler_warnings", []):
+        if f"poppler: {warning}" not in warnings:
+            warnings.append(f"poppler: {warning}")
+
+
+def _stored_scan(path: Path, number: int, scan: dict, dpi: float,
+                 warnings: list[str]) -> np.ndarray | None:
     """The page's scan as stored, when it is the page as poppler shows it: it fills the page
     upright (the page's size at `dpi`) and looks the same in a small rendering (no flip,
     inverted decode or mask that the bare image would lose; small images drawn over it, such
     as a signature's logo, are left out, and they are overlays). Rendering instead resamples
     the scan even at its own resolution (measured: mean grey error 12 on a 419 px wide page,
-    and a page's words read differently)."""
+    and a page's words read differently). Poppler's warnings on either go to `warnings`."""
     stored = external.pdf_page_image(path, number, scan["number"])
     if stored is None or (stored.width, stored.height) != (scan["width"], scan["height"]):
         return None
+    _add_warnings(warnings, stored)
     check_dpi = dpi / SCAN_CHECK_REDUCTION
-    shown = external.rasterize_pdf_page(path, number, check_dpi, grayscale=True).convert("L")
+    shown = external.rasterize_pdf_page(path, number, check_dpi, grayscale=True)
+    _add_warnings(warnings, shown)
+    shown = shown.convert("L")
     slack = SCAN_CHECK_REDUCTION + 1
     if max(abs(stored.width - shown.width * SCAN_CHECK_REDUCTION),
            abs(stored.height - shown.height * SCAN_CHECK_REDUCTION)) > slack:
@@ -198,8 +215,10 @@ def _plain_pixels(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
     outline when part of the image is transparent)."""
     mask = None
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        samples = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if samples.max() > 255 else 255.0
+        samples = np.asarray(image, dtype=np.float32)
+        # 16-bit samples, or 10/12-bit ones in a 16-bit file (its paper at 1023 or 4095, where
+        # /257 would leave the page black): the brightest sample is the paper's white
+        top = float(samples.max()) if samples.max() > 255 else 255.0
         image = Image.fromarray(np.clip(samples * (255.0 / top), 0, 255).astype(np.uint8))
     elif image.mode == "F":
         image = Image.fromarray(np.clip(np.asarray(image), 0, 255).astype(np.uint8))

@@ -113,6 +113,47 @@ MIDDLE_NAMES = {
 }
 RARE_COUNT = 800  # syllables seen fewer times in the LM corpus pay ln(800 / (count + 1))
 _MOSTLY_CAPS = 0.6
+# Long texts are restored in chunks of about this many characters (a plan has 20-100k), long
+# lines in pieces of at most this many (see Restorer.restore_lines); a decoding unit of more
+# positions than this is cut after a clause stop.
+CHUNK_CHARS = 100_000
+PIECE_CHARS = 2_000
+MAX_UNIT_POSITIONS = 1_000
+_PIECE_CUT = regex.compile(r"[.;:!?]\s+|\s+")
+
+
+def _pieces(line: str) -> list[str]:
+    """A line cut into pieces of at most PIECE_CHARS characters that give it back joined:
+    after the last clause stop and its spaces in each piece's reach, else after its last
+    space, else (no space at all) anywhere."""
+    pieces = []
+    while len(line) > PIECE_CHARS:
+        window = line[:PIECE_CHARS]
+        ends = [m.end() for m in _PIECE_CUT.finditer(window) if m.end() < len(window)]
+        stops = [m.end() for m in _PIECE_CUT.finditer(window)
+                 if window[m.start()] in ".;:!?" and m.end() < len(window)]
+        cut = (stops or ends or [PIECE_CHARS])[-1]
+        if cut < PIECE_CHARS // 4 and ends:  # a stop only early on: a later space is better
+            cut = max(cut, ends[-1])
+        pieces.append(line[:cut])
+        line = line[cut:]
+    pieces.append(line)
+    return pieces
+
+
+def _chunks(lines: Sequence[str]):
+    """(line index, piece) lists of about CHUNK_CHARS characters, in order: each line in its
+    pieces (`_pieces`), a chunk ending at a line's or a piece's end."""
+    chunk, size = [], 0
+    for li, line in enumerate(lines):
+        for piece in _pieces(line) if len(line) > PIECE_CHARS else [line]:
+            if chunk and size + len(piece) > CHUNK_CHARS:
+                yield chunk
+                chunk, size = [], 0
+            chunk.append((li, piece))
+            size += len(piece) + 1
+    if chunk:
+        yield chunk
 
 
 @lru_cache(maxsize=1 << 16)
@@ -639,7 +680,26 @@ class Restorer:
 
     # ---------------------------------------------------------------- lines
     def restore_lines(self, lines: Sequence[str]) -> tuple[list[str], list[Change]]:
-        """Restore lines; the output has exactly as many lines, and the changed tokens."""
+        """Restore lines; the output has exactly as many lines, and the changed tokens.
+
+        A text of more than CHUNK_CHARS characters is restored a chunk of lines at a time
+        (each judged typed or OCR'd on its own words), and a line longer than PIECE_CHARS a
+        piece at a time (cut after a clause's end where there is one, else at a space): time
+        grows with the text's length, and memory with the chunk's, not the text's."""
+        if (sum(map(len, lines)) <= CHUNK_CHARS
+                and all(len(line) <= PIECE_CHARS for line in lines)):
+            return self._restore_block(lines)
+        restored: list[list[str]] = [[] for _ in lines]
+        changes: list[Change] = []
+        for chunk in _chunks(lines):
+            out, found = self._restore_block([piece for _, piece in chunk])
+            for (li, _), text in zip(chunk, out, strict=True):
+                restored[li].append(text)
+            changes.extend(c.model_copy(update={"line": chunk[c.line][0]}) for c in found)
+        return ["".join(pieces) for pieces in restored], changes
+
+    def _restore_block(self, lines: Sequence[str]) -> tuple[list[str], list[Change]]:
+        """`restore_lines` of a text small enough to be restored at once."""
         tokenized = [self.tokenize(line) for line in lines]
         words = [t.text for toks in tokenized for t in toks if t.kind == "word"]
         doc_clean = looks_clean(words)
@@ -689,7 +749,25 @@ class Restorer:
                     current.append((li, ti))
         if current:
             units.append(current)
-        return units
+        return [part for unit in units for part in self._split_long(unit, tokenized)]
+
+    @staticmethod
+    def _split_long(unit: list[tuple[int, int]], tokenized) -> list[list[tuple[int, int]]]:
+        """A unit of more than MAX_UNIT_POSITIONS positions cut after clause stops: the
+        decoder restarts at every stop anyway (`beam_viterbi`), but steps through a unit's
+        positions one by one, so that one very long unit (a long line) would be decoded a
+        word at a time instead of in step with the others."""
+        if len(unit) <= MAX_UNIT_POSITIONS:
+            return [unit]
+        parts, current = [], []
+        for li, ti in unit:
+            current.append((li, ti))
+            if len(current) >= MAX_UNIT_POSITIONS // 2 and is_clause_stop(tokenized[li][ti]):
+                parts.append(current)
+                current = []
+        if current:
+            parts.append(current)
+        return parts
 
     @staticmethod
     def _ends_clause(tokens: list[Token]) -> bool:
@@ -704,8 +782,9 @@ class Restorer:
                        if doc_clean or self._line_is_clean(toks)}
         caps_lines = {li for li, is_caps in enumerate(caps) if is_caps}
         all_slots, all_cands = [], []
+        names: dict[int, dict[int, int | None]] = {}  # per line, for all its units
         for unit in units:
-            slots, word_cands = self._unit_slots(unit, tokenized, clean_lines)
+            slots, word_cands = self._unit_slots(unit, tokenized, clean_lines, names)
             self._add_lexicon_bonuses(unit, tokenized, slots, word_cands, clean_lines)
             self._fill_placeholders(unit, tokenized, slots, word_cands, clean_lines)
             all_slots.append(slots)
@@ -728,10 +807,12 @@ class Restorer:
                 if cands[unit_choices[pos]] is _SPECK:
                     _drop_space_beside(tokenized[li], outputs[li], ti)
 
-    def _unit_slots(self, unit, tokenized, clean_lines):
+    def _unit_slots(self, unit, tokenized, clean_lines, names=None):
         slots: list[Slot | None] = []
         word_cands: list[list[Candidate] | None] = []
-        names = {li: self._person_name_words(tokenized[li]) for li in {li for li, _ in unit}}
+        names = {} if names is None else names
+        for li in {li for li, _ in unit} - names.keys():
+            names[li] = self._person_name_words(tokenized[li])
         for li, ti in unit:
             tok = tokenized[li][ti]
             if tok.kind == "word":

@@ -185,12 +185,31 @@ def _path_ids(lm, unit: Unit, choices: Sequence[int]) -> tuple[list[int], dict[i
     return path, where
 
 
+# Confidences are computed for units holding about this many candidates at a time: the LM
+# call's arrays (a dozen of 8 bytes per candidate and trigram) stay within ~100 MB.
+CONFIDENCE_BATCH_CANDIDATES = 300_000
+
+
 def local_confidences_batch(
     lm, units: Sequence[Unit], choices: Sequence[Sequence[int]], lm_weight: float
 ) -> list[list[float]]:
     """For every slot, a softmax over its candidates of channel + the three trigrams the
     word takes part in, neighbours held at the best path; the chosen one's probability.
-    One LM call for all units."""
+    One LM call for units of up to CONFIDENCE_BATCH_CANDIDATES candidates."""
+    out: list[list[float]] = []
+    start, size = 0, 0
+    for end, unit in enumerate(units):
+        size += sum(len(slot.ids) for slot in unit if slot is not None)
+        if size >= CONFIDENCE_BATCH_CANDIDATES or end == len(units) - 1:
+            out.extend(_local_confidences(lm, units[start:end + 1], choices[start:end + 1],
+                                          lm_weight))
+            start, size = end + 1, 0
+    return out
+
+
+def _local_confidences(
+    lm, units: Sequence[Unit], choices: Sequence[Sequence[int]], lm_weight: float
+) -> list[list[float]]:
     eos = lm.eos
     neighbours, cands, spans = [], [], []
     offset = 0

@@ -35,9 +35,21 @@ def fold_char(char: str) -> str:
     return base if base.isascii() or not unicodedata.combining(base) else char
 
 
+class _FoldTable(dict):
+    """code point -> its folded character, filled as characters are met (for str.translate:
+    a long text is folded at C speed, not a Python call per character)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_FOLDS = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Marks stripped, same length as `text` (so offsets carry over)."""
-    return "".join(fold_char(c) for c in text)
+    return text.translate(_FOLDS)
 
 
 def fold_key(text: str) -> str:
@@ -52,18 +64,16 @@ _SYMBOL_REST = re.compile(r"^(?:[A-ZĐ][A-Za-zĐđ]{0,5}/[A-ZĐ]|[A-ZĐ0-9]{1,8}
 def join_lines(parts: list[str]) -> str:
     """Join wrapped lines with one space; a symbol split after its dash at a line end
     ("57-" + "NQ/TW") is joined without one, since that dash belongs to the symbol."""
-    out = ""
+    out: list[str] = []
     for part in parts:
         part = part.strip()
         if not part:
             continue
-        if not out:
-            out = part
-        elif re.search(r"\w-$", out) and _SYMBOL_REST.match(part):
-            out += part
-        else:
-            out += " " + part
-    return out
+        # (the end only: a whole long text searched again for every line took minutes)
+        if out and not (re.search(r"\w-$", out[-1][-2:]) and _SYMBOL_REST.match(part)):
+            out.append(" ")
+        out.append(part)
+    return "".join(out)
 
 
 def upper_ratio(text: str) -> float:
