@@ -58,6 +58,7 @@ test: setup
 
 lint: setup
 	$(PY) -m ruff check pipeline tests tools bench
+	$(VENV)/bin/lint-imports --no-cache
 
 # docs/reliability.md: the promises and the table of bad inputs tried, from the tests' CASES.
 reliability-doc: setup

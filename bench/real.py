@@ -303,7 +303,7 @@ def restore_results(results: list[PageResult]) -> None:
 def valid_share(text: str) -> tuple[int, float]:
     """Tokens, and the share of the alphabetic ones that are valid Vietnamese syllables."""
     from pipeline.restore.candidates import load_inventory
-    from pipeline.restore.syllables import to_official_tone
+    from pipeline.text.syllables import to_official_tone
 
     inventory = set(load_inventory())
     tokens = score_tokens(text)

@@ -36,7 +36,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.restore.metrics import syllable_accuracy, syllables
-from pipeline.restore.syllables import strip_marks
+from pipeline.text.fold import strip_marks
 
 PAIRS_DIR = Path(".cache/ocr_pairs")
 MAKE_HINT = ("make it with: .venv/bin/python tools/make_ocr_pairs.py --shared ../shared "

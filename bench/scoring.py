@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.restore.syllables import to_official_tones
+from pipeline.text.syllables import to_official_tones
 
 _EDGE_PUNCTUATION = regex.compile(r"^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$")
 _HAS_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from pipeline.vietnamese import WordCounts, count_words
+from pipeline.text.vietnamese import WordCounts, count_words
 
 LegacyEncoding = Literal["tcvn3", "vni"]
 ENCODINGS: tuple[LegacyEncoding, ...] = ("tcvn3", "vni")

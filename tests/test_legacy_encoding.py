@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline import ingest, legacy_encoding
 from pipeline.legacy_encoding import LegacyFont, byte_view, convert, detect, encode, font_encoding
-from pipeline.vietnamese import count_words, is_syllable, reads_as_vietnamese, syllables
+from pipeline.text.vietnamese import count_words, is_syllable, reads_as_vietnamese, syllables
 
 # Every Vietnamese letter, small: each vowel with its five tones, and đ.
 SMALL_LETTERS = "".join(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.restore.syllables import to_official_tones
+from pipeline.text.syllables import to_official_tones
 
 LEXICON = Path(__file__).resolve().parents[1] / "dictionaries" / "vi_admin_terms.txt"
 CATEGORIES = {"agency", "title", "doc_type", "unit_type", "deadline", "abbrev", "place", "phrase"}

@@ -21,8 +21,8 @@ from pipeline.restore.candidates import (
 )
 from pipeline.restore.lexicon import Lexicon, parse_terms
 from pipeline.restore.metrics import syllable_accuracy, syllables, unchanged_rate
-from pipeline.restore.syllables import strip_marks
 from pipeline.restore.tokens import restore_code, restore_protected, tokenize_line
+from pipeline.text.fold import strip_marks
 
 LM_PATH = Path(os.environ.get("VN_PLAN_LM", Path(__file__).resolve().parents[1]
                               / "pipeline" / "data" / "syllable_lm.npz"))

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from pipeline.model import Cell, Document, Line, Page, Source, Table
 from pipeline.segment import segment_document
-from pipeline.segment.patterns import decode_roman_token, fold, iso_date, join_lines
+from pipeline.segment.patterns import decode_roman_token, iso_date, join_lines
 from pipeline.segment.vocabulary import lexicon_terms
+from pipeline.text.fold import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 TAN_PHU = ROOT / "tests" / "data"  # copies of ../shared/samples/synthetic_tan_phu (synthetic)

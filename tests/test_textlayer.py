@@ -25,7 +25,7 @@ from pipeline.ocr import ocr_document, plan_pages
 from pipeline.ocr.pdfcontent import measure_page
 from pipeline.ocr.textlayer import judge_text_layer
 from pipeline.synth import render_text_page
-from pipeline.vietnamese import count_words, reads_as_vietnamese
+from pipeline.text.vietnamese import count_words, reads_as_vietnamese
 
 LINES = [
     "Ủy ban nhân dân xã An Hòa ban hành Kế hoạch",

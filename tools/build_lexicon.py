@@ -33,7 +33,7 @@ import regex
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.restore.syllables import to_official_tones  # noqa: E402
+from pipeline.text.syllables import to_official_tones  # noqa: E402
 
 log = logging.getLogger("build_lexicon")
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.restore.candidates import load_inventory  # noqa: E402
 from pipeline.restore.lm import iter_corpus  # noqa: E402
-from pipeline.restore.syllables import strip_marks  # noqa: E402
+from pipeline.text.fold import strip_marks  # noqa: E402
 
 MIN_COUNT = 5
 RATIO = 5

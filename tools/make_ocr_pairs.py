@@ -49,7 +49,7 @@ import regex  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 
 from pipeline.restore.lm import iter_corpus  # noqa: E402
-from pipeline.restore.syllables import strip_marks  # noqa: E402
+from pipeline.text.fold import strip_marks  # noqa: E402
 
 CACHE_VERSION = 2
 LETTER = regex.compile(r"\p{L}")

@@ -29,7 +29,7 @@ from itertools import groupby
 import numpy as np
 
 from pipeline.model import Box, Line, Word
-from pipeline.restore.syllables import strip_marks
+from pipeline.text.fold import strip_marks
 
 # Tesseract's (block, paragraph, line) numbers of a word.
 LineKey = tuple[int, int, int]

@@ -40,6 +40,7 @@ from rapidfuzz import fuzz
 
 from pipeline import external
 from pipeline.model import Box, Cell, Line, Page, Table
+from pipeline.text.lookalikes import DIGIT_ONE_LOOKALIKES, digit_ones
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,7 @@ DIGIT_WHITELIST = "-c tessedit_char_whitelist=0123456789."
 NUMBER_CELL = regex.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}|[IVX]{1,6})\.?$")
 PAGE_NUMBER = regex.compile(r"^\W*\d{1,4}\W*$")
 # What a TT cell reads as: digits with dots, and the look-alikes of 1 Tesseract gives for them.
-ONE_LOOKALIKES = "lI]|[!L"
-NUMBER_LIKE = regex.compile(r"^[\d.lIVX\]|\[!L]{1,8}$")
+NUMBER_LIKE = regex.compile(rf"^[\d.IVX{regex.escape(DIGIT_ONE_LOOKALIKES)}]{{1,8}}$")
 # A cell with a word read with less confidence than this is read again on its own (Roman
 # quarters such as "III/2026" come out as "[H/2026" at ~70 in a stack, right when alone).
 LOW_CONFIDENCE = 75.0
@@ -796,7 +796,7 @@ def _digits_of(text: str) -> str | None:
     compact = text.replace(" ", "")
     if not compact or not any(ch.isdigit() for ch in compact):
         return None
-    digits = "".join("1" if ch in ONE_LOOKALIKES else ch for ch in compact if ch != ".")
+    digits = digit_ones(compact.replace(".", ""))
     return digits if digits.isdigit() else None
 
 
@@ -819,7 +819,7 @@ def repair_number(text: str, image: np.ndarray) -> str | None:
     digits = _digits_of(text)
     if digits is None:
         return text
-    mapped = "".join("1" if ch in ONE_LOOKALIKES else ch for ch in text.replace(" ", ""))
+    mapped = digit_ones(text.replace(" ", ""))
     glyphs, dots = _number_shapes(image)
     if len(glyphs) == len(digits) and dots:
         out = []

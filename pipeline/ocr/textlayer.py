@@ -15,7 +15,7 @@ So, per page, in the default mode (`auto`):
 - visible text covering little of a page that images cover (an overlay on a scan): OCR;
 - other visible text: read (pdftotext; legacy-encoded fonts through a ToUnicode map of their
   table, or converted when its characters show the encoding), and used when it reads as
-  Vietnamese (`pipeline.vietnamese`), else OCR.
+  Vietnamese (`pipeline.text.vietnamese`), else OCR.
 `force` OCRs every page; `skip-text` keeps any text layer (invisible, or visible and not a
 mere overlay) as it is. Every decision is recorded in the page's `text_layer`.
 """
@@ -34,7 +34,7 @@ from pipeline import external, legacy_encoding
 from pipeline.legacy_encoding import LegacyFont
 from pipeline.model import OcrMode, TextLayer
 from pipeline.ocr.pdfcontent import PageDrawing, fonts_in, measure, open_pdf
-from pipeline.vietnamese import count_words, is_syllable, reads_as_vietnamese
+from pipeline.text.vietnamese import count_words, is_syllable, reads_as_vietnamese
 
 # Images covering at least this share of a page make it a scan (scans fill their pages;
 # taking a scan for a text page costs its whole text, the reverse only an OCR of the page)...

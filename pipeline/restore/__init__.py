@@ -42,7 +42,6 @@ from pipeline.restore.decoder import (
 )
 from pipeline.restore.lexicon import Lexicon
 from pipeline.restore.lm import COMMA_TOKEN
-from pipeline.restore.syllables import strip_marks, to_official_tone, to_official_tones
 from pipeline.restore.tokens import (
     Token,
     is_clause_stop,
@@ -50,6 +49,9 @@ from pipeline.restore.tokens import (
     split_glued,
     tokenize_line,
 )
+from pipeline.text.fold import strip_marks
+from pipeline.text.lookalikes import DIGIT_OF_LETTER
+from pipeline.text.syllables import to_official_tone, to_official_tones
 
 __all__ = ["Restorer", "default_restorer", "restore_document", "restore_lines", "restore_text"]
 
@@ -81,8 +83,7 @@ SPECK_MAX_LEN = 2  # word tokens this short may be specks the decoder drops
 SPECK_COST = 6.0
 LIGHT_SPECK_COST = 4.0
 LAST_CLAUSE_SPECK_COST = 2.0
-# A letter standing alone that English OCR makes of a digit ("Điều S." = Điều 5.)
-DIGIT_LOOKALIKES = {"S": "5"}
+# A letter standing alone read as the digit it looks like (lookalikes.DIGIT_OF_LETTER) costs:
 LOOKALIKE_COST = 3.0
 # A placeholder's extra readings: the FILL_KEEP of the FILL_POOL most frequent syllables
 # that fit its neighbours best, each at FILL_COST (about a two-letter change).
@@ -828,11 +829,11 @@ class Restorer:
                     slots[-1].ids = np.append(slots[-1].ids, EPSILON)
                     slots[-1].costs = np.append(slots[-1].costs, speck_cost)
                     word_cands[-1].append(_SPECK)
-                if li not in clean_lines and tok.text in DIGIT_LOOKALIKES and _stands_apart(
+                if li not in clean_lines and tok.text in DIGIT_OF_LETTER and _stands_apart(
                         tokenized[li], ti) and not _ends_line(tokenized[li], ti):
                     slots[-1].ids = np.append(slots[-1].ids, self.lm.num)
                     slots[-1].costs = np.append(slots[-1].costs, LOOKALIKE_COST)
-                    word_cands[-1].append(Candidate(DIGIT_LOOKALIKES[tok.text], 0.0))
+                    word_cands[-1].append(Candidate(DIGIT_OF_LETTER[tok.text], 0.0))
             elif tok.kind == "protected" and li not in clean_lines and _inside_words(
                     tokenized[li], ti):
                 cands, ids, costs = self._digit_candidates(tok.text)

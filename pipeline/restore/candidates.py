@@ -42,7 +42,8 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.restore.channel_data import VectorChannel, fold, load_channel, load_token_pairs
-from pipeline.restore.syllables import TONES, place_tone, strip_marks, to_official_tone
+from pipeline.text.fold import strip_marks
+from pipeline.text.syllables import TONES, place_tone, to_official_tone
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 INVENTORY_PATH = DATA_DIR / "vi_syllables.txt"

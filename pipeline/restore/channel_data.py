@@ -37,7 +37,7 @@ from pathlib import Path
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.restore.syllables import strip_marks
+from pipeline.text.fold import strip_marks
 
 EPS, SP, UNSEEN = "<eps>", "<sp>", "<unseen>"
 FORMAT = "vn-ocr-channel/1"

@@ -18,7 +18,8 @@ from pathlib import Path
 import regex
 from rapidfuzz import fuzz
 
-from pipeline.restore.syllables import strip_marks, to_official_tones
+from pipeline.text.fold import strip_marks
+from pipeline.text.syllables import to_official_tones
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "dictionaries" / "vi_admin_terms.txt"
 _SYLLABLE = regex.compile(r"\p{L}+")

@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 import regex
 
-from pipeline.restore.syllables import to_official_tone
+from pipeline.text.syllables import to_official_tone
 
 UNK_TOKEN, BOS_TOKEN, EOS_TOKEN, NUM_TOKEN = "<unk>", "<s>", "</s>", "<num>"
 COMMA_TOKEN = ","

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.restore.syllables import strip_marks, to_official_tones
+from pipeline.text.fold import strip_marks
+from pipeline.text.syllables import to_official_tones
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 

@@ -21,7 +21,8 @@ from typing import Literal
 
 import regex
 
-from pipeline.restore.syllables import strip_marks
+from pipeline.text.fold import strip_marks
+from pipeline.text.lookalikes import roman_ones
 
 TokenKind = Literal["word", "protected", "space", "punct"]
 
@@ -281,7 +282,7 @@ def restore_protected(text: str) -> str:
     """The only changes a protected token may get: Đ back in codes and abbreviations, and
     I for the l, 1 or | OCR reads in Roman section numbers ("Ill" -> "III")."""
     if _ROMAN_LIKE.match(text) or _ROMAN_LIKE_L.match(text):
-        return regex.sub(r"[lL1|]", "I", text)
+        return roman_ones(text).replace("L", "I")
     if _HAS_DIGIT.search(text) or "/" in text or "-" in text:
         return restore_code(text)
     return restore_abbreviation(text)

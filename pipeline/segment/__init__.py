@@ -34,9 +34,10 @@ from pipeline.segment.body import (
     parse_title,
 )
 from pipeline.segment.header import parse_header
-from pipeline.segment.patterns import clean_line, nfc
+from pipeline.segment.patterns import clean_line
 from pipeline.segment.references import find_references
 from pipeline.segment.signature import is_signature_start, parse_signature
+from pipeline.text.fold import nfc
 
 __all__ = ["segment_document"]
 

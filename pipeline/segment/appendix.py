@@ -38,8 +38,6 @@ from pipeline.segment.patterns import (
     ADMIN_LEVELS,
     APPENDIX_HEADING,
     clean_line,
-    fold,
-    fold_key,
     is_upper_text,
     join_lines,
 )
@@ -52,6 +50,7 @@ from pipeline.segment.vocabulary import (
     remaining_words,
     wrapped_name,
 )
+from pipeline.text.fold import fold, fold_key
 
 _TITLE_MAX_LINES = 4
 _ATTACHED_MAX_LINES = 4

@@ -34,13 +34,13 @@ from pipeline.segment.patterns import (
     decode_roman_token,
     edit_distance,
     ends_sentence,
-    fold,
     is_upper_text,
     join_lines,
     roman,
     starts_lower,
 )
 from pipeline.segment.signature import is_signature_start
+from pipeline.text.fold import fold
 
 _TITLE_MAX_LINES = 6
 # A heading line this long filled the line width, so the next line is more of the heading.

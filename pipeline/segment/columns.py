@@ -23,7 +23,7 @@ from statistics import median
 
 import regex as re
 
-from pipeline.segment.patterns import fold, join_lines
+from pipeline.segment.patterns import join_lines
 from pipeline.segment.vocabulary import (
     Found,
     agency_start,
@@ -37,6 +37,7 @@ from pipeline.segment.vocabulary import (
     phrase_spans,
     remaining_words,
 )
+from pipeline.text.fold import fold
 
 FIELDS = ("lead", "coordinate", "output")
 # Bodies named as a group open the coordinating column: "Các phòng, đơn vị", "Các trường học".

@@ -23,8 +23,10 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.segment.patterns import ADMIN_LEVELS, fold, iso_date
+from pipeline.segment.patterns import ADMIN_LEVELS, iso_date
 from pipeline.segment.vocabulary import lexicon_terms
+from pipeline.text.fold import fold
+from pipeline.text.lookalikes import NUMBER_LABEL_TOKEN
 
 _TRAILING_PUNCT = re.compile(r"[^\w/]+$")
 _LEADING_PUNCT = re.compile(r"^[^\w]+")
@@ -145,7 +147,7 @@ class ReferenceStarts:
     def __init__(self, nlp: Language, name: str, type_words: list[str]):
         self.matcher = Matcher(nlp.vocab)
         number = {"TEXT": {"REGEX": r"^\(?\d"}}
-        so = {"_": {"fold": {"REGEX": r"^(?:s[a-z0-9]?|5[0-9o])[:.]?$"}}, "OP": "?"}
+        so = {"_": {"fold": {"REGEX": NUMBER_LABEL_TOKEN}}, "OP": "?"}
         for word in type_words:
             syllables = [{"_": {"fold": {"REGEX": f"^{tolerant(w)}$"}}} for w in word.split()]
             self.matcher.add(word, [[*syllables, so, number]])

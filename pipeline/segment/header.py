@@ -25,11 +25,11 @@ from pipeline.segment.patterns import (
     DOCUMENT_TYPES,
     TYPE_CODES,
     WORDY_DATE,
-    fold,
-    fold_key,
     is_upper_text,
     iso_date,
 )
+from pipeline.text.fold import fold, fold_key
+from pipeline.text.lookalikes import NUMBER_LABEL, NUMBER_LABEL_SPLIT
 
 # How far down the page the type line may be: header blocks are a handful of lines.
 _TYPE_LINE_SEARCH = 40
@@ -41,13 +41,13 @@ _PARTY_NAME = "DANG CONG SAN VIET NAM"  # the right block of Party documents
 
 # "Số: 125/KH-UBND", "S6: 125/KH-UBND", "Số:   /KH-UBND" (draft), "Số 45-KH/ĐU" (Party style).
 _NUMBER = re.compile(
-    r"(?<![^\W\d_])(?:S\w?\s*[:;]?|5\w\s*[:;])\s*"
+    rf"(?<![^\W\d_]){NUMBER_LABEL}\s*"
     r"(?P<num>(?:\d{1,5})?\s*/\s*(?:\d{4}\s*/\s*)?[A-Z][A-Za-z]*(?:\s*-\s*[A-Z][A-Za-z0-9]*)*"
     r"|\d{1,5}\s*-\s*[A-Z][A-Za-z]*\s*/\s*[A-Z][A-Za-z0-9]*)"
 )
 _PLACE_DATE = re.compile(r"(?P<place>[^\W\d_][^,:;\d]{0,40}?)\s*,\s*" + WORDY_DATE)
 _SQUEEZED_TYPES = {t.replace(" ", "") for t in DOCUMENT_TYPES}
-_NUMBER_LABEL = re.compile(r"^S\W{0,2}o\s*[:;]")
+_NUMBER_LABEL = re.compile(rf"^{NUMBER_LABEL_SPLIT}")
 _DECORATION = re.compile(r"^[\s\-_=*~.·—–]*$")
 
 

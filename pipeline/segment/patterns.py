@@ -1,60 +1,27 @@
 """Text helpers and patterns shared by the segment modules.
 
-Every pattern here runs on a *folded* copy of a line: Vietnamese marks stripped, đ/Đ -> d/D,
-one character for one character, so a match's offsets are also offsets into the original line
-and values are always sliced from the original (restored) text, never rebuilt. Folding makes
-the same pattern work on restored text ("Số:", "ngày") and on unrestored English-model OCR
-("S6:", "ngay"), which keeps the letters' shapes but loses or swaps the marks.
+Every pattern here runs on a *folded* copy of a line (`pipeline.text.fold`): marks stripped,
+đ -> d, one character for one character, so a match's offsets are also offsets into the
+original line and values are always sliced from the original (restored) text, never rebuilt.
+Folding makes the same pattern work on restored text ("Số:", "ngày") and on unrestored
+English-model OCR ("S6:", "ngay"), which keeps the letters' shapes but loses or swaps the marks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 import regex as re
 
+from pipeline.text.fold import nfc
+from pipeline.text.lookalikes import ROMAN_ONE_LOOKALIKES, roman_ones
+
 # --- text normalisation -----------------------------------------------------------------------
-
-_EXTRA_FOLDS = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def clean_line(text: str) -> str:
     """NFC, whitespace runs collapsed, ends stripped."""
     return " ".join(nfc(text).split())
-
-
-def fold_char(char: str) -> str:
-    if char in _EXTRA_FOLDS:
-        return _EXTRA_FOLDS[char]
-    base = unicodedata.normalize("NFD", char)[0]
-    return base if base.isascii() or not unicodedata.combining(base) else char
-
-
-class _FoldTable(dict):
-    """code point -> its folded character, filled as characters are met (for str.translate:
-    a long text is folded at C speed, not a Python call per character)."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = fold_char(chr(code))
-        return folded
-
-
-_FOLDS = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Marks stripped, same length as `text` (so offsets carry over)."""
-    return text.translate(_FOLDS)
-
-
-def fold_key(text: str) -> str:
-    """A comparison key: folded, lower case, whitespace collapsed."""
-    return " ".join(fold(text).lower().split())
 
 
 # The rest of a document symbol wrapped after its dash: "NQ/TW", "UBND", "QĐ-UBND".
@@ -115,9 +82,9 @@ SLASH_DATE = r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
 
 # --- markers ----------------------------------------------------------------------------------
 
-# Characters OCR gives for the strokes of Roman numerals.
-_ROMAN_CHARS = {"I": "I", "l": "I", "|": "I", "1": "I", "!": "I", "V": "V", "X": "X"}
-ROMAN_HEADING = re.compile(r"^(?P<tok>[IVXl|1!]{1,5})\s*[.:]\s*(?P<rest>.*)$")
+# A Roman section number as OCR reads it (its I's as look-alikes too: "Ill.", "I1.", "|.").
+ROMAN_HEADING = re.compile(
+    rf"^(?P<tok>[IVX{re.escape(ROMAN_ONE_LOOKALIKES)}]{{1,5}})\s*[.:]\s*(?P<rest>.*)$")
 # "II NHIỆM VỤ": the period lost; only real numeral letters, an upper-case title after them.
 ROMAN_HEADING_NO_DOT = re.compile(r"^(?P<tok>[IVX]{1,4})\s+(?P<rest>\S.*)$")
 # OCR specks before a line's first word ("._~", "__", "¡"); dash-like ones stand for a bullet.
@@ -168,7 +135,7 @@ def roman(n: int) -> str | None:
 
 def decode_roman_token(token: str) -> str:
     """The Roman numeral an OCR token stands for: "|" -> "I", "I1" -> "II", "Ill" -> "III"."""
-    return "".join(_ROMAN_CHARS.get(c, c) for c in token)
+    return roman_ones(token)
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -16,7 +16,8 @@ from spacy.tokens import Doc
 
 from pipeline.model import Reference
 from pipeline.segment.entities import REFERENCE_TYPES, agency_at, entity_nlp, tolerant
-from pipeline.segment.patterns import SLASH_DATE, fold, fold_key, iso_date, join_lines
+from pipeline.segment.patterns import SLASH_DATE, iso_date, join_lines
+from pipeline.text.fold import fold, fold_key
 
 _MAX_ISSUER_WORDS = 8
 # Lower-case words that occur inside issuers' names ("UBND tỉnh …", "Thủ tướng Chính phủ",

@@ -17,10 +17,10 @@ from pipeline.segment.patterns import (
     BULLET,
     RECIPIENTS_LABEL,
     SIGNER_TITLE_WORDS,
-    fold,
     is_upper_text,
     join_lines,
 )
+from pipeline.text.fold import fold
 
 _LEFT_PART_ENDINGS = (";", ":", ".", ",", ")")
 _NAME_WORDS = (2, 5)

@@ -20,7 +20,7 @@ from pathlib import Path
 import regex as re
 from rapidfuzz import fuzz, process
 
-from pipeline.segment.patterns import fold
+from pipeline.text.fold import fold
 
 LEXICON = Path(__file__).resolve().parents[2] / "dictionaries" / "vi_admin_terms.txt"
 # How alike (rapidfuzz ratio) an OCR'd window must be to a lexicon term.

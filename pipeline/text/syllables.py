@@ -20,6 +20,10 @@ TONES = {
     "\u0323": "j",  # nặng ạ
 }
 TONE_MARK = {name: mark for mark, name in TONES.items()}
+# ... and the vowel modifiers: circumflex (â ê ô), breve (ă), horn (ơ ư). Đ has a stroke,
+# which Unicode does not decompose.
+MODIFIER_MARKS = "\u0302\u0306\u031b"
+VIETNAMESE_MARKS = frozenset(TONES) | frozenset(MODIFIER_MARKS)
 MODIFIED_VOWELS = set("âăêôơư")
 VOWELS = set("aăâeêioôơuưy")
 
@@ -35,15 +39,6 @@ def split_tone(syllable: str) -> tuple[str, str]:
         else:
             letters.append(ch)
     return unicodedata.normalize("NFC", "".join(letters)), tone
-
-
-def strip_marks(text: str) -> str:
-    """Remove tones and vowel modifiers and map đ->d: 'Đường' -> 'Duong'."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    )
 
 
 def tone_position(toneless: str) -> int | None:

@@ -1,8 +1,8 @@
 """Whether a text reads as Vietnamese: its words counted against the syllable inventory.
 
-A small neutral helper for ingest (is this text file in a legacy font encoding?) and ocr (is
-this PDF text layer worth keeping?); the restorer has its own, richer view of syllables. Two
-figures tell typed Vietnamese from text that only looks like it:
+For ingest (is this text file in a legacy font encoding?) and ocr (is this PDF text layer
+worth keeping?); the restorer has its own, richer view of syllables. Two figures tell typed
+Vietnamese from text that only looks like it:
 - the share of words carrying a Vietnamese mark (a tone, â ă ê ô ơ ư, đ): 80-87% of the
   words of the realscans gold pages; English-model OCR of a Vietnamese plan ("Uy ban nhan
   dan", samples/plan_ngoc_lien.ocr.txt) has 20%;
@@ -20,12 +20,10 @@ from pathlib import Path
 
 import regex
 
-INVENTORY_PATH = Path(__file__).parent / "data" / "vi_syllables.txt"
+from pipeline.text.lookalikes import D_WITH_STROKE
+from pipeline.text.syllables import TONES, VIETNAMESE_MARKS
 
-# Combining marks of Vietnamese: five tones, circumflex, breve, horn. Đ has a stroke, which
-# Unicode does not decompose.
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-VIETNAMESE_MARKS = frozenset(TONE_MARKS + "\u0302\u0306\u031b")
+INVENTORY_PATH = Path(__file__).resolve().parent.parent / "data" / "vi_syllables.txt"
 
 # Text reads as Vietnamese when at least this many of its words...
 MIN_WORDS = 8
@@ -37,7 +35,7 @@ MIN_VALID_SHARE = 0.7
 _WORD = regex.compile(r"\p{L}+")
 # A tone on the last vowel of an open oa/oe/uy syllable, the style official documents do
 # not use (hoà, thuỷ for hòa, thủy), in decomposed lower case.
-_OLD_STYLE_TONE = regex.compile(rf"^(.*[ou])([aey])([{TONE_MARKS}])$")
+_OLD_STYLE_TONE = regex.compile(rf"^(.*[ou])([aey])([{''.join(TONES)}])$")
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def is_syllable(word: str) -> bool:
 
 def is_marked(word: str) -> bool:
     decomposed = unicodedata.normalize("NFD", word)
-    return any(ch in VIETNAMESE_MARKS or ch in "đĐ" for ch in decomposed)
+    return any(ch in VIETNAMESE_MARKS or ch in D_WITH_STROKE for ch in decomposed)
 
 
 def count_words(text: str) -> WordCounts:
