@@ -1,9 +1,10 @@
 """The one document model every stage reads and fills in.
 
-Flow: ingest creates a `Document` (source, and for text inputs its lines), ocr fills `pages`
-and `ocr_lines`, restore fills `restored_lines` and `changes`, segment fills the structured
-parts, emit serialises it. Stages are functions `Document -> Document`; none of them reaches
-into another's fields except to read what an earlier stage wrote.
+Flow: ingest creates a `Document` (source, and for text inputs its lines), ocr fills `pages`,
+`ocr_lines` and, for each of them, where it stands (`page_lines`: page, block, box), restore
+fills `restored_lines` and `changes`, segment fills the structured parts, emit serialises it.
+Stages are functions `Document -> Document`; none of them reaches into another's fields except
+to read what an earlier stage wrote.
 
 The JSON written by emit is `Document.to_public_json()`: the structured parts only (the
 contract in ../shared/design/contract.md), not the page-level working data.
@@ -11,6 +12,7 @@ contract in ../shared/design/contract.md), not the page-level working data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -24,6 +26,12 @@ SourceKind = Literal["scan", "text", "pdf-text"]
 # layer that reads as Vietnamese; force: every page is OCR'd; skip-text: a page with any text
 # layer keeps it (never OCR'd).
 OcrMode = Literal["auto", "force", "skip-text"]
+# Where on its page a line stands (pipeline.ocr.layout): the two blocks side by side at the head
+# of page 1 (issuer and number left, national name and date right), the body, a table's row,
+# the two blocks side by side at the foot (recipients left, signature right), something
+# printed over the page (a digital signature's box, a stamp: pipeline.ocr.overlays).
+Block = Literal["header_left", "header_right", "body", "table", "signature", "recipients",
+                "overlay"]
 
 
 class Box(BaseModel):
@@ -42,14 +50,13 @@ class Word(BaseModel):
 
 
 class Line(BaseModel):
-    """One line of OCR text as read, with the words it was made of."""
+    """One line of OCR text as read, with the words it was made of and where it stands."""
 
     text: str
     words: list[Word] = Field(default_factory=list)
     box: Box | None = None
-    # Where on the page the line came from, when layout analysis knows it
-    # ("header_left", "header_right", "body", ...).
-    block: str | None = None
+    page: int | None = None  # 1-based; None for the blank line put between two pages
+    block: Block | None = None  # None where layout analysis does not tell (a PDF's text layer)
     confidence: float | None = None  # mean of its words' confidences; None for text inputs
 
 
@@ -104,8 +111,12 @@ class Page(BaseModel):
     dpi: int | None = None
     lines: list[Line] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
-    # What page preparation did ("rotated 90", "deskewed 0.7 deg", ...), for the record.
+    # What page preparation did ("rotated 90", "deskewed 0.7 deg", ...), in words for the record;
+    # what later steps act on is in the typed fields: rotation, text_layer, seals.
     preparation: list[str] = Field(default_factory=list)
+    # Clockwise degrees (0, 90, 180, 270) the page was turned to stand upright before it was
+    # read: the boxes of its lines, tables and seals are on the turned page.
+    rotation: int = 0
     ocr_confidence: float | None = None
     text_layer: TextLayer | None = None  # PDF pages
     seals: list[Box] = Field(default_factory=list)  # coloured seals and ink taken out before OCR
@@ -249,6 +260,9 @@ class Document(BaseModel):
     source: Source
     pages: list[Page] = Field(default_factory=list)
     ocr_lines: list[str] = Field(default_factory=list)
+    # The lines of `ocr_lines` as read from the pages (`joined_lines`), one for one, each with
+    # its page, block and box; empty for text inputs, whose lines stand nowhere.
+    page_lines: list[Line] = Field(default_factory=list)
     restored_lines: list[str] | None = None
     header: Header = Field(default_factory=Header)
     title: str | None = None
@@ -279,6 +293,17 @@ class Document(BaseModel):
         pages = [PageRecord.of(page).model_dump(mode="json") for page in self.pages]
         return {"schema": {"name": SCHEMA_NAME, "version": SCHEMA_VERSION},
                 "source": body.pop("source"), "pages": pages, **body}
+
+
+def joined_lines(pages: Sequence[Page]) -> list[Line]:
+    """A document's lines read page by page: the pages' lines in order, a blank line (standing
+    nowhere) before each page that follows some text."""
+    lines: list[Line] = []
+    for page in pages:
+        if lines:
+            lines.append(Line(text=""))
+        lines.extend(page.lines)
+    return lines
 
 
 Item.model_rebuild()

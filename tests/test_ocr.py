@@ -59,6 +59,13 @@ def test_multipage_tiff_and_pdf_are_split_into_page_jobs(tmp_path, page):
         assert text.index("Ủy ban") < text.index("Trang")
         blank = document.ocr_lines.index("")
         assert document.ocr_lines[blank + 1].startswith("Trang")  # a blank line between pages
+        # Each OCR line is kept with where it stands: its page, block and box; the blank line
+        # between the pages stands nowhere.
+        assert [line.text for line in document.page_lines] == document.ocr_lines
+        assert [line.page for line in document.page_lines] == (
+            [1] * blank + [None] + [2] * (len(document.ocr_lines) - blank - 1))
+        read = [line for line in document.page_lines if line.page is not None]
+        assert all(line.block == "body" and line.box is not None for line in read)
 
 
 def test_searchable_pdf_keeps_its_invisible_layer_only_with_skip_text(tmp_path):
@@ -72,7 +79,8 @@ def test_searchable_pdf_keeps_its_invisible_layer_only_with_skip_text(tmp_path):
     path = tmp_path / "searchable.pdf"
     kept = ocr_document(ingest(sniff(path)), sniff(path), ocr_mode="skip-text")
     assert kept.source.kind == "pdf-text"
-    assert kept.pages[0].preparation == ["text layer"]
+    assert kept.pages[0].preparation == ["text layer"] and kept.pages[0].text_layer.used
+    assert {line.page for line in kept.page_lines} == {1}
     assert "Ủy ban nhân dân xã triển khai" in "\n".join(kept.ocr_lines)
     # By default an invisible layer over a scan is another program's OCR: read again.
     read = ocr_document(ingest(sniff(path)), sniff(path))

@@ -170,6 +170,8 @@ def test_turned_page_is_read_upright(tmp_path, text_page, turn):
     text = " ".join(line.text for line in page.lines if line.text)
     assert cer(truth, text) < 0.05, text
     assert any(note.startswith("rotated") for note in page.preparation), page.preparation
+    # OSD reads these pages surely: turned back by what they were turned by
+    assert page.rotation == (360 - turn) % 360, page.preparation
 
 
 @pytest.mark.parametrize("turn", [90, 270])

@@ -178,12 +178,12 @@ def test_coloured_text_that_is_no_seal_is_kept(page_300):
 
 def test_seal_boxes_turn_with_the_page():
     box = Box(left=10, top=20, width=30, height=40)
-    assert turned_box(box, (100, 200), []) == box
-    turned = turned_box(box, (100, 200), ["rotated 90"])
+    assert turned_box(box, (100, 200), 0) == box
+    turned = turned_box(box, (100, 200), 90)
     assert turned == Box(left=100 - 20 - 40, top=10, width=40, height=30)
-    assert turned_box(box, (100, 200), ["rotated 180"]) == Box(left=200 - 10 - 30,
-                                                               top=100 - 20 - 40, width=30,
-                                                               height=40)
+    assert turned_box(box, (100, 200), 180) == Box(left=200 - 10 - 30, top=100 - 20 - 40,
+                                                   width=30, height=40)
+    assert turned_box(turned, (200, 100), 270) == box  # a full turn in two
 
 
 # -- photos ----------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from pipeline.emit.markdown import render_markdown
 from pipeline.emit.schema import validate
-from pipeline.model import Cell, Document, Line, Page, Source, Table
+from pipeline.model import Cell, Document, Line, Page, Source, Table, joined_lines
 from pipeline.segment import segment_document
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -68,28 +68,35 @@ def truth_tables(truth: dict, page: int) -> list[Table]:
     ]
 
 
+# The renderer's line kinds that are layout blocks of the ocr stage; its other kinds (title,
+# heading, page number, ...) are lines of the body to layout analysis, and a table cell's
+# line is a table row's.
+OCR_BLOCKS = {"header_left", "header_right", "body", "signature", "recipients"}
+
+
+def ocr_block(kind: str) -> str:
+    return kind if kind in OCR_BLOCKS else "table" if kind == "table_cell" else "body"
+
+
 def document_from_truth(truth: dict, with_cells: bool) -> Document:
-    """The gold lines as OCR lines (a blank line between pages, as the ocr stage joins them),
-    each page's lines with their layout block, and the gold cells when asked for."""
+    """The gold lines as OCR lines, each with its page and layout block, joined as the ocr
+    stage joins pages (a blank line between pages), and the gold cells when asked for."""
     numbers = sorted({line["page"] for line in truth["lines"]})
     pages = [
         Page(
             number=number,
             lines=[
-                Line(text=line["text"], block=line["kind"])
+                Line(text=line["text"], page=number, block=ocr_block(line["kind"]))
                 for line in truth["lines"] if line["page"] == number
             ],
             tables=truth_tables(truth, number) if with_cells else [],
         )
         for number in numbers
     ]
-    text: list[str] = []
-    for page in pages:
-        if text:
-            text.append("")
-        text.extend(line.text for line in page.lines)
+    page_lines = joined_lines(pages)
     source = Source(file=f"{truth['name']}.pdf", sha256="0" * 64, kind="scan", pages=len(pages))
-    return Document(source=source, pages=pages, ocr_lines=text)
+    return Document(source=source, pages=pages, page_lines=page_lines,
+                    ocr_lines=[line.text for line in page_lines])
 
 
 # --- comparisons -------------------------------------------------------------------------------

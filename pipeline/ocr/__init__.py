@@ -34,7 +34,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.ingest import InputFile
-from pipeline.model import Box, Document, Line, OcrMode, Overlay, Page, Table
+from pipeline.model import Box, Document, Line, OcrMode, Overlay, Page, Table, joined_lines
 from pipeline.ocr.layout import union_box
 from pipeline.ocr.normalise import normalise
 from pipeline.ocr.overlays import overlay_lines, pdf_overlays, received_stamps
@@ -89,47 +89,51 @@ def recognize_page(job: PageJob) -> Page:
     """OCR one page, or take a PDF page's text layer when it is judged worth it."""
     layer = judge_text_layer(job.path, job.number, job.ocr_mode) if job.kind == "pdf" else None
     if layer is not None and layer.record.used:
-        return text_layer_page(layer.text, job.number, layer.record)
+        return with_page_number(text_layer_page(layer.text, job.number, layer.record))
     image = load_page(job.path, job.kind, job.number)
     source = normalise(image, job.image_dpi)
-    gray, preparation = prepare_page(source.pixels)
+    prepared = prepare_page(source.pixels)
     overlays = []
     if layer is not None and layer.overlay and source.pixels_per_point:
         overlays = [o.model_copy(update={"box": turned_box(o.box, source.pixels.shape,
-                                                           preparation)})
+                                                           prepared.rotation)})
                     for o in pdf_overlays(job.path, job.number, source.pixels_per_point,
                                           layer.invisible_text)]
-    dpi, notes = source.dpi, source.notes
-    page = read_prepared_page(gray, job, dpi, notes + preparation, overlays)
+    dpi, notes = source.dpi, source.notes + prepared.notes
+    page = read_prepared_page(prepared.pixels, job, dpi, notes, overlays)
+    page.rotation = prepared.rotation
     if page.ocr_confidence is not None and page.ocr_confidence < LOW_PAGE_CONFIDENCE:
         # Read badly: perhaps upside down (prepare_page only catches pages on their side).
-        turned, note = turn_upright(gray)
-        if note is not None and note.startswith("rotated"):
+        turned, degrees, note = turn_upright(prepared.pixels)
+        if degrees:
             turned, straightened = deskew(turned)
             extra = [note, straightened] if straightened else [note]
-            again = read_prepared_page(turned, job, dpi, notes + preparation + extra)
+            again = read_prepared_page(turned, job, dpi, notes + extra)
+            again.rotation = (prepared.rotation + degrees) % 360
             if (again.ocr_confidence or 0.0) > page.ocr_confidence:
                 page = again
-    page.seals = [turned_box(box, source.pixels.shape, page.preparation)
-                  for box in source.seals]
+    page.seals = [turned_box(box, source.pixels.shape, page.rotation) for box in source.seals]
     page.text_layer = layer.record if layer is not None else None
     page.warnings = list(image.warnings)
+    return with_page_number(page)
+
+
+def with_page_number(page: Page) -> Page:
+    """Every line of the page told which page it stands on."""
+    for line in page.lines:
+        line.page = page.number
     return page
 
 
-def turned_box(box: Box, shape: tuple[int, ...], preparation: list[str]) -> Box:
-    """A box of the page as decoded, on the page as read: turned with it by the quarter turns
-    preparation made ("rotated 90", then perhaps "rotated 180"); deskewing moves it too little
-    to matter for a seal's box."""
+def turned_box(box: Box, shape: tuple[int, ...], rotation: int) -> Box:
+    """A box of the page as decoded, on the page as read: turned with it by the `rotation`
+    (clockwise degrees, quarter turns) preparation made; deskewing moves it too little to
+    matter for a seal's box."""
     height, width = shape[:2]
-    for note in preparation:
-        if not note.startswith("rotated "):
-            continue
-        degrees = int(note.split()[1])
-        for _ in range(degrees // 90 % 4):  # one clockwise quarter turn at a time
-            box = Box(left=height - box.top - box.height, top=box.left, width=box.height,
-                      height=box.width)
-            height, width = width, height
+    for _ in range(rotation // 90 % 4):  # one clockwise quarter turn at a time
+        box = Box(left=height - box.top - box.height, top=box.left, width=box.height,
+                  height=box.width)
+        height, width = width, height
     return box
 
 
@@ -241,8 +245,8 @@ def failed_page(number: int, error: object) -> Page:
 
 def assemble(document: Document, pages: list[Page]) -> Document:
     """Attach recognised pages, link tables that continue over a page break; the OCR text is
-    the pages' lines, a blank line between pages. Failed pages (`failed_page`) are listed in
-    the quality block."""
+    the pages' lines, a blank line between pages (`joined_lines`), each line kept with where it
+    stands (`page_lines`). Failed pages (`failed_page`) are listed in the quality block."""
     pages = sorted(pages, key=lambda page: page.number)
     document.quality.failed_pages = [page.number for page in pages if page.error is not None]
     link_continued_tables([page for page in pages if page.error is None])
@@ -250,12 +254,8 @@ def assemble(document: Document, pages: list[Page]) -> Document:
     document.source.pages = len(pages)
     if pages and all(page.text_layer is not None and page.text_layer.used for page in pages):
         document.source.kind = "pdf-text"
-    lines: list[str] = []
-    for page in pages:
-        if lines:
-            lines.append("")
-        lines.extend(line.text for line in page.lines)
-    document.ocr_lines = lines
+    document.page_lines = joined_lines(pages)
+    document.ocr_lines = [line.text for line in document.page_lines]
     document.overlays = [overlay for page in pages for overlay in page.overlays]
     for page in pages:
         if page.warnings:

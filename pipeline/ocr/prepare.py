@@ -1,7 +1,8 @@
 """Page preparation before OCR: turn the page upright, straighten it, clean it where that helps.
 
 Every step is a pure function on a grayscale page (numpy uint8, ink dark on light paper) that
-returns the new page and a note for `Page.preparation` (None when it changed nothing).
+returns the new page and a note for `Page.preparation` (None when it changed nothing); a turn
+also returns its degrees, which later steps act on (`Prepared.rotation`, `Page.rotation`).
 
 Orientation is decided in two cheap steps and one dear one, because Tesseract's OSD costs a
 third of a page's OCR time and nearly every page is upright:
@@ -16,6 +17,7 @@ line up with pixel rows), searched coarse to fine in +-5 degrees.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -89,17 +91,19 @@ def rotate_clockwise(gray: np.ndarray, degrees: int) -> np.ndarray:
 
 
 def turn_upright(gray: np.ndarray, min_confidence: float = MIN_OSD_CONFIDENCE
-                 ) -> tuple[np.ndarray, str | None]:
-    """Asks OSD which way is up and turns the page so; unchanged when OSD is unsure."""
+                 ) -> tuple[np.ndarray, int, str | None]:
+    """Asks OSD which way is up and turns the page so; unchanged when OSD is unsure. The
+    clockwise degrees it was turned by (0 when it was not) and a note."""
     found = osd_rotation(gray)
     if found is None:
-        return gray, "orientation unknown (OSD found too little text)"
+        return gray, 0, "orientation unknown (OSD found too little text)"
     degrees, confidence = found
     if confidence < min_confidence:
-        return gray, f"orientation kept (OSD unsure: rotate {degrees}, confidence {confidence:.1f})"
+        return gray, 0, (f"orientation kept (OSD unsure: rotate {degrees}, "
+                         f"confidence {confidence:.1f})")
     if degrees == 0:
-        return gray, None
-    return rotate_clockwise(gray, degrees), f"rotated {degrees}"
+        return gray, 0, None
+    return rotate_clockwise(gray, degrees), degrees, f"rotated {degrees}"
 
 
 # -- skew --------------------------------------------------------------------------------------
@@ -217,23 +221,32 @@ def content_box(gray: np.ndarray) -> tuple[int, int, int, int]:
 
 # -- the whole preparation ---------------------------------------------------------------------
 
-def prepare_page(gray: np.ndarray) -> tuple[np.ndarray, list[str]]:
+@dataclass
+class Prepared:
+    pixels: np.ndarray  # the page to read
+    rotation: int = 0  # clockwise degrees it was turned by to stand upright
+    notes: list[str] = field(default_factory=list)  # what was done, for `Page.preparation`
+
+
+def prepare_page(gray: np.ndarray) -> Prepared:
     """Upright (when sideways), straight and, if noisy, denoised page, with what was done."""
     notes: list[str] = []
+    rotation = 0
     points = _ink_points(gray)
     if _points_sideways(*points):
-        turned, note = turn_upright(gray)
-        if note is None or not note.startswith("rotated"):
+        turned, rotation, note = turn_upright(gray)
+        if not rotation:
             # OSD could not say which side is up: turning either way beats reading sideways;
             # the caller's low-confidence check turns it over when this guessed wrong.
-            turned, note = rotate_clockwise(gray, 90), "rotated 90 (sideways; OSD unsure)"
+            turned, rotation = rotate_clockwise(gray, 90), 90
+            note = "rotated 90 (sideways; OSD unsure)"
         gray, points = turned, _ink_points(turned)
         notes.append(note)
     gray, note = deskew(gray, _points_skew(*points))
     notes.extend([note] if note else [])
     gray, note = denoise(gray)
     notes.extend([note] if note else [])
-    return gray, notes
+    return Prepared(gray, rotation, notes)
 
 
 def paper_tone(gray: np.ndarray) -> int:

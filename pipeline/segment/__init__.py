@@ -1,7 +1,8 @@
 """Segment stage: the text lines of a plan -> its structured parts.
 
 `segment_document(doc)` reads `doc.text_lines` (restored text when restore has run, else OCR
-text), and for scans the pages' layout blocks and table cells, and fills `header`, `title`,
+text), and for scans where each line stands (`doc.page_lines`: its page and layout block) and
+the pages' table cells, and fills `header`, `title`,
 `legal_basis`, `sections`, `closing`, `signature`, `recipients`, `appendices` and
 `references`. Everything else is passed through unchanged.
 
@@ -99,21 +100,14 @@ def _first(lines: list[str], start: int, stop: int, test) -> int | None:
 
 
 def _line_layout(doc: Document) -> tuple[list[str | None], list[int | None]]:
-    """Each text line's layout block and page number, when the pages' lines are the text lines
-    (scans); otherwise unknown (None) for every line."""
+    """Each text line's layout block and page number, as the ocr stage recorded them; unknown
+    (None) for every line of a text input."""
     count = len(doc.text_lines)
-    for separated in (True, False):  # the ocr stage puts a blank line between pages
-        blocks: list[str | None] = []
-        numbers: list[int | None] = []
-        for page in doc.pages:
-            if separated and blocks:
-                blocks.append(None)
-                numbers.append(None)
-            blocks += [line.block for line in page.lines]
-            numbers += [page.number] * len(page.lines)
-        if len(blocks) == count and count:
-            return blocks, numbers
-    return [None] * count, [None] * count
+    if not doc.page_lines:
+        return [None] * count, [None] * count
+    if len(doc.page_lines) != count:
+        raise ValueError(f"{len(doc.page_lines)} page lines for {count} text lines")
+    return [line.block for line in doc.page_lines], [line.page for line in doc.page_lines]
 
 
 def _tables_between(
