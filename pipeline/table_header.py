@@ -33,14 +33,21 @@ COLUMN_FIELDS = [
     (regex.compile(r"noi dung|nhiem vu|cong viec|^ten\b"), "task"),
 ]
 
-# Letters folded as segment.patterns.fold does (each character to the first of its canonical
-# decomposition; đ, ð to d), kept here so that the ocr stage need not import segment.
+# Letters folded as segment.patterns.fold does (each character to the base of its canonical
+# decomposition; đ, ð to d), kept here so that the ocr stage need not import segment: one fold
+# for every stage is pipeline/text's (issue 12, item 4).
 _EXTRA_FOLDS = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
 
 
+def _fold_char(char: str) -> str:
+    if char in _EXTRA_FOLDS:
+        return _EXTRA_FOLDS[char]
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if base.isascii() or not unicodedata.combining(base) else char
+
+
 def _fold_key(text: str) -> str:
-    folded = "".join(_EXTRA_FOLDS.get(c) or unicodedata.normalize("NFD", c)[0] for c in text)
-    return " ".join(folded.lower().split())
+    return " ".join("".join(_fold_char(c) for c in text).lower().split())
 
 
 def column_field(heading: str) -> str | None:

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from pipeline.model import Cell, Document, Line, Page, Source, Table
 from pipeline.segment import segment_document
-from pipeline.segment.patterns import decode_roman_token, fold, iso_date, join_lines
+from pipeline.segment.dates import iso_date
+from pipeline.segment.patterns import decode_roman_token, fold, join_lines
 from pipeline.segment.vocabulary import lexicon_terms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -844,7 +845,7 @@ def test_garbled_cell_read_against_the_other_rows(lead, coordinate, expected):
 
 
 def test_attested_value_asks_for_evidence():
-    from pipeline.segment.vocabulary import attested_value
+    from pipeline.segment.appendix.attested import attested_value
 
     values = ["Trạm Y tế xã", "Ban Chỉ huy Quân sự"]
     found = attested_value(["‘ﬁ Tr)ạ(;m/Y:t)ế'x| ;"], values)
@@ -873,13 +874,17 @@ def test_attested_value_asks_for_evidence():
     ],
 )
 def test_canonical_deadline(read, canonical):
-    from pipeline.segment.vocabulary import canonical_deadline
+    from pipeline.segment.appendix.cell_words import canonical_deadline
 
     assert canonical_deadline(read) == canonical
 
 
 def test_canonical_agency_and_cell_noise():
-    from pipeline.segment.vocabulary import agency_start, canonical_agency, clean_cell_text
+    from pipeline.segment.appendix.cell_words import (
+        agency_start,
+        canonical_agency,
+        clean_cell_text,
+    )
 
     assert canonical_agency("Phòng Văn hóa - X& hội") == "Phòng Văn hóa - Xã hội"
     assert canonical_agency("Phong Vanhda - Xa hoi") == "Phòng Văn hóa - Xã hội"
