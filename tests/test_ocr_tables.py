@@ -22,7 +22,7 @@ from pipeline.model import Box, Cell, Line, Page, Table
 from pipeline.ocr import tables
 from pipeline.ocr.normalise import normalise
 from pipeline.ocr.rasterize import load_page
-from pipeline.ocr.tables import crops, detect, read
+from pipeline.ocr.tables import crops, detect, read, sizes
 from pipeline.synth import Degrade, get_plan, render_plan
 from pipeline.synth.typeset import get_font
 from pipeline.table_header import NUMBER_CELL
@@ -372,3 +372,20 @@ if __name__ == "__main__":
                   f"header_rows {table.header_rows if table else None}")
     print(f"all: cells {totals.found}/{totals.cells} (extra {totals.extra}), "
           f"cell CER {totals.cer:.2%}")
+
+
+def test_sizes_in_mm_are_the_fractions_of_the_short_side_they_replaced():
+    # The detection's sizes were fractions of the page's short side (A4: 210 mm); named in mm,
+    # they must give the same pixels on every page size, to the last rounding.
+    for short in range(200, 12001):
+        assert round(sizes.page_px(detect.H_RULE_MIN_MM, short)) == round(short * (1 / 35))
+        assert round(sizes.page_px(detect.V_RULE_MIN_MM, short)) == round(short * (1 / 45))
+        assert round(sizes.page_px(detect.BRIDGE_MM, short)) == round(short / 400)
+        assert round(sizes.page_px(detect.RULE_MERGE_MM, short)) == round(short / 250)
+        assert round(sizes.page_px(detect.RULE_BAND_MM, short)) == round(short / 600)
+        assert round(sizes.page_px(detect.WINDOW_MARGIN_MM, short)) == round(short * 0.02)
+        assert int(sizes.page_px(detect.BINARIZE_BLOCK_MM, short)) == short // 80
+        for mm, fraction in ((detect.MIN_TABLE_WIDTH_MM, 0.08), (detect.MIN_TABLE_HEIGHT_MM, 0.025),
+                             (detect.MIN_STRIP_WIDTH_MM, 0.4), (detect.SKEW_RULE_MIN_MM, 0.2)):
+            # (compared with whole pixel counts: the same ones pass)
+            assert np.ceil(sizes.page_px(mm, short)) == np.ceil(short * fraction)

@@ -309,7 +309,7 @@ def _ends_name(following: list[str]) -> bool:
 def _cell_parts(lines: list[str], column_at: int, widths: dict[str, list[int]]
                 ) -> tuple[Cells, bool]:
     """Task and cells of one row's lines (its number already cut off), read across the page
-    (pipeline/segment/columns.py; True); or, when its cells were read one after another under
+    (interleaved.py; True); or, when its cells were read one after another under
     the task, task, lead, coordinate and deadline as `_cells_after_task` finds them (False)."""
     cells = interleaved_cells(lines, column_at, _deadline(lines, column_at), widths)
     if cells is None:
