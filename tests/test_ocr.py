@@ -11,7 +11,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline import external
 from pipeline.ingest import ingest, sniff
 from pipeline.ocr import assemble, ocr_document, plan_pages, recognize_page
-from pipeline.ocr.tables import DIGIT_WHITELIST
+from pipeline.ocr.tables.numbers import DIGIT_WHITELIST
 from pipeline.synth import render_text_page
 
 LINES = [

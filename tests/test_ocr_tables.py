@@ -22,8 +22,10 @@ from pipeline.model import Box, Cell, Line, Page, Table
 from pipeline.ocr import tables
 from pipeline.ocr.normalise import normalise
 from pipeline.ocr.rasterize import load_page
+from pipeline.ocr.tables import crops, detect, read, sizes
 from pipeline.synth import Degrade, get_plan, render_plan
 from pipeline.synth.typeset import get_font
+from pipeline.table_header import NUMBER_CELL
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -114,7 +116,7 @@ def test_group_rows_are_one_cell_spanning_columns_two_to_six(sample_pages):
         assert (cell.col, cell.col_span, cell.row_span) == (1, 5, 1)
         assert cell.text  # the group title, read as one cell
         number = next(c for c in table.cells if c.row == cell.row and c.col == 0)
-        assert tables.NUMBER_CELL.match(number.text), number.text
+        assert NUMBER_CELL.match(number.text), number.text
 
 
 def test_cell_text_is_read_cell_by_cell_with_small_error(sample_pages):
@@ -245,7 +247,7 @@ def test_tables_far_apart_are_each_found_in_their_own_window():
     assert (second.rules_h, second.rules_v) == ([2900, 3000, 3100], [1200, 1600, 2000, 2300])
     # Two groups of rules seen at half size whose windows (with their margins) overlap are
     # searched once, in one window.
-    windows = tables._search_windows([(50, 50, 500, 130), (50, 140, 500, 230)], 0.0,
+    windows = detect._search_windows([(50, 50, 500, 130), (50, 140, 500, 230)], 0.0,
                                      (3508, 2480), 2480)
     assert windows == [(50, 50, 1050, 510)]
 
@@ -292,12 +294,12 @@ def test_uncovered_ink_forgives_a_word_box_short_of_its_last_letter():
     ink = np.nonzero((crop < 128).any(axis=0))[0]
     first_end = int(ink[ink < 300].max())
     second = (int(ink[ink >= 300].min()), 5, int(ink.max()), 75)
-    word = tables._Word
+    word = crops.Word
     # Tesseract's box of "HĐND" ending before the D: still all read.
     short_box = [word("HĐND", 90, (8, 5, first_end - 30, 75)), word("UBND", 90, second)]
-    assert tables._uncovered_ink(crop, short_box) == 0.0
+    assert read.uncovered_ink(crop, short_box) == 0.0
     # A word not read at all is ink under no box.
-    assert tables._uncovered_ink(crop, short_box[:1]) > tables.UNCOVERED_INK
+    assert read.uncovered_ink(crop, short_box[:1]) > read.UNCOVERED_INK
 
 
 def test_repair_number_puts_back_a_dot_standing_apart():
@@ -370,3 +372,20 @@ if __name__ == "__main__":
                   f"header_rows {table.header_rows if table else None}")
     print(f"all: cells {totals.found}/{totals.cells} (extra {totals.extra}), "
           f"cell CER {totals.cer:.2%}")
+
+
+def test_sizes_in_mm_are_the_fractions_of_the_short_side_they_replaced():
+    # The detection's sizes were fractions of the page's short side (A4: 210 mm); named in mm,
+    # they must give the same pixels on every page size, to the last rounding.
+    for short in range(200, 12001):
+        assert round(sizes.page_px(detect.H_RULE_MIN_MM, short)) == round(short * (1 / 35))
+        assert round(sizes.page_px(detect.V_RULE_MIN_MM, short)) == round(short * (1 / 45))
+        assert round(sizes.page_px(detect.BRIDGE_MM, short)) == round(short / 400)
+        assert round(sizes.page_px(detect.RULE_MERGE_MM, short)) == round(short / 250)
+        assert round(sizes.page_px(detect.RULE_BAND_MM, short)) == round(short / 600)
+        assert round(sizes.page_px(detect.WINDOW_MARGIN_MM, short)) == round(short * 0.02)
+        assert int(sizes.page_px(detect.BINARIZE_BLOCK_MM, short)) == short // 80
+        for mm, fraction in ((detect.MIN_TABLE_WIDTH_MM, 0.08), (detect.MIN_TABLE_HEIGHT_MM, 0.025),
+                             (detect.MIN_STRIP_WIDTH_MM, 0.4), (detect.SKEW_RULE_MIN_MM, 0.2)):
+            # (compared with whole pixel counts: the same ones pass)
+            assert np.ceil(sizes.page_px(mm, short)) == np.ceil(short * fraction)

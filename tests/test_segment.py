@@ -14,9 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.model import Cell, Document, Line, Page, Source, Table, joined_lines
+from pipeline.model import Cell, Document, Line, Page, Source, Table
 from pipeline.segment import segment_document
-from pipeline.segment.patterns import decode_roman_token, iso_date, join_lines
+from pipeline.segment.dates import iso_date
+from pipeline.segment.patterns import decode_roman_token, join_lines
 from pipeline.segment.vocabulary import lexicon_terms
 from pipeline.text.fold import fold
 
@@ -26,14 +27,8 @@ NGOC_LIEN = ROOT / "samples" / "plan_ngoc_lien.ocr.txt"
 
 
 def make_doc(lines: list[str], pages: list[Page] | None = None) -> Document:
-    """A document of `lines`; with `pages`, the lines read from them, as the ocr stage gives a
-    scan's lines (each with its page and block)."""
     source = Source(file="test.txt", sha256="0" * 64, kind="text", pages=1)
-    if not pages:
-        return Document(source=source, ocr_lines=lines)
-    page_lines = joined_lines(pages)
-    assert [line.text for line in page_lines] == lines
-    return Document(source=source, ocr_lines=lines, pages=pages, page_lines=page_lines)
+    return Document(source=source, ocr_lines=lines, pages=pages or [])
 
 
 def segment_lines(lines: list[str]) -> Document:
@@ -255,8 +250,7 @@ def test_header_blocks_from_layout():
         "header_right",
         None,
     ]
-    page = Page(number=1, lines=[Line(text=t, block=b, page=1)
-                                 for t, b in zip(texts, blocks, strict=True)])
+    page = Page(number=1, lines=[Line(text=t, block=b) for t, b in zip(texts, blocks, strict=True)])
     header = segment_document(make_doc(texts, [page])).header
     assert header.issuer == "ỦY BAN NHÂN DÂN XÃ ĐÔNG HÒA"
     assert header.date == "2025-06-02"
@@ -441,7 +435,7 @@ def test_appendix_from_cells():
     ]
     table = Table(n_rows=4, n_cols=6, cells=cells)
     lines = [*PLAN, *APPENDIX_HEAD]
-    pages = [Page(number=1, lines=[Line(text=t, page=1) for t in lines], tables=[table])]
+    pages = [Page(number=1, lines=[Line(text=t) for t in lines], tables=[table])]
     (appendix,) = segment_document(make_doc(lines, pages)).appendices
     assert appendix.columns == headings
     (group,) = appendix.groups
@@ -451,29 +445,6 @@ def test_appendix_from_cells():
         zip(["tt", "task", "lead", "coordinate", "output", "deadline"], row, strict=True)
     )
     assert (second.tt, second.task, second.lead) == ("1.2", "Tin bài", None)
-
-
-def test_an_appendix_takes_the_tables_of_the_pages_its_lines_stand_on():
-    headings = ["TT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời hạn"]
-    row = ["1", "Hội nghị quán triệt", "Phòng VH-XH", "Các thôn", "Báo cáo", "Quý I/2025"]
-    table = Table(n_rows=2, n_cols=6, cells=[
-        Cell(row=r, col=c, text=t) for r, texts in enumerate([headings, row])
-        for c, t in enumerate(texts)])
-    stray = Table(n_rows=1, n_cols=1, cells=[Cell(row=0, col=0, text="Bảng khác")])
-    pages = [Page(number=1, lines=[Line(text=t, page=1) for t in PLAN], tables=[stray]),
-             Page(number=2, lines=[Line(text=t, page=2) for t in APPENDIX_HEAD],
-                  tables=[table])]
-    lines = [*PLAN, "", *APPENDIX_HEAD]
-    (appendix,) = segment_document(make_doc(lines, pages)).appendices
-    assert appendix.columns == headings  # page 2's table, not page 1's
-    assert [r.task for g in appendix.groups for r in g.rows] == ["Hội nghị quán triệt"]
-
-
-def test_page_lines_that_are_not_the_text_lines_are_refused():
-    pages = [Page(number=1, lines=[Line(text=t, page=1) for t in PLAN])]
-    doc = make_doc(PLAN, pages).model_copy(update={"ocr_lines": PLAN[:-1]})
-    with pytest.raises(ValueError, match="page lines"):
-        segment_document(doc)
 
 
 # --- the samples --------------------------------------------------------------------------------
@@ -875,7 +846,7 @@ def test_garbled_cell_read_against_the_other_rows(lead, coordinate, expected):
 
 
 def test_attested_value_asks_for_evidence():
-    from pipeline.segment.vocabulary import attested_value
+    from pipeline.segment.appendix.attested import attested_value
 
     values = ["Trạm Y tế xã", "Ban Chỉ huy Quân sự"]
     found = attested_value(["‘ﬁ Tr)ạ(;m/Y:t)ế'x| ;"], values)
@@ -904,13 +875,17 @@ def test_attested_value_asks_for_evidence():
     ],
 )
 def test_canonical_deadline(read, canonical):
-    from pipeline.segment.vocabulary import canonical_deadline
+    from pipeline.segment.appendix.cell_words import canonical_deadline
 
     assert canonical_deadline(read) == canonical
 
 
 def test_canonical_agency_and_cell_noise():
-    from pipeline.segment.vocabulary import agency_start, canonical_agency, clean_cell_text
+    from pipeline.segment.appendix.cell_words import (
+        agency_start,
+        canonical_agency,
+        clean_cell_text,
+    )
 
     assert canonical_agency("Phòng Văn hóa - X& hội") == "Phòng Văn hóa - Xã hội"
     assert canonical_agency("Phong Vanhda - Xa hoi") == "Phòng Văn hóa - Xã hội"

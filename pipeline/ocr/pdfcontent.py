@@ -68,47 +68,6 @@ def open_pdf(path: Path) -> pikepdf.Pdf:
         raise CorruptInput(f"{path.name}: not a readable PDF ({exc})") from exc
 
 
-def damaged_images(path: Path, number: int) -> list[str]:
-    """What is wrong with the data of the images page `number` draws, checked by decoding it
-    where that is cheap to do without poppler, which draws damaged data without a word in
-    some cases (bytes changed inside a Flate stream, a JPEG cut short): a Flate stream must
-    inflate to its end with a good checksum, a JPEG must decode. Empty when all is well."""
-    import io
-    import zlib
-
-    from PIL import Image, UnidentifiedImageError
-
-    found = []
-    with open_pdf(path) as pdf:
-        page = pdf.pages[number - 1]
-        for name, image in page.get_images().items():
-            filters = image.get("/Filter")
-            filters = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
-            if filters not in ([pikepdf.Name.FlateDecode], [pikepdf.Name.DCTDecode]):
-                continue
-            try:
-                raw = image.read_raw_bytes()
-                if filters == [pikepdf.Name.FlateDecode]:
-                    inflate = zlib.decompressobj()
-                    step = 1 << 20  # in steps: memory stays small
-                    for start in range(0, len(raw), step):
-                        inflate.decompress(raw[start:start + step], 1 << 16)
-                        while inflate.unconsumed_tail:
-                            inflate.decompress(inflate.unconsumed_tail, 1 << 16)
-                    if not inflate.eof:
-                        raise zlib.error("data ends before the stream does")
-                else:
-                    with Image.open(io.BytesIO(raw)) as decoded:
-                        # an eighth of the size: every byte is still decoded, in 1/10 the time
-                        decoded.draft(decoded.mode, (decoded.width // 8, decoded.height // 8))
-                        decoded.load()
-            except (zlib.error, OSError, SyntaxError, ValueError, pikepdf.PdfError) as exc:
-                kind = "Flate" if filters == [pikepdf.Name.FlateDecode] else "JPEG"
-                reason = "not a JPEG" if isinstance(exc, UnidentifiedImageError) else str(exc)
-                found.append(f"image {str(name).lstrip('/')}: {kind} data damaged ({reason})")
-    return found
-
-
 def measure(page: pikepdf.Page) -> PageDrawing:
     painter = _Painter(_page_box(page))
     painter.draw(page.obj, _inherited(page.obj, "/Resources"), _State(), depth=0)

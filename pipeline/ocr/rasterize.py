@@ -20,7 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline import external
 from pipeline.errors import CorruptInput
-from pipeline.ocr.pdfcontent import damaged_images
+from pipeline.ocr.pdfimages import damaged_images
 
 # No page is worked on with more pixels than this (an A4 page at 600 dpi has 35 Mpx): a huge
 # image is reduced while it is decoded, whatever resolution it claims.

@@ -23,7 +23,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.segment.patterns import ADMIN_LEVELS, iso_date
+from pipeline.segment.dates import NGAY_DATE, OCR_VOWEL, SLASH_DATE_WORD, iso_date, token_patterns
+from pipeline.segment.patterns import ADMIN_LEVELS
 from pipeline.segment.vocabulary import lexicon_terms
 from pipeline.text.fold import fold
 from pipeline.text.lookalikes import NUMBER_LABEL_TOKEN
@@ -86,35 +87,20 @@ def _place_end(doc: Doc, start: int, levels: dict[str, list[str]], max_words: in
     return end if end > at else start
 
 
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
 def _span_iso_date(span: Span) -> str | None:
     text = fold(span.text).lower()
-    slash = _DAY_MONTH_YEAR.search(text.split()[-1]) if text.split() else None
+    slash = SLASH_DATE_WORD.search(text.split()[-1]) if text.split() else None
     if slash:
         return iso_date(*slash.groups())
-    wordy = re.search(r"ng\w{1,3}\s+(\d{1,2})\s+th\w{2,4}\s+(\d{1,2})\s+n\w{1,2}m\s+(\d{4})", text)
+    wordy = NGAY_DATE.search(text)
     return iso_date(*wordy.groups()) if wordy else None
 
 
 def _token_patterns() -> list[dict]:
-    num = {"TEXT": {"REGEX": r"^\d{1,2}[,.;]?$"}}
-    year = {"TEXT": {"REGEX": r"^\d{4}[,.;)]?$"}}
     return [
         # abbreviated bodies ("UBND tỉnh …"); the place tail is added by vi_place_tail
         {"label": "AGENCY", "pattern": [{"NORM": {"IN": ["ubnd", "hdnd", "ubmttq", "mttq"]}}]},
-        {"label": "DATE", "pattern": [{"NORM": "ngay"}, num, {"NORM": "thang"}, num,
-                                      {"NORM": "nam"}, year]},
-        {"label": "DATE", "pattern": [{"NORM": "ngay"},
-                                      {"TEXT": {"REGEX": r"^\d{1,2}/\d{1,2}/\d{4}\W*$"}}]},
-        {"label": "DEADLINE", "pattern": [{"NORM": "truoc", "OP": "?"}, {"NORM": "ngay"}, num,
-                                          {"NORM": "thang"}, num,
-                                          {"NORM": {"IN": ["hang", "hang"]}}, {"NORM": "nam"}]},
-        {"label": "DEADLINE", "pattern": [{"NORM": "quy"},
-                                          {"TEXT": {"REGEX": r"^[IVX]{1,4}(/\d{4})?\W*$"}}]},
-        {"label": "DEADLINE", "pattern": [{"NORM": "thang"},
-                                          {"TEXT": {"REGEX": r"^\d{1,2}/\d{4}\W*$"}}]},
+        *token_patterns(),  # dates and deadlines (dates.py)
     ]
 
 
@@ -129,7 +115,7 @@ REFERENCE_TYPES = (
 def tolerant(word: str) -> str:
     """A folded word's pattern where each vowel may be any OCR slip ("Ngh1", "K&")."""
     return "".join(
-        r"[a-z0-9&@]" if c in "aeiouy" else c if c == " " else re.escape(c) for c in word
+        OCR_VOWEL if c in "aeiouy" else c if c == " " else re.escape(c) for c in word
     )
 
 

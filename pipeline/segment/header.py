@@ -20,13 +20,13 @@ import regex as re
 from rapidfuzz import fuzz
 
 from pipeline.model import Header
+from pipeline.segment import fuzzy
+from pipeline.segment.dates import WORDY_DATE, iso_date
 from pipeline.segment.patterns import (
     ADMIN_LEVELS,
     DOCUMENT_TYPES,
     TYPE_CODES,
-    WORDY_DATE,
     is_upper_text,
-    iso_date,
 )
 from pipeline.text.fold import fold, fold_key
 from pipeline.text.lookalikes import NUMBER_LABEL, NUMBER_LABEL_SPLIT
@@ -76,7 +76,8 @@ def _fuzzy_span(needle: str, folded_line: str) -> tuple[int, int] | None:
     """Where an OCR'd copy of a fixed phrase sits in a line, widened to whole words."""
     if len(folded_line) < len(needle) * 0.6:
         return None
-    found = fuzz.partial_ratio_alignment(needle, folded_line.upper(), score_cutoff=80)
+    found = fuzz.partial_ratio_alignment(needle, folded_line.upper(),
+                                         score_cutoff=fuzzy.FIXED_PHRASE)
     if found is None or found.dest_end - found.dest_start < len(needle) * 0.7:
         return None
     start, end = found.dest_start, found.dest_end

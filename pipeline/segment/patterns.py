@@ -9,8 +9,6 @@ English-model OCR ("S6:", "ngay"), which keeps the letters' shapes but loses or 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import regex as re
 
 from pipeline.text.fold import nfc
@@ -64,21 +62,7 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip().endswith((".", ":", ";", "!", "?"))
 
 
-# --- dates ------------------------------------------------------------------------------------
-
-
-def iso_date(day: str | None, month: str | None, year: str | None) -> str | None:
-    """YYYY-MM-DD when all three parts are there and make a real date; else None."""
-    try:
-        return dt.date(int(year), int(month), int(day)).isoformat()  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
-# "ngày 15 tháng 3 năm 2025" folded, with OCR letter slips ("ném"); day/month may be blank
-# in unsigned drafts.
-WORDY_DATE = r"ng\w{1,3}\s+(?P<d>\d{1,2})?\s*th\w{2,4}\s+(?P<m>\d{1,2})?\s*n\w{1,2}m\s+(?P<y>\d{4})"
-SLASH_DATE = r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
+# (Dates and deadlines: dates.py.)
 
 # --- markers ----------------------------------------------------------------------------------
 

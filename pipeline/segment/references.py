@@ -15,8 +15,9 @@ import regex as re
 from spacy.tokens import Doc
 
 from pipeline.model import Reference
+from pipeline.segment.dates import DAY_MONTH_YEAR_WORDS, SLASH_DATE, iso_date
 from pipeline.segment.entities import REFERENCE_TYPES, agency_at, entity_nlp, tolerant
-from pipeline.segment.patterns import SLASH_DATE, iso_date, join_lines
+from pipeline.segment.patterns import join_lines
 from pipeline.text.fold import fold, fold_key
 
 _MAX_ISSUER_WORDS = 8
@@ -85,10 +86,9 @@ _STATE = (
     r"(?P<snum>\d{1,5})\s*/\s*(?P<ssym>\d{4}\s*/\s*[A-Z][A-Za-z0-9]*(?:\s*-\s*[A-Z][A-Za-z0-9]*)*"
     r"|[A-Z][A-Za-z0-9]*(?:\s*-\s*[A-Z][A-Za-z0-9]*)+)"
 )
-_WORDY = r"(?P<wd>\d{1,2})\s+th\w{2,4}\s+(?P<wm>\d{1,2})\s+n\w{1,2}m\s+(?P<wy>\d{4})"
 _REFERENCE = re.compile(
     rf"(?<![^\W\d_])(?P<type>(?i:{_TYPE})){_SO}\s+(?:{_PARTY}|{_STATE})(?![A-Za-z0-9])"
-    rf"(?P<date>\s*,?\s+(?i:ng\w{{1,3}})\s+(?:{SLASH_DATE}|{_WORDY}))?"
+    rf"(?P<date>\s*,?\s+(?i:ng\w{{1,3}})\s+(?:{SLASH_DATE}|{DAY_MONTH_YEAR_WORDS}))?"
     rf"(?P<of>\s*,?\s+(?i:c[a-z]{{1,3}}a|c[a-z]?u[a-z]?)\s+)?"
 )
 

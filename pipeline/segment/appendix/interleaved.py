@@ -23,20 +23,18 @@ from statistics import median
 
 import regex as re
 
-from pipeline.segment.patterns import join_lines
-from pipeline.segment.vocabulary import (
-    Found,
+from pipeline.segment.appendix.cell_words import (
     agency_start,
     canonical_agency,
     canonical_deadline,
     clean_cell_text,
-    find_agencies,
-    find_continuation,
     is_noise,
     output_opener,
     phrase_spans,
-    remaining_words,
 )
+from pipeline.segment.appendix.cells import Cells, deadline_cuts, in_columns
+from pipeline.segment.patterns import join_lines
+from pipeline.segment.vocabulary import Found, find_agencies, find_continuation, remaining_words
 from pipeline.text.fold import fold
 
 FIELDS = ("lead", "coordinate", "output")
@@ -48,7 +46,6 @@ _SENTENCE_END = re.compile(r"\.[\"”)']?\s")
 _TAIL_MAX_WORDS = 4
 _TAIL_MAX_CHARS = 20
 _SPLIT_AT = 1.3  # a fragment this much wider than a column's cell holds the next one's text too
-_CELL_LINE_MAX_WORDS = 8
 _WIDTH_SLACK = 5  # characters a line's task text may run past the marked lines' (letters differ)
 
 
@@ -78,44 +75,12 @@ class _Column:
         return self.closed or self.named and self.rest is None
 
 
-@dataclass
-class Cells:
-    task: str | None = None
-    lead: str | None = None
-    coordinate: str | None = None
-    output: str | None = None
-    deadline: str | None = None
-
-    def canonical(self) -> Cells:
-        """Names and deadline words as the lexicon spells them (OCR slips mended)."""
-        self.lead = canonical_agency(self.lead) if self.lead else None
-        self.coordinate = canonical_agency(self.coordinate) if self.coordinate else None
-        self.deadline = canonical_deadline(self.deadline) if self.deadline else None
-        return self
-
-
-def deadline_cuts(lines: list[str], index: int, found: Found) -> dict[int, int]:
-    """Where the deadline starts on the lines it is on: on one line, or its words at the ends
-    of two ("Thường" … "Xuyên")."""
-    if lines[index][found.start : found.end] == found.text:
-        return {index: found.start}
-    return {i: lines[i].rstrip().rfind(" ") + 1 for i in (index, index + 1)}
-
-
-def _in_columns(line: str, start: int, column_at: int) -> bool:
-    """Words at `start` are in the columns right of the task: past the task column, just
-    after a "|" border, or opening a short line of their own (a cell read line by line)."""
-    if start == 0:
-        return len(line.split()) <= _CELL_LINE_MAX_WORDS
-    return start >= column_at or line[:start].rstrip().endswith("|")
-
-
 def _agency_candidates(lines: list[str], column_at: int) -> list[list[Found]]:
     """Agency names in the columns, by line. Before the first one with other columns' text
     after it, one ending its line is left out: a name's start at the end of a line is as
     often the task's own words wrapping ("… các thành viên Tổ công" / "nghệ số …")."""
     found = [
-        [f for f in find_agencies(line) if _in_columns(line, f.start, column_at)]
+        [f for f in find_agencies(line) if in_columns(line, f.start, column_at)]
         for line in lines
     ]
     followed = [
@@ -144,7 +109,7 @@ def _continuation(rest: str, line: str, column_at: int, end: int) -> tuple[int, 
     sentence ended ("… Nghị quyết. , Xã hội …"), or on a short line of its own."""
     sentence = line.rfind(". ", 0, column_at)
     starts = [column_at, *([sentence + 2] if sentence >= 0 else [])]
-    if _in_columns(line, 0, column_at):
+    if in_columns(line, 0, column_at):
         starts.append(0)
     for start in starts:
         span = find_continuation(rest, line[start:end])
@@ -162,11 +127,11 @@ def _openers(line: str, agencies: list[Found], column_at: int, end: int) -> list
             found.append(Mark(name.start, stop, "agency", found=_named(name)))
     folded = fold(line[:end])
     for group in _GROUP_OPENER.finditer(folded):
-        if _in_columns(line, group.start(), column_at):
+        if in_columns(line, group.start(), column_at):
             found.append(Mark(group.start(), None, "coordinate"))
     words = list(_WORD.finditer(line[:end]))
     for k, word in enumerate(words[:-1]):
-        if _in_columns(line, word.start(), column_at):
+        if in_columns(line, word.start(), column_at):
             opener = output_opener([word.group(), words[k + 1].group()])
             if opener is not None:
                 found.append(Mark(word.start(), None, "output", opener=opener))
@@ -480,7 +445,7 @@ def interleaved_cells(
 
 # --- where a garbled row's cells are -------------------------------------------------------------
 # A row whose lead or coordinating body nothing here could read is read again once its table is
-# (appendix.py), against the names the column has in the other rows: these give the text where
+# (attested.py), against the names the column has in the other rows: these give the text where
 # such a cell is on each line.
 
 
