@@ -16,11 +16,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import regex
 
-INVENTORY_PATH = Path(__file__).parent / "data" / "vi_syllables.txt"
+from pipeline import resources
 
 # Combining marks of Vietnamese: five tones, circumflex, breve, horn. Đ has a stroke, which
 # Unicode does not decompose.
@@ -68,7 +67,7 @@ class WordCounts:
 @cache
 def syllables() -> frozenset[str]:
     """The inventory: lower case, NFC, official tone placement."""
-    lines = INVENTORY_PATH.read_text(encoding="utf-8").splitlines()
+    lines = resources.read_text(resources.SYLLABLES).splitlines()
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 

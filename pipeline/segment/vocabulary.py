@@ -15,14 +15,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import regex as re
 from rapidfuzz import fuzz, process
 
+from pipeline import resources
 from pipeline.segment.patterns import fold
 
-LEXICON = Path(__file__).resolve().parents[2] / "dictionaries" / "vi_admin_terms.txt"
 # How alike (rapidfuzz ratio) an OCR'd window must be to a lexicon term.
 TERM_SIMILARITY = 85
 _LAST_WORD_SIMILARITY = 60
@@ -65,13 +64,7 @@ def _key(text: str) -> str:
 
 @cache
 def lexicon_terms(category: str) -> tuple[str, ...]:
-    terms = []
-    for line in LEXICON.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            term, _, kind = line.partition("\t")
-            if kind == category:
-                terms.append(term)
-    return tuple(terms)
+    return tuple(entry.term for entry in resources.lexicon() if entry.category == category)
 
 
 @cache
