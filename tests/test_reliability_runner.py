@@ -359,6 +359,22 @@ def test_internal_error_has_its_own_code(tmp_path, monkeypatch, caplog, pipeline
     assert (tmp_path / "out" / "good.json").is_file()
 
 
+@case("a data file of the pipeline itself missing (a broken install: say, its lexicon)",
+      "E203 naming the file, exit 6, before any input is read; nothing written")
+def test_a_missing_data_file_fails_the_run_before_any_input(tmp_path, monkeypatch, caplog,
+                                                            pipeline_log_level):
+    from pipeline import ingest, resources
+
+    monkeypatch.setattr(resources, "ARTIFACTS", (*resources.ARTIFACTS, "data/gone.txt"))
+    read = []
+    monkeypatch.setattr(ingest, "sniff", lambda path: read.append(path))
+    write(tmp_path / "in" / "plan.txt", plan_text(1))
+    code = cli.main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
+    assert code == 6
+    assert "E203 missing pipeline data file: data/gone.txt" in caplog.text
+    assert not read and files_under(tmp_path / "out") == []
+
+
 # --- 16: --incremental by content, version and options --------------------------------------------
 
 @case("`--incremental` after an input changed but kept an old file time, or after "
