@@ -28,6 +28,7 @@ from conftest import ROOT, run_cli
 
 from pipeline import __version__, cli
 from pipeline.emit import STAGING_PREFIX, SUFFIXES
+from pipeline.run import Options, run_inputs
 
 CASES: list[tuple[str, str]] = []
 
@@ -293,7 +294,7 @@ def test_a_folder_without_inputs_is_an_error(tmp_path):
 
 @case("a folder named on the command line that cannot be read (permission denied)",
       "E103 naming the folder; the other inputs processed")
-def test_an_unreadable_folder_is_an_error(tmp_path, monkeypatch, caplog, pipeline_log_level):
+def test_an_unreadable_folder_is_an_error(tmp_path, monkeypatch, caplog):
     locked = tmp_path / "locked"
     write(locked / "plan.txt", plan_text(1))
     good = write(tmp_path / "good.txt", plan_text(2))
@@ -306,7 +307,7 @@ def test_an_unreadable_folder_is_an_error(tmp_path, monkeypatch, caplog, pipelin
 
     monkeypatch.setattr(os, "scandir", scandir)
     caplog.set_level("INFO")
-    code = cli.main(["run", str(locked), str(good), "--out", str(tmp_path / "out")])
+    code = run_inputs([locked, good], tmp_path / "out", Options())
     assert code == 5
     assert re.search(r"E103 .*locked.*Permission denied", caplog.text), caplog.text
     assert (tmp_path / "out" / "good.json").is_file()
@@ -338,7 +339,7 @@ def test_renamed_gif_and_docx_are_unsupported(tmp_path):
 
 @case("a bug (an unexpected exception) while processing one input",
       "E900 internal error with its traceback, exit 10; the other inputs processed")
-def test_internal_error_has_its_own_code(tmp_path, monkeypatch, caplog, pipeline_log_level):
+def test_internal_error_has_its_own_code(tmp_path, monkeypatch, caplog):
     import pipeline.restore
 
     real_restore = pipeline.restore.restore_document
@@ -352,7 +353,7 @@ def test_internal_error_has_its_own_code(tmp_path, monkeypatch, caplog, pipeline
     write(tmp_path / "in" / "bug.txt", plan_text(1))
     write(tmp_path / "in" / "good.txt", plan_text(2))
     caplog.set_level("INFO")
-    code = cli.main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
+    code = run_inputs([tmp_path / "in"], tmp_path / "out", Options())
     assert code == 10
     assert "E900 internal error" in caplog.text and "E001" not in caplog.text
     assert "ZeroDivisionError" in caplog.text

@@ -533,10 +533,11 @@ def test_a_page_over_the_page_time_limit_fails_alone(tmp_path, cli, images):
 
 
 def test_a_tesseract_timeout_on_one_page_keeps_the_others(tmp_path, monkeypatch, images):
-    """The CLI in this process, Tesseract made to time out on the big page (the workers are
+    """The run in this process, Tesseract made to time out on the big page (the workers are
     forked from it, with the patched function)."""
-    from pipeline import cli, external
+    from pipeline import external
     from pipeline.errors import ExternalToolFailed
+    from pipeline.run import Options, run_inputs
 
     read = external.tesseract_data
 
@@ -550,7 +551,7 @@ def test_a_tesseract_timeout_on_one_page_keeps_the_others(tmp_path, monkeypatch,
     inputs.mkdir()
     two_page_tiff(images, inputs / "doc.tif")
     out = tmp_path / "out"
-    code = cli.main(["run", str(inputs), "--out", str(out), "--jobs", "2"])
+    code = run_inputs([inputs], out, Options(jobs=2))
     assert code == 7
     assert all(path.is_file() for path in outputs(out, "doc"))
     payload = json.loads((out / "doc.json").read_text(encoding="utf-8"))
