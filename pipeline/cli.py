@@ -1,4 +1,4 @@
-"""Command line: arguments, progress, exit codes; the stages do the work.
+"""Command line: arguments and exit codes; `pipeline.run` does the work.
 
     python -m pipeline run PATH... --out DIR [--jobs N] [--lang vie] [--ocr auto|force|skip-text]
                            [--image-dpi N] [--incremental]
@@ -21,9 +21,10 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import get_args
 
-from pipeline import __version__, batch, ingest, progress
+from pipeline import __version__, progress
 from pipeline.errors import InternalError, PipelineError, UsageError
 from pipeline.model import OcrMode
+from pipeline.run import Options, restore_stream, run_inputs
 
 log = logging.getLogger("pipeline")
 
@@ -106,20 +107,12 @@ def _positive_int(text: str) -> int:
 # --- restore -------------------------------------------------------------------------------
 
 def restore_command(args: argparse.Namespace) -> int:
-    from pipeline.restore import restore_lines
-
     if args.file is not None and not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
     label = str(args.file) if args.file is not None else "<stdin>"
-    # Read, restored and written a block of lines at a time: memory does not grow with the
-    # input (ingest.text_blocks; a long line is cut at a space, its restored parts rejoined)
     opened = args.file.open("rb") if args.file is not None else nullcontext(sys.stdin.buffer)
     with opened as stream:
-        for raw, line, offset in ingest.text_blocks(stream):
-            text = ingest.decode_text(raw, label, line, offset)
-            lines, _ = restore_lines(ingest.split_lines(text))
-            ending = "\n" if text.endswith("\n") else ""
-            sys.stdout.write("\n".join(lines) + ending if lines else text)
+        restore_stream(stream, sys.stdout, label)
     return 0
 
 
@@ -133,7 +126,6 @@ def schema_command(args: argparse.Namespace) -> int:
 # --- run -----------------------------------------------------------------------------------
 
 def run_command(args: argparse.Namespace) -> int:
-    options = batch.Options(jobs=args.jobs, lang=args.lang, ocr=args.ocr,
-                            image_dpi=args.image_dpi, incremental=args.incremental,
-                            progress=progress.wanted(args.quiet))
-    return batch.run(args.paths, args.out, options)
+    options = Options(jobs=args.jobs, lang=args.lang, ocr=args.ocr, image_dpi=args.image_dpi,
+                      incremental=args.incremental, progress=progress.wanted(args.quiet))
+    return run_inputs(args.paths, args.out, options)

@@ -51,6 +51,14 @@ class MissingDependency(PipelineError):
     describe = "missing dependency"
 
 
+class MissingData(MissingDependency):
+    """A data file of the pipeline itself (pipeline/data, the lexicon, the schema) is not in
+    the installed package: a broken install, never the input's fault."""
+
+    code = "E203"
+    describe = "missing pipeline data file"
+
+
 class ExternalToolFailed(PipelineError):
     exit_code = 7
     code = "E202"

@@ -1,7 +1,7 @@
 """Page execution: worker processes that OCR pages, with the promises a batch run makes.
 
 `PagePool` runs page tasks (`pipeline.ocr.recognize_page`) in `jobs` worker processes and hands
-back each page's result or its failure; the CLI collects them per input (`gather`).
+back each page's result or its failure; `pipeline.run` collects them per input (`gather`).
 
 - Ctrl-C and SIGTERM: queued pages are cancelled, every worker is killed with the programs it
   runs (each worker leads its own process group), and the run stops at once (`Interrupted`).

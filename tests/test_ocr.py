@@ -9,6 +9,7 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from pipeline import external
+from pipeline.external import libtesseract
 from pipeline.ingest import ingest, sniff
 from pipeline.ocr import assemble, ocr_document, plan_pages, recognize_page
 from pipeline.ocr.tables.numbers import DIGIT_WHITELIST
@@ -94,7 +95,7 @@ def test_in_process_reads_give_the_programs_word_table(page):
     image, _ = page
     gray = image.convert("L")
     digits = gray.crop((0, 0, gray.width, gray.height // 3))
-    assert external._engine("vie", "") is not None  # libtesseract is installed with tesseract
+    assert libtesseract.engine("vie", "") is not None  # libtesseract is installed with tesseract
     for picture, lang, psm, config in [(gray, "vie", 3, ""), (gray, "vie", 6, ""),
                                        (digits, "eng", 7, DIGIT_WHITELIST)]:
         inside = external.tesseract_data(picture, lang, psm, config)
@@ -106,11 +107,11 @@ def test_in_process_reads_give_the_programs_word_table(page):
 def test_released_engines_load_their_models_again(page):
     gray = page[0].convert("L")
     first = external.tesseract_data(gray, "vie", 6)
-    assert ("vie", "") in external._ENGINES
+    assert ("vie", "") in libtesseract.ENGINES
     external.release_engines()
-    assert external._ENGINES == {}
+    assert libtesseract.ENGINES == {}
     assert external.tesseract_data(gray, "vie", 6) == first
-    assert ("vie", "") in external._ENGINES
+    assert ("vie", "") in libtesseract.ENGINES
 
 
 def test_without_libtesseract_the_program_reads_image_lists(monkeypatch, page):
@@ -118,7 +119,7 @@ def test_without_libtesseract_the_program_reads_image_lists(monkeypatch, page):
     gray = image.convert("L")
     half = gray.crop((0, 0, gray.width, gray.height // 2))
     inside = external.tesseract_data_many([gray, half], "vie", 6)
-    monkeypatch.setattr(external, "_engine", lambda lang, config: None)
+    monkeypatch.setattr(libtesseract, "engine", lambda lang, config: None)
     program = external.tesseract_data_many([gray, half], "vie", 6)
     for ours, theirs in zip(inside, program, strict=True):
         assert [t for t in ours["text"] if t] == [t for t in theirs["text"] if t]
@@ -127,12 +128,12 @@ def test_without_libtesseract_the_program_reads_image_lists(monkeypatch, page):
 
 
 def test_tesseract_options_become_engine_variables():
-    assert external._variables("") == []
-    assert external._variables("-c tessedit_char_whitelist=0123456789. -c a=b=c") == [
+    assert libtesseract.variables("") == []
+    assert libtesseract.variables("-c tessedit_char_whitelist=0123456789. -c a=b=c") == [
         ("tessedit_char_whitelist", "0123456789."), ("a", "b=c")]
     with pytest.raises(ValueError):
-        external._variables("--oem 1")
-    columns = external._tsv_columns("5\t1\t2\t1\t1\t3\t10\t20\t30\t40\t96.8\tNội\n"
-                                    "4\t1\t2\t1\t1\t0\t10\t20\t300\t40\t-1\t\n")
+        libtesseract.variables("--oem 1")
+    columns = libtesseract.tsv_columns("5\t1\t2\t1\t1\t3\t10\t20\t30\t40\t96.8\tNội\n"
+                                       "4\t1\t2\t1\t1\t0\t10\t20\t300\t40\t-1\t\n")
     assert columns["conf"] == [96, -1] and columns["text"] == ["Nội", ""]
     assert columns["left"] == [10, 10] and columns["level"] == [5, 4]

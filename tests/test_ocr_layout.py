@@ -179,7 +179,7 @@ def test_in_process_osd_answers_as_the_program(text_page, turn):
     turned = text_page[0].convert("L").rotate(-turn, expand=True)  # clockwise by `turn`
     inside = external.tesseract_osd(turned)
     assert inside is not None and inside["rotate"] == (360 - turn) % 360
-    program = external._program_osd(turned)
+    program = external.tesseract_program.program_osd(turned)
     for key in ("orientation", "rotate", "orientation_conf", "script", "script_conf"):
         assert inside[key] == program[key], key
     assert external.tesseract_osd(Image.new("L", (200, 100), 255)) is None  # nothing to tell

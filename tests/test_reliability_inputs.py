@@ -306,17 +306,17 @@ def test_a_long_line_is_decoded_in_clause_sized_units(monkeypatch):
 MEMORY_PROBE = """
 import io, resource, sys
 import pipeline.ingest, pipeline.restore
-from pipeline import cli
+from pipeline.run import restore_stream
 pipeline.restore.CHUNK_CHARS = 20_000
 pipeline.ingest.BLOCK_BYTES = 40_000
 text = open(sys.argv[1], encoding="utf-8").read()
 pipeline.restore.restore_lines(text[:25_000].split("\\n"))  # a chunk's worth: the baseline
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 for path in sys.argv[1:]:
-    sys.stdout = io.StringIO()
-    cli.main(["restore", path])
-    out = sys.stdout.getvalue()
-    sys.stdout = sys.__stdout__
+    written = io.StringIO()
+    with open(path, "rb") as stream:
+        restore_stream(stream, written, path)
+    out = written.getvalue()
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base
     print(grown, out.count("\\n") == open(path, encoding="utf-8").read().count("\\n"))
 """

@@ -28,6 +28,7 @@ from conftest import ROOT, run_cli
 
 from pipeline import __version__, cli
 from pipeline.emit import STAGING_PREFIX, SUFFIXES
+from pipeline.run import Options, run_inputs
 
 CASES: list[tuple[str, str]] = []
 
@@ -293,7 +294,7 @@ def test_a_folder_without_inputs_is_an_error(tmp_path):
 
 @case("a folder named on the command line that cannot be read (permission denied)",
       "E103 naming the folder; the other inputs processed")
-def test_an_unreadable_folder_is_an_error(tmp_path, monkeypatch, caplog, pipeline_log_level):
+def test_an_unreadable_folder_is_an_error(tmp_path, monkeypatch, caplog):
     locked = tmp_path / "locked"
     write(locked / "plan.txt", plan_text(1))
     good = write(tmp_path / "good.txt", plan_text(2))
@@ -306,7 +307,7 @@ def test_an_unreadable_folder_is_an_error(tmp_path, monkeypatch, caplog, pipelin
 
     monkeypatch.setattr(os, "scandir", scandir)
     caplog.set_level("INFO")
-    code = cli.main(["run", str(locked), str(good), "--out", str(tmp_path / "out")])
+    code = run_inputs([locked, good], tmp_path / "out", Options())
     assert code == 5
     assert re.search(r"E103 .*locked.*Permission denied", caplog.text), caplog.text
     assert (tmp_path / "out" / "good.json").is_file()
@@ -338,7 +339,7 @@ def test_renamed_gif_and_docx_are_unsupported(tmp_path):
 
 @case("a bug (an unexpected exception) while processing one input",
       "E900 internal error with its traceback, exit 10; the other inputs processed")
-def test_internal_error_has_its_own_code(tmp_path, monkeypatch, caplog, pipeline_log_level):
+def test_internal_error_has_its_own_code(tmp_path, monkeypatch, caplog):
     import pipeline.restore
 
     real_restore = pipeline.restore.restore_document
@@ -352,11 +353,27 @@ def test_internal_error_has_its_own_code(tmp_path, monkeypatch, caplog, pipeline
     write(tmp_path / "in" / "bug.txt", plan_text(1))
     write(tmp_path / "in" / "good.txt", plan_text(2))
     caplog.set_level("INFO")
-    code = cli.main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
+    code = run_inputs([tmp_path / "in"], tmp_path / "out", Options())
     assert code == 10
     assert "E900 internal error" in caplog.text and "E001" not in caplog.text
     assert "ZeroDivisionError" in caplog.text
     assert (tmp_path / "out" / "good.json").is_file()
+
+
+@case("a data file of the pipeline itself missing (a broken install: say, its lexicon)",
+      "E203 naming the file, exit 6, before any input is read; nothing written")
+def test_a_missing_data_file_fails_the_run_before_any_input(tmp_path, monkeypatch, caplog,
+                                                            pipeline_log_level):
+    from pipeline import ingest, resources
+
+    monkeypatch.setattr(resources, "ARTIFACTS", (*resources.ARTIFACTS, "data/gone.txt"))
+    read = []
+    monkeypatch.setattr(ingest, "sniff", lambda path: read.append(path))
+    write(tmp_path / "in" / "plan.txt", plan_text(1))
+    code = cli.main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
+    assert code == 6
+    assert "E203 missing pipeline data file: data/gone.txt" in caplog.text
+    assert not read and files_under(tmp_path / "out") == []
 
 
 # --- 16: --incremental by content, version and options --------------------------------------------

@@ -439,19 +439,36 @@ def test_a_stuck_tesseract_list_langs_times_out_and_text_inputs_are_written(tmp_
 
 
 def test_every_external_call_has_a_time_limit():
-    """In pipeline/external.py every call of subprocess, pytesseract and pdf2image passes a
+    """In pipeline/external/ every call of subprocess, pytesseract and pdf2image passes a
     timeout (pytesseract.get_languages cannot: it must not be used)."""
-    tree = ast.parse((ROOT / "pipeline" / "external.py").read_text(encoding="utf-8"))
     needing = {"run", "Popen", "check_output", "image_to_data", "image_to_osd", "image_to_string",
                "convert_from_path", "pdfinfo_from_path", "get_languages"}
     missing = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-        if name in needing and not any(k.arg == "timeout" for k in node.keywords):
-            missing.append(f"line {node.lineno}: {name}")
+    modules = sorted((ROOT / "pipeline" / "external").glob("*.py"))
+    assert len(modules) > 1
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name in needing and not any(k.arg == "timeout" for k in node.keywords):
+                missing.append(f"{module.name} line {node.lineno}: {name}")
     assert not missing
+
+
+def test_external_programs_are_run_from_pipeline_external_only():
+    """No other module of the pipeline imports what runs a program."""
+    runners = {"subprocess", "pytesseract", "pdf2image", "ctypes"}
+    found = []
+    for module in sorted((ROOT / "pipeline").rglob("*.py")):
+        if "external" in module.relative_to(ROOT / "pipeline").parts:
+            continue
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"{module.name}: {name}" for name in names
+                      if name.split(".")[0] in runners]
+    assert not found
 
 
 def test_a_fifo_input_is_refused_before_it_blocks(tmp_path, cli):
@@ -516,10 +533,11 @@ def test_a_page_over_the_page_time_limit_fails_alone(tmp_path, cli, images):
 
 
 def test_a_tesseract_timeout_on_one_page_keeps_the_others(tmp_path, monkeypatch, images):
-    """The CLI in this process, Tesseract made to time out on the big page (the workers are
+    """The run in this process, Tesseract made to time out on the big page (the workers are
     forked from it, with the patched function)."""
-    from pipeline import cli, external
+    from pipeline import external
     from pipeline.errors import ExternalToolFailed
+    from pipeline.run import Options, run_inputs
 
     read = external.tesseract_data
 
@@ -533,7 +551,7 @@ def test_a_tesseract_timeout_on_one_page_keeps_the_others(tmp_path, monkeypatch,
     inputs.mkdir()
     two_page_tiff(images, inputs / "doc.tif")
     out = tmp_path / "out"
-    code = cli.main(["run", str(inputs), "--out", str(out), "--jobs", "2"])
+    code = run_inputs([inputs], out, Options(jobs=2))
     assert code == 7
     assert all(path.is_file() for path in outputs(out, "doc"))
     payload = json.loads((out / "doc.json").read_text(encoding="utf-8"))

@@ -40,9 +40,10 @@ and every bad input and fault the tests try, with what each gets.
 - **A set of outputs appears at once.** The five files are written into a staging folder and
   moved into place with `NAME.json` last: a `NAME.json` always stands beside the four files of
   the same run. Staging folders of runs killed while writing are removed by the next run.
-- **Problems are found early.** `--out` is checked before any input is read or OCR'd; a
-  password-protected PDF, a renamed GIF or Word file, an unreadable folder are refused with
-  their reason before any work is spent on them.
+- **Problems are found early.** `--out` and the pipeline's own data files (a broken install)
+  are checked before any input is read or OCR'd; a password-protected PDF, a renamed GIF or
+  Word file, an unreadable folder are refused with their reason before any work is spent on
+  them.
 - **`--incremental` redoes what changed.** An input is skipped only when its outputs were made
   from the same content (sha256), by the same pipeline version, with the same `--lang`,
   `--ocr` and `--image-dpi`; all are recorded in the JSON's `source`.

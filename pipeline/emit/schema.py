@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
 import jsonschema
 
+from pipeline import resources
 from pipeline.errors import SchemaViolation
 from pipeline.model import SCHEMA_NAME, SCHEMA_VERSION, Document, PageRecord
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "plan.schema.json"
+SCHEMA_PATH = resources.location(resources.SCHEMA)  # written by `python -m pipeline.emit.schema`
 _PUBLIC_KEYS = list(Document(source={"file": "x", "sha256": "", "kind": "text", "pages": 0})
                     .to_public_json())
 
@@ -63,7 +63,7 @@ def _close_object(definition: dict) -> None:
 
 @cache
 def published_schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return json.loads(resources.read_text(resources.SCHEMA))
 
 
 def validate(payload: dict) -> None:

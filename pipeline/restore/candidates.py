@@ -41,13 +41,12 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from pipeline import resources
 from pipeline.restore.channel_data import VectorChannel, fold, load_channel, load_token_pairs
 from pipeline.text.fold import strip_marks
 from pipeline.text.syllables import TONES, place_tone, to_official_tone
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-INVENTORY_PATH = DATA_DIR / "vi_syllables.txt"
-CHANNEL_PATH = DATA_DIR / "ocr_channel_costs.json"
+INVENTORY_PATH = resources.location(resources.SYLLABLES)  # where tools write the inventory
 
 # --------------------------------------------------------------------------- inventory
 
@@ -112,7 +111,8 @@ def build_inventory(attested: Iterable[str]) -> list[str]:
     return sorted(generate_syllables() & seen)
 
 
-def load_inventory(path: Path = INVENTORY_PATH) -> list[str]:
+def load_inventory(path: Path | None = None) -> list[str]:
+    path = path if path is not None else resources.path(resources.SYLLABLES)
     lines = path.read_text(encoding="utf-8").splitlines()
     return [s for s in lines if s and not s.startswith("#")]
 
@@ -192,7 +192,8 @@ class Channel:
         self._ocr_cache: dict[str, tuple] = {}
 
     @classmethod
-    def load(cls, path: Path = CHANNEL_PATH) -> Channel:
+    def load(cls, path: Path | None = None) -> Channel:
+        path = path if path is not None else resources.path(resources.HAND_CHANNEL)
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
     # letters ------------------------------------------------------------------------
@@ -358,11 +359,9 @@ SPELLINGS_LIMIT = 16  # spellings aligned per OCR token
 MAX_LETTER_COST = 3.5  # beyond this a spelling is not worth the decoder's time
 
 
-LEARNED_PATH = DATA_DIR / "channel_eng.tsv"
-LEARNED_VIE_PATH = DATA_DIR / "channel_vie.tsv"
 # Scored candidates of the most frequent English-OCR tokens, made by
 # tools/precompute_candidates.py: a cold run scores only the rarer tokens itself.
-PRECOMPUTED_PATH = DATA_DIR / "candidates_eng.npz"
+PRECOMPUTED_PATH = resources.location(resources.PRECOMPUTED_CANDIDATES)
 # The vie channel's -ln P against the LM's, in clean text (with `clean_text_change`): tuned on
 # the realistic vie dev set (make bench-restore-real), correct text >= 99.9% unchanged.
 LEARNED_CLEAN_WEIGHT = 0.45
@@ -421,10 +420,9 @@ class LearnedChannel:
 
     @classmethod
     def load(cls, inventory: Sequence[str], model: str = "eng") -> LearnedChannel:
-        """`channel_MODEL.tsv` and, when there, `channel_MODEL_tokens.tsv`."""
-        table = load_channel(DATA_DIR / f"channel_{model}.tsv")
-        tokens_path = DATA_DIR / f"channel_{model}_tokens.tsv"
-        pairs = load_token_pairs(tokens_path) if tokens_path.exists() else {}
+        """`channel_MODEL.tsv` and `channel_MODEL_tokens.tsv`."""
+        table = load_channel(resources.path(resources.channel(model)))
+        pairs = load_token_pairs(resources.path(resources.channel_tokens(model)))
         if model == "eng":
             weight, count_cost_from, min_count = LEARNED_WEIGHT, TOKEN_COST_FROM, 1
         else:
@@ -443,8 +441,8 @@ def scoring_fingerprint(spelling_counts: bytes) -> str:
     import hashlib
 
     digest = hashlib.sha1(spelling_counts)
-    for path in (INVENTORY_PATH, LEARNED_PATH, DATA_DIR / "channel_eng_tokens.tsv"):
-        digest.update(path.read_bytes())
+    for name in (resources.SYLLABLES, resources.channel("eng"), resources.channel_tokens("eng")):
+        digest.update(resources.path(name).read_bytes())
     digest.update(repr((LEARNED_WEIGHT, IDENTITY_COST, IDENTITY_BIAS, SPELLINGS_LIMIT,
                         MAX_SKELETONS, TOKEN_DISCOUNT, TOKEN_COST_FROM)).encode())
     return digest.hexdigest()[:16]
@@ -503,11 +501,11 @@ class CandidateIndex:
 
     @classmethod
     def load(cls, learned: bool = True) -> CandidateIndex:
-        """The inventory with the learned channel when its tables are there (they are
-        committed), else with the hand-set costs only."""
+        """The inventory with the learned channels (their tables are committed), or with the
+        hand-set costs only when not `learned`."""
         inventory = load_inventory()
-        models = [LearnedChannel.load(inventory, name) if learned and path.exists() else None
-                  for name, path in (("eng", LEARNED_PATH), ("vie", LEARNED_VIE_PATH))]
+        models = [LearnedChannel.load(inventory, name) if learned else None
+                  for name in resources.OCR_MODELS]
         return cls(inventory, Channel.load(), learned=models[0], learned_clean=models[1])
 
     def is_spelling(self, stripped_lower: str) -> bool:

@@ -37,11 +37,11 @@ from pathlib import Path
 import regex
 from rapidfuzz.distance import Levenshtein
 
+from pipeline import resources
 from pipeline.text.fold import strip_marks
 
 EPS, SP, UNSEEN = "<eps>", "<sp>", "<unseen>"
 FORMAT = "vn-ocr-channel/1"
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 _EDGE = regex.compile(r"^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$")
 _LEAD = regex.compile(r"^[^\p{L}\p{N}]+")
@@ -373,7 +373,7 @@ def load_channel(path: Path | str | None = None) -> dict[str, dict[str, float]]:
     Segments keep the file's spelling (`<eps>`, `<sp>`); every truth row has an `<unseen>`
     entry with the cost of an OCR segment it does not list.
     """
-    path = Path(path) if path is not None else DATA_DIR / "channel_eng.tsv"
+    path = Path(path) if path is not None else resources.path(resources.channel("eng"))
     table: dict[str, dict[str, float]] = {}
     for fields in _rows(path):
         truth, ocr, _count, cost = fields[:4]
@@ -383,7 +383,7 @@ def load_channel(path: Path | str | None = None) -> dict[str, dict[str, float]]:
 
 def load_token_pairs(path: Path | str | None = None) -> dict[str, dict[str, int]]:
     """{ocr_token: {truth_syllables: count}} from a `channel_MODEL_tokens.tsv` (default: eng)."""
-    path = Path(path) if path is not None else DATA_DIR / "channel_eng_tokens.tsv"
+    path = Path(path) if path is not None else resources.path(resources.channel_tokens("eng"))
     pairs: dict[str, dict[str, int]] = {}
     for fields in _rows(path):
         truth, ocr, count = fields[:3]

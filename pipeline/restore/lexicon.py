@@ -1,6 +1,7 @@
 """Administrative terms as phrase evidence for the decoder.
 
-`dictionaries/vi_admin_terms.txt` holds one term per line (`term<TAB>category`, # comments).
+`dictionaries/vi_admin_terms.txt` holds one term per line (`term<TAB>category`, # comments),
+read by `pipeline.resources.lexicon`.
 A window of OCR words "spells" a term when every term syllable is among the candidates of
 the word at its place; the window then earns a bonus, scaled by how close the window's
 mark-stripped text is to the term's (rapidfuzz ratio), on exactly those candidates. So
@@ -18,10 +19,10 @@ from pathlib import Path
 import regex
 from rapidfuzz import fuzz
 
+from pipeline import resources
 from pipeline.text.fold import strip_marks
 from pipeline.text.syllables import to_official_tones
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "dictionaries" / "vi_admin_terms.txt"
 _SYLLABLE = regex.compile(r"\p{L}+")
 MIN_SIMILARITY = 0.6  # below this the window is too unlike the term to count
 # A name spelt by capitalised OCR words is strong evidence (the LM knows names poorly); a
@@ -43,16 +44,17 @@ def term_syllables(text: str) -> tuple[str, ...]:
 
 def parse_terms(lines: Sequence[str]) -> list[Term]:
     """Terms of two or more syllables from `term<TAB>category` lines."""
+    return terms_of(resources.parse_lexicon(lines))
+
+
+def terms_of(entries: Sequence[resources.LexiconEntry]) -> list[Term]:
+    """Terms of two or more syllables from the lexicon's entries."""
     terms = []
-    for raw in lines:
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        text, _, category = line.partition("\t")
-        syllables = term_syllables(text)
+    for entry in entries:
+        syllables = term_syllables(entry.term)
         if len(syllables) >= 2:
-            proper = any(ch.isupper() for ch in text)
-            terms.append(Term(syllables, strip_marks(" ".join(syllables)), category.strip(),
+            proper = any(ch.isupper() for ch in entry.term)
+            terms.append(Term(syllables, strip_marks(" ".join(syllables)), entry.category,
                               proper))
     return terms
 
@@ -74,10 +76,8 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: Path | None = None, bonus: float = 1.0) -> Lexicon:
-        path = Path(path) if path is not None else DEFAULT_PATH
-        if not path.exists():
-            return cls([], bonus)  # no dictionary yet: the decoder works without bonuses
-        return cls(parse_terms(path.read_text(encoding="utf-8").splitlines()), bonus)
+        """The packaged lexicon's terms (or those of the file at `path`)."""
+        return cls(terms_of(resources.lexicon(path)), bonus)
 
     def bonuses(
         self, ocr_words: Sequence[str], candidate_sets: Sequence[Sequence[str]]

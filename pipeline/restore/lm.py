@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 import regex
 
+from pipeline import resources
 from pipeline.text.syllables import to_official_tone
 
 UNK_TOKEN, BOS_TOKEN, EOS_TOKEN, NUM_TOKEN = "<unk>", "<s>", "</s>", "<num>"
@@ -57,7 +58,7 @@ UNK, BOS, EOS, NUM = range(4)
 BITS = 16  # bits per id in a packed key: vocabulary <= 65,536
 MAX_VOCAB = 1 << BITS
 NEVER = -99.0  # log-prob of events the model never predicts (<s> as a word)
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "syllable_lm.npz"
+DEFAULT_PATH = resources.location(resources.LANGUAGE_MODEL)  # where tools/train_lm.py writes
 FORMAT = "vn-syllable-lm/1"
 
 _ALNUM = r"[\p{L}\p{M}\p{N}]"
@@ -424,7 +425,7 @@ class SyllableLM:
 
     @classmethod
     def load(cls, path: Path | None = None) -> SyllableLM:
-        path = Path(path) if path is not None else DEFAULT_PATH
+        path = Path(path) if path is not None else resources.path(resources.LANGUAGE_MODEL)
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(z["meta"].tobytes().decode())
             if meta.get("format") != FORMAT:

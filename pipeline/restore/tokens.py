@@ -21,6 +21,7 @@ from typing import Literal
 
 import regex
 
+from pipeline import resources
 from pipeline.text.fold import strip_marks
 from pipeline.text.lookalikes import roman_ones
 
@@ -72,13 +73,11 @@ _ROMAN_LIKE = regex.compile(r"^[IVX][IVXl1|]+$")
 # ... and a capital L after an I ("VIL." = VII., "VILL." = VIII.; "XL" stays XL)
 _ROMAN_LIKE_L = regex.compile(r"^[IVX][IVXl1|]*[Il1|]L[IVXlL1|]*$")
 
-ABBREVIATIONS_PATH = Path(__file__).resolve().parent.parent / "data" / "abbreviations_d.tsv"
-
-
-def load_abbreviations(path: Path = ABBREVIATIONS_PATH) -> dict[str, str]:
+def load_abbreviations(path: Path | None = None) -> dict[str, str]:
     """D spelling -> Đ spelling of the abbreviations the corpus writes with Đ (BLDTBXH ->
     BLĐTBXH), learned by tools/learn_abbreviations.py."""
     table = {}
+    path = path if path is not None else resources.path(resources.ABBREVIATIONS)
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             plain, marked, _count = line.split("\t")

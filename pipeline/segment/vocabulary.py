@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import regex as re
 from rapidfuzz import fuzz, process
 
+from pipeline import resources
 from pipeline.segment import fuzzy
 from pipeline.segment.dates import DEADLINE
 from pipeline.text.fold import fold
 
-LEXICON = Path(__file__).resolve().parents[2] / "dictionaries" / "vi_admin_terms.txt"
 _FUZZY_HEAD_MIN_WORDS = 3  # a name read with a wrong head word is long (fuzzy.FUZZY_HEAD)
 # Words that open another cell ("Báo cáo …", "Kết quả …", "Các thôn"): a name read without the
 # lexicon stops before them.
@@ -49,13 +48,7 @@ def term_key(text: str) -> str:
 
 @cache
 def lexicon_terms(category: str) -> tuple[str, ...]:
-    terms = []
-    for line in LEXICON.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            term, _, kind = line.partition("\t")
-            if kind == category:
-                terms.append(term)
-    return tuple(terms)
+    return tuple(entry.term for entry in resources.lexicon() if entry.category == category)
 
 
 @cache

@@ -16,14 +16,12 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import regex
 
+from pipeline import resources
 from pipeline.text.lookalikes import D_WITH_STROKE
 from pipeline.text.syllables import TONES, VIETNAMESE_MARKS
-
-INVENTORY_PATH = Path(__file__).resolve().parent.parent / "data" / "vi_syllables.txt"
 
 # Text reads as Vietnamese when at least this many of its words...
 MIN_WORDS = 8
@@ -66,7 +64,7 @@ class WordCounts:
 @cache
 def syllables() -> frozenset[str]:
     """The inventory: lower case, NFC, official tone placement."""
-    lines = INVENTORY_PATH.read_text(encoding="utf-8").splitlines()
+    lines = resources.read_text(resources.SYLLABLES).splitlines()
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 

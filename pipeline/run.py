@@ -1,10 +1,15 @@
-"""The batch runner of `python -m pipeline run`: find inputs, name their outputs, OCR their
-pages in a process pool, then restore, segment and emit each; one input's failure never stops
-the others.
+"""The work of `python -m pipeline run` and `restore`, without the command line: what the CLI
+calls, and tests and other programs with it.
 
-Output names are the input's path under the folder it was found in, without its extension
-(`IN/2025/scan.pdf` -> `OUT/2025/scan.json`), so they are unique in a run and the same in the
-next one.
+`run_inputs`: find inputs, name their outputs, skip those up to date (--incremental), OCR
+their pages in the page pool (`pipeline.workers`), then restore, segment and emit each; one
+input's failure never stops the others, and the exit status says how it went. Output names are
+the input's path under the folder it was found in, without its extension (`IN/2025/scan.pdf`
+-> `OUT/2025/scan.json`), so they are unique in a run and the same in the next one. Staging
+folders a killed run left are removed first; the pipeline's own data files are checked before
+any input is read.
+
+`restore_stream`: OCR text restored a block of lines at a time (the `restore` command).
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
-from pipeline import __version__, external, ingest, workers
+from pipeline import __version__, external, ingest, resources, workers
 from pipeline.errors import (
     InputNotFound,
     InternalError,
@@ -61,8 +67,10 @@ class Job:
     page_errors: list[PipelineError] = field(default_factory=list)  # pages that failed alone
 
 
-def run(paths: list[Path], out_dir: Path, options: Options) -> int:
-    """Process every input; the exit status is 0 or the highest failure's exit code."""
+def run_inputs(paths: list[Path], out_dir: Path, options: Options) -> int:
+    """Process every input; the exit status is 0 or the highest failure's exit code.
+    Raises a PipelineError when nothing can be done at all (a bad --out, no input found, the
+    pipeline's data files missing)."""
     jobs = _prepare(paths, out_dir, options)
     if not jobs:
         log.info("nothing to do: every output is up to date")
@@ -81,6 +89,7 @@ def _prepare(paths: list[Path], out_dir: Path, options: Options) -> list[Job]:
     from pipeline.emit import clean_staging
 
     _check_out(out_dir, paths)
+    resources.check()
     for stale in clean_staging(out_dir):
         log.info("removed %s, left by a run stopped while writing", stale)
     jobs = _discover(paths, out_dir)
@@ -300,3 +309,16 @@ def _report(jobs: list[Job]) -> int:
                 log.error("  %s: %s", job.path, error)
     return max([job.error.exit_code for job in failed]
                + [error.exit_code for job in partial for error in job.page_errors])
+
+
+def restore_stream(source: BinaryIO, out: TextIO, label: str) -> None:
+    """OCR text from `source` restored to `out`, read, restored and written a block of lines
+    at a time: memory does not grow with the input (ingest.text_blocks; a long line is cut at
+    a space, its restored parts rejoined). `label` names the input in warnings."""
+    from pipeline.restore import restore_lines
+
+    for raw, line, offset in ingest.text_blocks(source):
+        text = ingest.decode_text(raw, label, line, offset)
+        lines, _ = restore_lines(ingest.split_lines(text))
+        ending = "\n" if text.endswith("\n") else ""
+        out.write("\n".join(lines) + ending if lines else text)
