@@ -18,7 +18,8 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils 
 STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
-	candidates clean channel-vie vie-fonts bench-restore-real bench-real reliability-doc
+	candidates clean channel-vie vie-fonts bench-restore-real bench-real bench-structure \
+	reliability-doc
 
 all: run
 
@@ -180,6 +181,13 @@ bench-ocr: setup
 # page and pooled, and as copier PDFs; held-out pages marked (see bench/real.py).
 bench-real: setup
 	$(PY) -m bench.real --shared $(SHARED) --jobs $(JOBS)
+
+# Structure on the same real pages (issue 13): header, title/subject, addressees, signature and
+# recipients of each page's JSON against the field truth bench/data/real_fields.json (written by
+# looking at the images); right, wrong with and without a flag, missing, spurious; held-out
+# pages apart (see bench/structure.py).
+bench-structure: setup
+	$(PY) -m bench.structure --shared $(SHARED) --jobs $(JOBS)
 
 clean:
 	rm -rf "$(OUT)"/*.json "$(OUT)"/*.md "$(OUT)"/*.txt "$(OUT)"/*.diff .pytest_cache
