@@ -11,14 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import Document, Source
-from pipeline.restore import Restorer, looks_clean
-from pipeline.restore.candidates import (
-    TOKEN_COST_FROM,
-    CandidateIndex,
-    Channel,
-    generate_syllables,
-    load_inventory,
-)
+from pipeline.restore import CandidateSettings, Restorer, looks_clean
+from pipeline.restore.candidates import CandidateIndex
+from pipeline.restore.hand_channel import Channel
+from pipeline.restore.inventory import generate_syllables, load_inventory
 from pipeline.restore.lexicon import Lexicon, parse_terms
 from pipeline.restore.metrics import syllable_accuracy, syllables, unchanged_rate
 from pipeline.restore.syllables import strip_marks
@@ -29,18 +25,24 @@ LM_PATH = Path(os.environ.get("VN_PLAN_LM", Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def index() -> CandidateIndex:
+def loaded_index() -> CandidateIndex:
     return CandidateIndex.load()
 
 
 @pytest.fixture(scope="module")
-def restorer(index) -> Restorer:
+def restorer(loaded_index) -> Restorer:
     # The LM artifact is committed (pipeline/data/PROVENANCE.md): a missing file is a failure.
     from pipeline.restore.lm import SyllableLM
 
     terms = parse_terms(["Ủy ban nhân dân\tagency", "Phòng Văn hóa - Xã hội\tagency",
                          "chuyển đổi số\tphrase", "Đảng ủy\tagency"])
-    return Restorer(index, SyllableLM.load(LM_PATH), Lexicon(terms))
+    return Restorer(loaded_index, SyllableLM.load(LM_PATH), Lexicon(terms))
+
+
+@pytest.fixture(scope="module")
+def index(restorer) -> CandidateIndex:
+    """The restorer's index: its spellings ranked by the LM's counts."""
+    return restorer.index
 
 
 def words_of(line: str, index: CandidateIndex) -> list[tuple[str, str]]:
@@ -201,7 +203,8 @@ def test_whole_token_confusions_are_priced_by_how_often_the_pairs_saw_them(index
     # ... and only there: where the letters find a reading likely, its count (sharper on our
     # rendered pages than on a real scan) does not make it likelier still
     by_letters = index.learned.vector.costs(["tảng"], "tang")[0]
-    assert index.learned.token_costs["tang"]["tảng"] < by_letters <= TOKEN_COST_FROM
+    token_cost_from = CandidateSettings().token_cost_from
+    assert index.learned.token_costs["tang"]["tảng"] < by_letters <= token_cost_from
     costs = {c.syllable: c.cost for c in index.candidates("tang") if not c.kept}
     assert costs["tảng"] == pytest.approx(index.learned.weight * by_letters)
 
