@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.model import Change, Document
+from pipeline.model import Cell, Change, Document
 from pipeline.restore import chunks as text_chunks
 from pipeline.restore.candidates import PRECOMPUTED_PATH, CandidateIndex, scoring_fingerprint
 from pipeline.restore.casing import apply_casing, is_caps_line, official_lower
@@ -38,6 +38,7 @@ from pipeline.restore.units import Position, decoding_units
 from pipeline.restore.word_candidates import WordCandidates
 
 LOW_CONFIDENCE = 0.5  # changes below this are counted as low-confidence in the quality block
+TABLE_CELL_SEPARATOR = " | "  # how the ocr stage writes a table row as a line
 
 
 class Restorer:
@@ -219,16 +220,64 @@ class Restorer:
         return "\n".join(restored)
 
     def restore_document(self, doc: Document) -> Document:
-        """Fill restored_lines, the quality block and every table cell's `restored`."""
-        restored, changes = self.restore_lines(doc.ocr_lines)
+        """Fill restored_lines, the quality block and every table cell's `restored`.
+
+        Each table cell is restored once, on its own (`restore_cells`); a line of the text
+        that shows a table row ("cell | cell | ...", `table_row_lines`) is made of its
+        restored cells, so the text files and the JSON agree. The other lines are restored
+        together, the row lines left out of them."""
+        rows = table_row_lines(doc)
+        body = ["" if li in rows else line for li, line in enumerate(doc.ocr_lines)]
+        restored, changes = self.restore_lines(body)
         cells = [cell for page in doc.pages for table in page.tables for cell in table.cells]
-        for cell, text in zip(cells, self.restore_cells([c.text for c in cells]), strict=True):
+        texts, cell_changes = self._restore_cells([c.text for c in cells])
+        changes_of = {}
+        for cell, text, found in zip(cells, texts, cell_changes, strict=True):
             cell.restored = text
+            changes_of[id(cell)] = found
+        for li, row in rows.items():
+            restored[li] = TABLE_CELL_SEPARATOR.join(cell.restored for cell in row)
+            changes.extend(c.model_copy(update={"line": li})
+                           for cell in row for c in changes_of[id(cell)])
+        changes.sort(key=lambda c: c.line)  # stable: a row's changes stay in cell order
         doc.restored_lines = restored
         doc.quality.changes = changes
         doc.quality.changed_tokens = len(changes)
         doc.quality.low_confidence_tokens = sum(c.confidence < LOW_CONFIDENCE for c in changes)
         return doc
+
+
+def table_row_lines(doc: Document) -> dict[int, list[Cell]]:
+    """Index in `doc.ocr_lines` of each line that shows a table row, with the row's cells
+    left to right: the ocr stage joins the pages' lines with a blank line between pages
+    (`ocr.assemble`) and writes a row as its cells' texts joined by " | "
+    (`ocr.table_row_lines`). A line is taken only when its text is exactly that."""
+    found: dict[int, list[Cell]] = {}
+    start = 0
+    for page in doc.pages:
+        if start:
+            start += 1
+        unclaimed: dict[str, list[list[Cell]]] = {}
+        for table in page.tables:
+            for row in _rows(table.cells):
+                text = TABLE_CELL_SEPARATOR.join(cell.text for cell in row)
+                unclaimed.setdefault(text, []).append(row)
+        for k, line in enumerate(page.lines):
+            li = start + k
+            waiting = unclaimed.get(line.text)
+            if (line.block == "table" and waiting and li < len(doc.ocr_lines)
+                    and doc.ocr_lines[li] == line.text):
+                found[li] = waiting.pop(0)
+        start += len(page.lines)
+    return found
+
+
+def _rows(cells: Sequence[Cell]) -> list[list[Cell]]:
+    """A table's cells by row (a cell spanning rows is in its first), left to right."""
+    by_row: dict[int, list[Cell]] = {}
+    for cell in cells:
+        by_row.setdefault(cell.row, []).append(cell)
+    return [sorted(by_row[row], key=lambda cell: cell.col) for row in sorted(by_row)]
 
 
 def _drop_space_beside(tokens: Sequence[Token], output: list[str], ti: int) -> None:
