@@ -405,6 +405,17 @@ def test_the_restorer_leaves_the_index_passed_to_it(loaded_index, restorer):
     assert again.restore_text("Tuyén truyén") == restorer.restore_text("Tuyén truyén")
 
 
+def test_every_unit_reading_has_the_one_signature():
+    import inspect
+
+    from pipeline.restore.readings import UNIT_READINGS
+
+    assert [m.__name__.rsplit(".", 1)[1] for m in UNIT_READINGS] == [
+        "names", "specks", "lookalikes", "lexicon_bonus", "placeholders"]
+    for module in UNIT_READINGS:
+        assert list(inspect.signature(module.add_readings).parameters) == ["unit", "restorer"]
+
+
 def test_the_candidate_fingerprint_covers_every_candidate_setting(restorer):
     from dataclasses import fields, replace
 

@@ -1,10 +1,14 @@
-"""Every cost and limit of the restore stage, in one settings object.
+"""The costs and limits of decoding and of candidate scoring, in one settings object.
 
 `RestoreSettings` is what the `Restorer` decodes with; its `candidates` part
 (`CandidateSettings`) is all that candidate scoring reads, and the precomputed candidates
 (`data/candidates_eng.npz`) are keyed by a fingerprint of all of that part's fields
 (`CandidateSettings.fingerprint`): a field added or changed there makes a stored table stale
 without anyone listing it. Costs are in nats (-ln P), like the channel's and the LM's.
+
+Not here: the channels' own costs (learned tables and ``data/ocr_channel_costs.json``), the
+lexicon's match weights (`lexicon.py`), the shares that tell typed text (`clean_text.py`) and
+the sizes of chunks and decoding units (`chunks.py`, `units.py`).
 """
 
 from __future__ import annotations
