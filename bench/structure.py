@@ -61,7 +61,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from pipeline.restore.syllables import to_official_tones
+from pipeline.text.syllables import to_official_tones
 
 ROOT = Path(__file__).resolve().parents[1]
 TRUTH = ROOT / "bench" / "data" / "real_fields.json"

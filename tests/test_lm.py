@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.restore import lm as L
+from pipeline.restore.lm_training import train
 
 TOY = [
     "Ủy ban nhân dân xã Tân Phú ban hành kế hoạch số 12/KH-UBND ngày 20/6/2025.",
@@ -28,7 +29,7 @@ TOY = [
 @pytest.fixture(scope="module", params=[(3, None), (3, [1, 1, 2]), (2, None), (4, None)])
 def toy(request):
     order, prune = request.param
-    return L.train(TOY * 2 + TOY[::2], order=order, min_count=1, prune=prune)
+    return train(TOY * 2 + TOY[::2], order=order, min_count=1, prune=prune)
 
 
 def _contexts(model):
@@ -54,7 +55,7 @@ def test_distributions_normalise(toy):
 
 
 def test_four_gram_contexts_normalise():
-    model = L.train(TOY * 3, order=4, min_count=1, prune=[1, 1, 1, 2])
+    model = train(TOY * 3, order=4, min_count=1, prune=[1, 1, 1, 2])
     words = np.arange(model.vocab_size)
     i = model.id
     for ctx in [(model.bos,) * 3, (model.bos, i("ủy"), i("ban")), (i("ủy"), i("ban"), i("nhân"))]:
@@ -97,7 +98,7 @@ def test_batch_equals_scalar(toy):
 
 
 def test_fast_path_matches_generic():
-    model = L.train(TOY * 2, order=3, min_count=1)
+    model = train(TOY * 2, order=3, min_count=1)
     assert model._fast is not None
     rng = np.random.default_rng(1)
     c1, c2, w = rng.integers(0, model.vocab_size, (3, 500))
@@ -196,7 +197,7 @@ def test_corpus_split_is_stable_and_small():
 
 def test_training_rejects_bad_pruning():
     with pytest.raises(ValueError):
-        L.train(TOY, order=3, prune=[1, 2, 1])
+        train(TOY, order=3, prune=[1, 2, 1])
 
 
 @pytest.fixture(scope="module")

@@ -269,34 +269,35 @@ def _long_line(chars: int) -> str:
 
 
 def test_long_lines_are_cut_into_pieces_that_give_them_back():
-    from pipeline.restore import PIECE_CHARS, _chunks, _pieces
+    from pipeline.restore.chunks import PIECE_CHARS, chunks, pieces
 
     line = _long_line(50_000)
-    pieces = _pieces(line)
-    assert "".join(pieces) == line
-    assert all(0 < len(piece) <= PIECE_CHARS for piece in pieces)
-    assert sum(piece.rstrip()[-1:] in ".;:!?" for piece in pieces) >= len(pieces) // 2
-    assert "".join(_pieces("x" * 5000)) == "x" * 5000  # no space at all: cut anyway
-    chunks = list(_chunks([line, "", "short"]))
-    assert [li for chunk in chunks for li, _ in chunk][-2:] == [1, 2]
-    assert "".join(p for chunk in chunks for li, p in chunk if li == 0) == line
+    parts = pieces(line)
+    assert "".join(parts) == line
+    assert all(0 < len(piece) <= PIECE_CHARS for piece in parts)
+    assert sum(piece.rstrip()[-1:] in ".;:!?" for piece in parts) >= len(parts) // 2
+    assert "".join(pieces("x" * 5000)) == "x" * 5000  # no space at all: cut anyway
+    found = list(chunks([line, "", "short"]))
+    assert [li for chunk in found for li, _ in chunk][-2:] == [1, 2]
+    assert "".join(p for chunk in found for li, p in chunk if li == 0) == line
 
 
 def test_a_long_line_is_decoded_in_clause_sized_units(monkeypatch):
     import pipeline.restore as restore
+    from pipeline.restore import engine
+    from pipeline.restore.units import MAX_UNIT_POSITIONS
 
     longest = []
-    decode = restore.beam_viterbi_batch
-    assert hasattr(restore, "MAX_UNIT_POSITIONS")
+    decode = engine.beam_viterbi_batch
 
     def watched(lm, units, *args):
         longest.append(max(map(len, units)))
         return decode(lm, units, *args)
 
-    monkeypatch.setattr(restore, "beam_viterbi_batch", watched)
+    monkeypatch.setattr(engine, "beam_viterbi_batch", watched)
     line = _long_line(30_000)
     restored, changes = restore.restore_lines([line, "Uy ban nhan dan"])
-    assert max(longest) <= restore.MAX_UNIT_POSITIONS  # today: the whole line, ~7000 positions
+    assert max(longest) <= MAX_UNIT_POSITIONS  # today: the whole line, ~7000 positions
     assert len(restored) == 2 and restored[1] == "Ủy ban nhân dân"
     assert unicodedata.is_normalized("NFC", restored[0]) and "\n" not in restored[0]
     assert abs(len(restored[0]) - len(line)) < len(line) // 50
@@ -305,9 +306,9 @@ def test_a_long_line_is_decoded_in_clause_sized_units(monkeypatch):
 
 MEMORY_PROBE = """
 import io, resource, sys
-import pipeline.ingest, pipeline.restore
+import pipeline.ingest, pipeline.restore, pipeline.restore.chunks
 from pipeline.run import restore_stream
-pipeline.restore.CHUNK_CHARS = 20_000
+pipeline.restore.chunks.CHUNK_CHARS = 20_000
 pipeline.ingest.BLOCK_BYTES = 40_000
 text = open(sys.argv[1], encoding="utf-8").read()
 pipeline.restore.restore_lines(text[:25_000].split("\\n"))  # a chunk's worth: the baseline

@@ -11,14 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import Document, Source
-from pipeline.restore import Restorer, looks_clean
-from pipeline.restore.candidates import (
-    TOKEN_COST_FROM,
-    CandidateIndex,
-    Channel,
-    generate_syllables,
-    load_inventory,
-)
+from pipeline.restore import CandidateSettings, Restorer, looks_clean
+from pipeline.restore.candidates import CandidateIndex
+from pipeline.restore.hand_channel import Channel
+from pipeline.restore.inventory import generate_syllables, load_inventory
 from pipeline.restore.lexicon import Lexicon, parse_terms
 from pipeline.restore.metrics import syllable_accuracy, syllables, unchanged_rate
 from pipeline.restore.tokens import restore_code, restore_protected, tokenize_line
@@ -29,18 +25,24 @@ LM_PATH = Path(os.environ.get("VN_PLAN_LM", Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def index() -> CandidateIndex:
+def loaded_index() -> CandidateIndex:
     return CandidateIndex.load()
 
 
 @pytest.fixture(scope="module")
-def restorer(index) -> Restorer:
+def restorer(loaded_index) -> Restorer:
     # The LM artifact is committed (pipeline/data/PROVENANCE.md): a missing file is a failure.
     from pipeline.restore.lm import SyllableLM
 
     terms = parse_terms(["Ủy ban nhân dân\tagency", "Phòng Văn hóa - Xã hội\tagency",
                          "chuyển đổi số\tphrase", "Đảng ủy\tagency"])
-    return Restorer(index, SyllableLM.load(LM_PATH), Lexicon(terms))
+    return Restorer(loaded_index, SyllableLM.load(LM_PATH), Lexicon(terms))
+
+
+@pytest.fixture(scope="module")
+def index(restorer) -> CandidateIndex:
+    """The restorer's index: its spellings ranked by the LM's counts."""
+    return restorer.index
 
 
 def words_of(line: str, index: CandidateIndex) -> list[tuple[str, str]]:
@@ -201,7 +203,8 @@ def test_whole_token_confusions_are_priced_by_how_often_the_pairs_saw_them(index
     # ... and only there: where the letters find a reading likely, its count (sharper on our
     # rendered pages than on a real scan) does not make it likelier still
     by_letters = index.learned.vector.costs(["tảng"], "tang")[0]
-    assert index.learned.token_costs["tang"]["tảng"] < by_letters <= TOKEN_COST_FROM
+    token_cost_from = CandidateSettings().token_cost_from
+    assert index.learned.token_costs["tang"]["tảng"] < by_letters <= token_cost_from
     costs = {c.syllable: c.cost for c in index.candidates("tang") if not c.kept}
     assert costs["tảng"] == pytest.approx(index.learned.weight * by_letters)
 
@@ -356,6 +359,79 @@ def test_restore_document_fills_quality_and_cells(restorer):
         c.confidence < 0.5 for c in doc.quality.changes)
     assert {c.line for c in doc.quality.changes} <= {0, 2}
     assert doc.pages[0].tables[0].cells[0].restored.startswith("Văn phòng")
+
+
+def test_table_rows_in_the_text_are_the_restored_cells(restorer):
+    # issue 12: a table row was restored twice, as a " | " line of the text and cell by cell
+    # for the JSON, and the two disagreed: this row (Vietnamese-model OCR of a sample's scan)
+    # came out "Số theo dõi" in the text and "Sổ theo dõi" in the cell
+    from pipeline.model import Cell, Line, Page, Table
+    from pipeline.ocr import assemble, table_row_lines
+
+    texts = ["TT", "Nội dung nhiệm vụ", "Kết quả/sản phẩm",
+             "1.2", "Tiếp nhận, bảo quản vắc xin và vật tư tiêm chủng",
+             "Số theo dõi nhiệt độ tủ lạnh"]
+    table = Table(n_rows=2, n_cols=3, cells=[
+        Cell(row=k // 3, col=k % 3, text=text) for k, text in enumerate(texts)])
+    pages = [
+        Page(number=1, lines=[Line(text="Uy ban nhan dan xa")]),
+        Page(number=2, tables=[table], lines=[
+            Line(text="KE HOACH"), Line(text=""), *table_row_lines(table), Line(text=""),
+            Line(text="Noi nhan:")]),
+    ]
+    doc = assemble(Document(source=Source(file="x.pdf", sha256="0" * 64, kind="scan",
+                                          pages=2)), pages)
+    doc = restorer.restore_document(doc)
+    rows = [li for li, line in enumerate(doc.ocr_lines) if " | " in line]
+    assert rows == [4, 5]
+    for li, cells in zip(rows, [table.cells[:3], table.cells[3:]], strict=True):
+        assert doc.restored_lines[li] == " | ".join(cell.restored for cell in cells)
+    assert table.cells[5].restored == "Sổ theo dõi nhiệt độ tủ lạnh"
+    assert doc.restored_lines[0] == "Ủy ban nhân dân xã"
+    # the changes of a cell point at its row's line, in line order
+    assert [(c.line, c.ocr, c.restored) for c in doc.quality.changes if c.line == 5] == [
+        (5, "Số", "Sổ")]
+    assert [c.line for c in doc.quality.changes] == sorted(c.line for c in doc.quality.changes)
+    # a line that is not exactly its row's cells (edited since) is restored as a line
+    doc.ocr_lines[5] = "1.2 | Tiep nhan vac xin"
+    assert restorer.restore_document(doc).restored_lines[5] == "1.2 | Tiếp nhận vắc xin"
+
+
+def test_the_restorer_leaves_the_index_passed_to_it(loaded_index, restorer):
+    assert loaded_index.spelling_prior == {} and loaded_index._precomputed == {}
+    assert restorer.index is not loaded_index and restorer.index.spelling_prior
+    again = Restorer(loaded_index, restorer.lm, Lexicon([]))
+    assert loaded_index.spelling_prior == {} and loaded_index._precomputed == {}
+    assert again.restore_text("Tuyén truyén") == restorer.restore_text("Tuyén truyén")
+
+
+def test_every_unit_reading_has_the_one_signature():
+    import inspect
+
+    from pipeline.restore.readings import UNIT_READINGS
+
+    assert [m.__name__.rsplit(".", 1)[1] for m in UNIT_READINGS] == [
+        "names", "specks", "lookalikes", "lexicon_bonus", "placeholders"]
+    for module in UNIT_READINGS:
+        assert list(inspect.signature(module.add_readings).parameters) == ["unit", "restorer"]
+
+
+def test_the_candidate_fingerprint_covers_every_candidate_setting(restorer):
+    from dataclasses import fields, replace
+
+    from pipeline.restore import RestoreSettings
+
+    base = CandidateSettings()
+    prints = {base.fingerprint()}
+    for field in fields(CandidateSettings):
+        prints.add(replace(base, **{field.name: getattr(base, field.name) + 1}).fingerprint())
+    assert len(prints) == len(fields(CandidateSettings)) + 1
+    assert base.fingerprint() == CandidateSettings().fingerprint()  # the same from run to run
+    # decoding costs do not touch the candidates: the stored table stays good for them
+    other = Restorer(restorer.index, restorer.lm, Lexicon([]),
+                     RestoreSettings(lm_weight=0.5, speck_cost=7.0))
+    assert other.scoring_fingerprint() == restorer.scoring_fingerprint()
+    assert len(other.index._precomputed) >= 1000
 
 
 # --------------------------------------------------------------------------- properties

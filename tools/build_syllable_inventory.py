@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.restore.candidates import INVENTORY_PATH, build_inventory, generate_syllables
+from pipeline.restore.inventory import INVENTORY_PATH, build_inventory, generate_syllables
 from pipeline.restore.lm import iter_corpus, split_clauses
 
 
@@ -22,7 +22,7 @@ def main(shared: Path) -> None:
             attested.update(clause)
     inventory = build_inventory(attested)
     header = (
-        "# Vietnamese syllables: onsets x rhymes x tones (pipeline.restore.candidates."
+        "# Vietnamese syllables: onsets x rhymes x tones (pipeline.restore.inventory."
         "generate_syllables)\n# attested in hunspell-vi 1:7.5.0 syllables or a 20% sample of "
         f"../shared/corpus; {len(inventory)} of {len(generate_syllables())} generated.\n"
         "# Built by tools/build_syllable_inventory.py\n"

@@ -2,6 +2,10 @@
 
     .venv/bin/python tools/precompute_candidates.py --pairs .cache/ocr_pairs/train.jsonl \
         [MORE.jsonl ...] --top 5000 --out pipeline/data/candidates_eng.npz
+    .venv/bin/python tools/precompute_candidates.py --keys-from pipeline/data/candidates_eng.npz
+
+The second form scores again the tokens a stored table holds (no pairs needed): after a
+change that leaves the candidates as they are but not the fingerprint (a new settings field).
 
 Scoring a token's candidates (`CandidateIndex._score_learned`) is most of a cold restore's
 time, and English OCR of Vietnamese repeats a few thousand tokens ("cua", "va", "dinh",
@@ -18,6 +22,8 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -37,14 +43,23 @@ def frequent_keys(restorer: Restorer, pairs: list[Path], top: int) -> list[str]:
     return sorted(key for key, _ in counts.most_common(top))
 
 
+def stored_keys(path: Path) -> list[str]:
+    """The tokens a table made by `CandidateIndex.save_precomputed` holds."""
+    with np.load(path, allow_pickle=False) as z:
+        return z["keys"].tobytes().decode("utf-8").split("\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pairs", type=Path, nargs="+", required=True)
+    source = ap.add_mutually_exclusive_group(required=True)
+    source.add_argument("--pairs", type=Path, nargs="+")
+    source.add_argument("--keys-from", type=Path, help="the tokens of a stored table")
     ap.add_argument("--top", type=int, default=5000)
     ap.add_argument("--out", type=Path, default=PRECOMPUTED_PATH)
     args = ap.parse_args(argv)
     restorer = Restorer.load()
-    keys = frequent_keys(restorer, args.pairs, args.top)
+    keys = (stored_keys(args.keys_from) if args.keys_from
+            else frequent_keys(restorer, args.pairs, args.top))
     restorer.index.save_precomputed(args.out, keys, restorer.scoring_fingerprint())
     print(f"{len(keys)} tokens -> {args.out} ({args.out.stat().st_size:,} bytes)",
           file=sys.stderr)

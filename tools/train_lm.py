@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.restore.lm import SyllableLM, iter_corpus, perplexity, train  # noqa: E402
+from pipeline.restore.lm import SyllableLM, iter_corpus  # noqa: E402
+from pipeline.restore.lm_training import perplexity, train  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,305 @@
+"""The restorer: loaded resources (candidate index, LM, lexicon, settings) and the restoring of
+lines, texts and documents.
+
+Every line is cut into a token skeleton (`tokens.py`, glued syllables split by `glue.py`);
+the skeleton's words, numbers and clause stops form decoding units (`units.py`); each word
+gets its candidates (`word_candidates.py`) and the extra readings of `readings/`; a beam
+Viterbi with the trigram LM picks the path (`decoder.py`). The output line is the skeleton
+with the chosen words put back in the input's casing (`casing.py`), so line count, spacing
+and punctuation never change.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.model import Cell, Change, Document
+from pipeline.restore import chunks as text_chunks
+from pipeline.restore.candidates import PRECOMPUTED_PATH, CandidateIndex, scoring_fingerprint
+from pipeline.restore.casing import apply_casing, is_caps_line, official_lower
+from pipeline.restore.clean_text import line_is_clean, looks_clean
+from pipeline.restore.decoder import Slot, beam_viterbi_batch, local_confidences_batch
+from pipeline.restore.glue import GlueFinder
+from pipeline.restore.lexicon import Lexicon
+from pipeline.restore.lm import COMMA_TOKEN
+from pipeline.restore.positions import inside_words, is_list_letter
+from pipeline.restore.readings import UNIT_READINGS
+from pipeline.restore.readings.list_markers import restore_list_markers
+from pipeline.restore.readings.names import person_name_words
+from pipeline.restore.settings import RestoreSettings
+from pipeline.restore.slots import SPECK, UnitSlots
+from pipeline.restore.tokens import Token, restore_protected, split_glued, tokenize_line
+from pipeline.restore.units import Position, decoding_units
+from pipeline.restore.word_candidates import WordCandidates
+
+LOW_CONFIDENCE = 0.5  # changes below this are counted as low-confidence in the quality block
+TABLE_CELL_SEPARATOR = " | "  # how the ocr stage writes a table row as a line
+
+
+class Restorer:
+    """Loaded resources and the restoring logic. The candidate index passed in is left as it
+    is: the restorer works on its own copy, ranked by the LM's counts."""
+
+    def __init__(self, index: CandidateIndex, lm, lexicon: Lexicon,
+                 settings: RestoreSettings | None = None):
+        self.lm = lm
+        self.lexicon = lexicon
+        self.settings = settings or RestoreSettings()
+        self.index = index.ranked_by(lm.count)
+        self.words = WordCandidates(self.index, lm, self.settings)
+        self.index.use_precomputed(PRECOMPUTED_PATH, self.scoring_fingerprint())
+        self.glue = GlueFinder(self.index, lm, self.settings)
+        # an LM trained with commas as tokens gets them as context ("Chính phủ, Tỉnh ủy":
+        # a list goes on after a comma, where without it "Chính phủ trình" would win)
+        comma = lm.id(COMMA_TOKEN)
+        self._comma_id = None if comma == lm.unk else comma
+
+    def scoring_fingerprint(self) -> str:
+        """Fingerprint of what this restorer's English candidates depend on."""
+        vocab = "\n".join(self.lm.vocab).encode()
+        return scoring_fingerprint(vocab + self.words.vocab_counts.tobytes(),
+                                   self.index.settings)
+
+    @classmethod
+    def load(cls, lm_path: Path | None = None, lexicon_path: Path | None = None,
+             settings: RestoreSettings | None = None) -> Restorer:
+        from pipeline.restore.lm import SyllableLM
+
+        settings = settings or RestoreSettings()
+        return cls(
+            CandidateIndex.load(settings=settings.candidates),
+            SyllableLM.load(lm_path),
+            Lexicon.load(lexicon_path, bonus=settings.lexicon_bonus),
+            settings,
+        )
+
+    # ---------------------------------------------------------------- tokens
+    def tokenize(self, line: str) -> list[Token]:
+        tokens = tokenize_line(unicodedata.normalize("NFC", line), self.index.is_spelling)
+        tokens = [self.glue.caps_words(tok) for tok in tokens]
+        for _ in range(2):  # a token may hold three glued syllables ("PHOIHOPVOI")
+            tokens = [part for tok in tokens for part in split_glued(tok, self.glue.glue_point)]
+        return tokens
+
+    def _is_comma(self, tok: Token) -> bool:
+        return self._comma_id is not None and tok.kind == "punct" and tok.text == COMMA_TOKEN
+
+    def _fixed_id(self, text: str) -> int:
+        if any(ch.isdigit() for ch in text):
+            return self.lm.num
+        return self.lm.id(text.lower())
+
+    # ---------------------------------------------------------------- lines
+    def restore_lines(self, lines: Sequence[str]) -> tuple[list[str], list[Change]]:
+        """Restore lines; the output has exactly as many lines, and the changed tokens.
+
+        A text of more than CHUNK_CHARS characters is restored a chunk of lines at a time
+        (each judged typed or OCR'd on its own words), and a line longer than PIECE_CHARS a
+        piece at a time (`chunks.py`)."""
+        if text_chunks.fits_at_once(lines):
+            return self._restore_block(lines)
+        restored: list[list[str]] = [[] for _ in lines]
+        changes: list[Change] = []
+        for chunk in text_chunks.chunks(lines):
+            out, found = self._restore_block([piece for _, piece in chunk])
+            for (li, _), text in zip(chunk, out, strict=True):
+                restored[li].append(text)
+            changes.extend(c.model_copy(update={"line": chunk[c.line][0]}) for c in found)
+        return ["".join(pieces) for pieces in restored], changes
+
+    def _restore_block(self, lines: Sequence[str]) -> tuple[list[str], list[Change]]:
+        """`restore_lines` of a text small enough to be restored at once."""
+        tokenized = [self.tokenize(line) for line in lines]
+        words = [t.text for toks in tokenized for t in toks if t.kind == "word"]
+        doc_clean = looks_clean(words)
+        outputs = [[t.text for t in toks] for toks in tokenized]
+        confidences: dict[Position, float] = {}
+        caps = [is_caps_line(toks) for toks in tokenized]
+        units = decoding_units(tokenized, caps, self._is_comma)
+        self._decode_units(units, tokenized, outputs, confidences, doc_clean, caps)
+        restore_list_markers(tokenized, outputs, doc_clean)
+        restored_lines, changes = [], []
+        for li, toks in enumerate(tokenized):
+            for ti, tok in enumerate(toks):
+                if tok.kind == "protected" and outputs[li][ti] == tok.text:
+                    outputs[li][ti] = restore_protected(tok.text)
+                outputs[li][ti] = self.words.official(outputs[li][ti])
+                if outputs[li][ti] != tok.text and tok.kind != "space":  # (a dropped speck's)
+                    conf = confidences.get((li, ti), 0.9)
+                    # built from checked values: pydantic's validation would cost ~5% of
+                    # the restore time on English OCR, where most words change
+                    changes.append(Change.model_construct(
+                        line=li, ocr=tok.text, restored=outputs[li][ti],
+                        confidence=round(conf, 4)))
+            restored_lines.append(unicodedata.normalize("NFC", "".join(outputs[li])))
+        return restored_lines, changes
+
+    def _decode_units(self, units, tokenized, outputs, confidences, doc_clean: bool,
+                      caps: list[bool]) -> None:
+        """Build every unit's slots, decode them all in one batch, write the choices."""
+        settings = self.settings
+        clean_lines = {li for li, toks in enumerate(tokenized)
+                       if doc_clean or line_is_clean(toks)}
+        caps_lines = {li for li, is_caps in enumerate(caps) if is_caps}
+        names: dict[int, dict[int, int | None]] = {}  # per line, for all its units
+        built = [self._unit_slots(unit, tokenized, clean_lines, names) for unit in units]
+        all_slots = [unit.slots for unit in built]
+        choices = beam_viterbi_batch(self.lm, all_slots, settings.lm_weight, settings.beam_width)
+        confs = local_confidences_batch(self.lm, all_slots, choices, settings.lm_weight)
+        for unit, unit_choices, unit_confs in zip(built, choices, confs, strict=True):
+            for pos, li, ti, slot in unit.word_slots():
+                chosen = slot.cands[unit_choices[pos]]
+                if chosen.kept:
+                    continue
+                tok = tokenized[li][ti]
+                if chosen.syllable == official_lower(tok.text):
+                    continue  # unchanged word: keep its own casing ("Tiểu" in a caps line)
+                outputs[li][ti] = apply_casing(tok.text, chosen.syllable, li in caps_lines)
+                confidences[(li, ti)] = unit_confs[pos]
+                if chosen is SPECK:
+                    _drop_space_beside(tokenized[li], outputs[li], ti)
+
+    def _unit_slots(self, unit: list[Position], tokenized, clean_lines: set[int],
+                    names: dict[int, dict[int, int | None]]) -> UnitSlots:
+        """The unit's slots with their channel candidates, then every extra reading."""
+        for li in {li for li, _ in unit} - names.keys():
+            names[li] = person_name_words(tokenized[li], self.index)
+        slots: list[Slot | None] = []
+        for li, ti in unit:
+            tok = tokenized[li][ti]
+            if tok.kind == "word":
+                # a list marker ("d)", "a)") is a letter, never a syllable to restore
+                marker = is_list_letter(tokenized[li], ti)
+                slots.append(self.words.slot(tok.text, li in clean_lines or marker))
+            elif tok.kind == "protected" and li not in clean_lines and inside_words(
+                    tokenized[li], ti):
+                slots.append(self.words.digit_slot(tok.text))
+            elif tok.kind == "protected" or self._is_comma(tok):
+                fixed = self._comma_id if tok.kind == "punct" else self._fixed_id(
+                    restore_protected(tok.text))
+                slots.append(Slot(np.array([fixed], dtype=np.int64), np.zeros(1)))
+            else:
+                slots.append(None)
+        built = UnitSlots(unit, tokenized, slots, clean_lines, names)
+        for reading in UNIT_READINGS:
+            reading.add_readings(built, self)
+        return built
+
+    # ---------------------------------------------------------------- documents
+    def restore_cells(self, texts: Sequence[str]) -> list[str]:
+        """Restore many short texts in one batch; an empty line between two texts keeps
+        their words out of each other's LM context."""
+        return self._restore_cells(texts)[0]
+
+    def _restore_cells(self, texts: Sequence[str]) -> tuple[list[str], list[list[Change]]]:
+        """`restore_cells`, with each text's changes (their `line` counted in the text)."""
+        lines: list[str] = []
+        spans = []
+        for text in texts:
+            parts = text.split("\n")
+            spans.append((len(lines), len(parts)))
+            lines.extend([*parts, ""])
+        restored, changes = self.restore_lines(lines)
+        text_of = {}
+        for k, (start, n) in enumerate(spans):
+            text_of.update({start + j: (k, j) for j in range(n)})
+        per_text: list[list[Change]] = [[] for _ in texts]
+        for change in changes:
+            k, j = text_of[change.line]
+            per_text[k].append(change.model_copy(update={"line": j}))
+        return ["\n".join(restored[start : start + n]) for start, n in spans], per_text
+
+    def restore_text(self, text: str) -> str:
+        lines = text.split("\n")
+        restored, _ = self.restore_lines(lines)
+        return "\n".join(restored)
+
+    def restore_document(self, doc: Document) -> Document:
+        """Fill restored_lines, the quality block and every table cell's `restored`.
+
+        Each table cell is restored once, on its own (`restore_cells`); a line of the text
+        that shows a table row ("cell | cell | ...", `table_row_lines`) is made of its
+        restored cells, so the text files and the JSON agree. The other lines are restored
+        together, the row lines left out of them."""
+        rows = table_row_lines(doc)
+        body = ["" if li in rows else line for li, line in enumerate(doc.ocr_lines)]
+        restored, changes = self.restore_lines(body)
+        cells = [cell for page in doc.pages for table in page.tables for cell in table.cells]
+        texts, cell_changes = self._restore_cells([c.text for c in cells])
+        changes_of = {}
+        for cell, text, found in zip(cells, texts, cell_changes, strict=True):
+            cell.restored = text
+            changes_of[id(cell)] = found
+        for li, row in rows.items():
+            restored[li] = TABLE_CELL_SEPARATOR.join(cell.restored for cell in row)
+            changes.extend(c.model_copy(update={"line": li})
+                           for cell in row for c in changes_of[id(cell)])
+        changes.sort(key=lambda c: c.line)  # stable: a row's changes stay in cell order
+        doc.restored_lines = restored
+        doc.quality.changes = changes
+        doc.quality.changed_tokens = len(changes)
+        doc.quality.low_confidence_tokens = sum(c.confidence < LOW_CONFIDENCE for c in changes)
+        return doc
+
+
+def table_row_lines(doc: Document) -> dict[int, list[Cell]]:
+    """Index in `doc.ocr_lines` of each line that shows a table row, with the row's cells
+    left to right: the ocr stage joins the pages' lines with a blank line between pages
+    (`ocr.assemble`) and writes a row as its cells' texts joined by " | "
+    (`ocr.table_row_lines`). A line is taken only when its text is exactly that."""
+    found: dict[int, list[Cell]] = {}
+    start = 0
+    for page in doc.pages:
+        if start:
+            start += 1
+        unclaimed: dict[str, list[list[Cell]]] = {}
+        for table in page.tables:
+            for row in _rows(table.cells):
+                text = TABLE_CELL_SEPARATOR.join(cell.text for cell in row)
+                unclaimed.setdefault(text, []).append(row)
+        for k, line in enumerate(page.lines):
+            li = start + k
+            waiting = unclaimed.get(line.text)
+            if (line.block == "table" and waiting and li < len(doc.ocr_lines)
+                    and doc.ocr_lines[li] == line.text):
+                found[li] = waiting.pop(0)
+        start += len(page.lines)
+    return found
+
+
+def _rows(cells: Sequence[Cell]) -> list[list[Cell]]:
+    """A table's cells by row (a cell spanning rows is in its first), left to right."""
+    by_row: dict[int, list[Cell]] = {}
+    for cell in cells:
+        by_row.setdefault(cell.row, []).append(cell)
+    return [sorted(by_row[row], key=lambda cell: cell.col) for row in sorted(by_row)]
+
+
+def _drop_space_beside(tokens: Sequence[Token], output: list[str], ti: int) -> None:
+    """A dropped speck takes one of the spaces around it along (the one before it first)."""
+    for k in (ti - 1, ti + 1):
+        if 0 <= k < len(tokens) and tokens[k].kind == "space" and output[k] == tokens[k].text:
+            output[k] = tokens[k].text[1:]
+            return
+
+
+@lru_cache(maxsize=1)
+def default_restorer() -> Restorer:
+    return Restorer.load()
+
+
+def restore_lines(lines: Sequence[str]) -> tuple[list[str], list[Change]]:
+    return default_restorer().restore_lines(lines)
+
+
+def restore_text(text: str) -> str:
+    return default_restorer().restore_text(text)
+
+
+def restore_document(doc: Document) -> Document:
+    return default_restorer().restore_document(doc)
