@@ -504,6 +504,13 @@ def test_restoring_restored_text_changes_nothing(restorer, text):
     assert restorer.restore_text(once) == once
 
 
+def test_a_lines_or_cells_only_word_is_never_dropped_as_a_speck(restorer):
+    # found by the property test above: "be" restored to "a", and "a" restored to ""
+    assert restorer.restore_text("a") == "a"
+    assert restorer.restore_text(restorer.restore_text("be")) == restorer.restore_text("be")
+    assert restorer.restore_cells(["A", "X", "a"]) == ["A", "X", "a"]
+
+
 def test_lexicon_bonus_goes_to_the_term_spelling(index):
     lexicon = Lexicon(parse_terms(["Ủy ban nhân dân\tagency", "chuyển đổi số\tphrase"]))
     words = ["Uy", "ban", "nhan", "dan", "xa"]

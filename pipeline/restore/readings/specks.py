@@ -6,7 +6,9 @@ word starting with them may be a word ("da dạng"), so they cost most (`speck_c
 ("a", "oe") and a letter read twice before its word ("c cứu") less (`light_speck_cost`); a
 letter alone in the last clause of its line ("Điều này. a") least (`last_clause_speck_cost`),
 as the LM likes a letter alone in a clause (list items "a) ..."). Only in English-OCR lines;
-never a list letter, a person's name or a label ("hạng B áp dụng").
+never a list letter, a person's name or a label ("hạng B áp dụng"), nor a line's only word
+(a cell "A", a line "a": dropping it would empty the line, and restoring the output again
+would drop the word it was restored to, "be" -> "a" -> "").
 """
 
 from __future__ import annotations
@@ -35,11 +37,15 @@ def add_readings(unit: UnitSlots, restorer: Restorer) -> None:
     for _, li, ti, slot in unit.word_slots():
         tokens = unit.tokenized[li]
         if (tokens[ti].kind != "word" or li in unit.clean_lines or ti in unit.names[li]
-                or is_list_letter(tokens, ti)):
+                or is_list_letter(tokens, ti) or _only_word(tokens)):
             continue
         cost = speck_cost(tokens, ti, restorer)
         if cost is not None:
             slot.add(SPECK, EPSILON, cost)
+
+
+def _only_word(tokens: Sequence[Token]) -> bool:
+    return sum(token.kind == "word" for token in tokens) == 1
 
 
 def speck_cost(tokens: Sequence[Token], ti: int, restorer: Restorer) -> float | None:
