@@ -14,16 +14,18 @@ subject, addressees, signer_authority, signer_title, signer_name, recipient_coun
 JSON maps onto them (`predicted_fields`): header.number "288/KH-VP" is split at the first slash
 into number and symbol (a `header.symbol`, when the schema has one, is used as it is);
 header.date is an ISO date, a partial date ("2025", "2025-02", "2025-02-??") or an object
-{day, month, year}; doc_type is header.document_type; title is the document's title, else the
-first appendix's; subject, addressees: `subject`/`addressees` at the top level or in the header
-(none today); signer_*: signature.authority/title/name; recipient_count: len(recipients) (an
+{day, month, year}; doc_type is header.kind (schema 1.4.0), else header.doc_type, else
+header.document_type; title is the document's title, else the
+first appendix's; subject, addressees: `subject`/`addressees` at the top level (schema 1.4.0)
+or in the header; signer_*: signature.authority/title/name; recipient_count: len(recipients) (an
 empty list is no value). A field the schema does not have is no value (missing).
 
 Flags: a value is flagged when the JSON marks it as not trustworthy in any way: the value is an
 object with `handwritten`/`unreadable`/`unsure`/`uncertain`/`low_confidence` true, non-empty
 `flags`, or `confidence` below FLAG_CONFIDENCE (0..1; or below 100 x that on a 0..100 scale);
-or the header/signature has `<field>_confidence`/`<field>_handwritten`/... keys, or a `flags`
-dict or list naming the field. Today's schema has none of these, so nothing is flagged.
+or the header/signature has `<field>_confidence`/`<field>_handwritten`/... keys, a `flags`
+dict or list naming the field, or a `readings` object for the field (schema 1.4.0: header
+`readings.number`, `readings.date`) flagged in one of those ways.
 
 Comparison (`same`): NFC, official tone placement (hòa = hoà), lower case, dashes unified,
 whitespace collapsed, a trailing ";" or "." dropped; title and subject lose a leading "V/v" and
@@ -208,6 +210,9 @@ def _side_flag(block: dict, key: str) -> bool:
     flags = block.get("flags")
     if isinstance(flags, dict) and flags.get(key):
         return True
+    reading = (block.get("readings") or {}).get(key)
+    if isinstance(reading, dict) and _is_flagged(reading):
+        return True
     return isinstance(flags, list) and key in flags
 
 
@@ -255,7 +260,8 @@ def predicted_fields(document: dict) -> dict[str, Value]:
     date = _get(header, "date")
     out["date"] = Value(predicted_date(date.value), date.flagged)
 
-    kind = _get(header, "doc_type") if "doc_type" in header else _get(header, "document_type")
+    kind_key = next((k for k in ("kind", "doc_type") if k in header), "document_type")
+    kind = _get(header, kind_key)
     out["doc_type"] = Value(_text(kind.value), kind.flagged)
 
     title = _unwrap(document.get("title"))

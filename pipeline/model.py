@@ -18,9 +18,12 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 SCHEMA_NAME = "vn-plan-pipeline/plan"
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+# A date with the parts the page gives: "2025-01-17", "2025-01" (the day left blank or not
+# readable), "2025" (a draft's "ngày   tháng   năm 2025").
+PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 SourceKind = Literal["scan", "text", "pdf-text"]
 # --ocr: OCRmyPDF's semantics. auto: a PDF page's own text is used only when it is a visible
 # layer that reads as Vietnamese; force: every page is OCR'd; skip-text: a page with any text
@@ -104,6 +107,18 @@ class Overlay(BaseModel):
     text: str = ""
 
 
+class FilledBlank(BaseModel):
+    """A printed blank on the page filled in afterwards, by hand or stamp, read on its own
+    (pipeline.ocr.blanks): the number before the symbol ("Số: ___ /QĐ-UBND"), the day and the
+    month of the date line ("ngày ___ tháng ___ năm 2025")."""
+
+    field: Literal["number", "day", "month"]
+    text: str = ""  # the digits read; "" when nothing could be read as digits
+    confidence: float | None = None  # 0..1
+    handwritten: bool = True  # False when the blank holds type like the rest of the line
+    box: Box | None = None  # the blank, in page pixels
+
+
 class Page(BaseModel):
     number: int  # 1-based
     width: int | None = None
@@ -121,6 +136,7 @@ class Page(BaseModel):
     text_layer: TextLayer | None = None  # PDF pages
     seals: list[Box] = Field(default_factory=list)  # coloured seals and ink taken out before OCR
     overlays: list[Overlay] = Field(default_factory=list)
+    blanks: list[FilledBlank] = Field(default_factory=list)  # filled-in blanks, read apart
     # Why the page could not be read ("E202 external tool failed: tesseract timed out after
     # 300 s"); None when it was. A failed page has no text; the document's other pages do.
     error: str | None = None
@@ -182,14 +198,41 @@ class Source(BaseModel):
     options: RunOptions | None = None
 
 
+class Reading(BaseModel):
+    """How a value filled in on the printed form was read ("Số: 51 /QĐ-UBND", "ngày 17 tháng
+    01"): a clerk's hand or a stamp, not the page's type, so its OCR needs a look before it is
+    trusted. `value` fields stay null rather than hold a guess; the guess is `ocr`."""
+
+    handwritten: bool = False  # filled in by hand (or a stamp) in a printed blank
+    unreadable: bool = False  # the blank holds something that does not read as a value
+    confidence: float | None = None  # 0..1, how sure the reading is; None where not measured
+    ocr: str | None = None  # the blank's text as read, before any value was taken from it
+
+
 class Header(BaseModel):
     issuer: str | None = None
     issuer_parent: str | None = None
-    number: str | None = None  # the full "số" as written: "05/KH-UBND"
+    # "Số: 05/KH-UBND": number "05" and symbol "KH-UBND" (before schema 1.4.0 `number` held
+    # both); Party style "Số 45-KH/ĐU": "45" and "KH/ĐU"; a draft's blank: number null.
+    number: str | None = None
+    symbol: str | None = None
     type_code: str | None = None  # "KH"
-    document_type: str | None = None  # "KẾ HOẠCH"
+    document_type: str | None = None  # the type line as printed: "KẾ HOẠCH"; null for letters
+    # The kind in sentence case: "Kế hoạch", "Quyết định", ..., "Công văn" for a letter (no type
+    # line, a "V/v …" subject under its number).
+    kind: str | None = None
     place: str | None = None
-    date: str | None = Field(default=None, pattern=ISO_DATE)
+    date: str | None = Field(default=None, pattern=PARTIAL_DATE)
+    # How the filled-in values were read, by field: "number", "date" (its day or month)
+    readings: dict[str, Reading] = Field(default_factory=dict)
+
+    @property
+    def written_number(self) -> str | None:
+        """ "125/KH-UBND" (Party style "45-KH/ĐU"), as written on the page, from the two parts."""
+        if self.symbol is None:
+            return self.number
+        joiner = "-" if "/" in self.symbol else "/"
+        return f"{self.number or ''}{joiner}{self.symbol}"
 
 
 class Item(BaseModel):
@@ -198,18 +241,31 @@ class Item(BaseModel):
     items: list[Item] = Field(default_factory=list)
 
 
+class SectionTable(BaseModel):
+    """A ruled table printed inside a section (not an appendix): its header row(s) as column
+    names and its rows as cell texts, left to right."""
+
+    columns: list[str] = Field(default_factory=list)
+    rows: list[list[str]] = Field(default_factory=list)
+    page: int | None = None
+
+
 class Section(BaseModel):
     number: str | None = None  # "I", "1", "1.1"
     title: str | None = None
     paragraphs: list[str] = Field(default_factory=list)
     items: list[Item] = Field(default_factory=list)
+    tables: list[SectionTable] = Field(default_factory=list)
     subsections: list[Section] = Field(default_factory=list)
 
 
 class Signature(BaseModel):
-    authority: str | None = None  # "TM.", "KT.", ...
-    title: str | None = None
-    name: str | None = None
+    # The authority line(s) as printed: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", several
+    # joined by a space ("TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG"); before schema 1.4.0 only "KT.".
+    authority: str | None = None
+    title: str | None = None  # the signer's position: "PHÓ CHỦ TỊCH"
+    name: str | None = None  # "Nguyễn Văn A", a degree in name_prefix
+    name_prefix: str | None = None  # "TS.", "ThS."
 
 
 class Row(BaseModel):
@@ -243,6 +299,13 @@ class Reference(BaseModel):
     text: str
 
 
+class UnplacedLine(BaseModel):
+    """A line of the restored text that no part of the JSON holds."""
+
+    line: int  # 0-based index into the restored text's lines
+    text: str
+
+
 class Quality(BaseModel):
     ocr_confidence: float | None = None  # mean word confidence 0..100; None for text inputs
     changed_tokens: int = 0
@@ -254,6 +317,9 @@ class Quality(BaseModel):
     # What may be missing or wrong in the output: bytes of a text input that were not valid
     # in its encoding, a page poppler could not render in full (damaged image data), ...
     warnings: list[str] = Field(default_factory=list)
+    # Lines of the restored text not placed in any part of the document (blank lines, page
+    # numbers and the fixed national name and motto are not listed).
+    unplaced_lines: list[UnplacedLine] = Field(default_factory=list)
 
 
 class Document(BaseModel):
@@ -266,6 +332,8 @@ class Document(BaseModel):
     restored_lines: list[str] | None = None
     header: Header = Field(default_factory=Header)
     title: str | None = None
+    subject: str | None = None  # a letter's (công văn) "V/v …" line(s), "V/v" kept
+    addressees: list[str] = Field(default_factory=list)  # the items after "Kính gửi:"
     legal_basis: list[str] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     closing: str | None = None
@@ -286,8 +354,9 @@ class Document(BaseModel):
         body = self.model_dump(
             mode="json",
             include={
-                "source", "header", "title", "legal_basis", "sections", "closing",
-                "signature", "recipients", "appendices", "references", "overlays", "quality",
+                "source", "header", "title", "subject", "addressees", "legal_basis", "sections",
+                "closing", "signature", "recipients", "appendices", "references", "overlays",
+                "quality",
             },
         )
         pages = [PageRecord.of(page).model_dump(mode="json") for page in self.pages]

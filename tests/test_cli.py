@@ -120,7 +120,7 @@ def test_text_input_json_is_restored_and_structured(tmp_path):
     assert run_cli("run", str(good), "--out", str(out)).returncode == 0
     payload = json.loads((out / "good.json").read_text(encoding="utf-8"))
     assert payload["source"]["kind"] == "text"
-    assert payload["header"]["number"] == "07/KH-UBND"
+    assert (payload["header"]["number"], payload["header"]["symbol"]) == ("07", "KH-UBND")
     assert payload["sections"] and payload["sections"][0]["number"] == "I"
     restored = (out / "good.restored.txt").read_text(encoding="utf-8")
     assert "chuyển đổi số" in restored

@@ -65,9 +65,9 @@ def test_committed_schema_is_generated_from_the_model():
 def test_json_validates_and_has_every_contract_key(document):
     payload = json.loads(render_outputs(document, "plan")[".json"])
     validate(payload)
-    assert list(payload) == ["schema", "source", "pages", "header", "title", "legal_basis",
-                             "sections", "closing", "signature", "recipients", "appendices",
-                             "references", "overlays", "quality"]
+    assert list(payload) == ["schema", "source", "pages", "header", "title", "subject",
+                             "addressees", "legal_basis", "sections", "closing", "signature",
+                             "recipients", "appendices", "references", "overlays", "quality"]
     assert payload["closing"] is None  # missing values are null
     assert payload["header"]["date"] == "2026-01-05"
 

@@ -55,7 +55,8 @@ def outputs_of(folder: Path, name: str) -> list[Path]:
 
 
 def number_in(json_path: Path) -> str:
-    return json.loads(json_path.read_text(encoding="utf-8"))["header"]["number"]
+    header = json.loads(json_path.read_text(encoding="utf-8"))["header"]
+    return f"{header['number']}/{header['symbol']}"
 
 
 @pytest.fixture

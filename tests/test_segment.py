@@ -118,7 +118,8 @@ def test_header_of_a_plain_plan():
     header = segment_lines(PLAN).header
     assert header.issuer == "ỦY BAN NHÂN DÂN XÃ BÌNH AN"
     assert header.issuer_parent is None
-    assert header.number == "07/KH-UBND"
+    assert header.written_number == "07/KH-UBND"
+    assert (header.number, header.symbol, header.kind) == ("07", "KH-UBND", "Kế hoạch")
     assert header.type_code == "KH"
     assert header.document_type == "KẾ HOẠCH"
     assert header.place == "Bình An"
@@ -138,7 +139,7 @@ def test_header_interleaved_with_a_superior_body():
     header = doc.header
     assert header.issuer == "SỞ Y TẾ"
     assert header.issuer_parent == "UBND TỈNH AN GIANG"
-    assert header.number == "12/QĐ-SYT"
+    assert header.written_number == "12/QĐ-SYT"
     assert header.type_code == "QĐ"
     assert header.document_type == "QUYẾT ĐỊNH"
     assert (header.place, header.date) == ("Long Xuyên", "2026-01-05")
@@ -160,7 +161,7 @@ def test_issuer_line_interleaved_with_the_date_line():
         "Phú Lộc",
         "2025-12-01",
     )
-    assert (header.number, header.type_code, header.document_type) == (
+    assert (header.written_number, header.type_code, header.document_type) == (
         "88/TB-UBND",
         "TB",
         "THÔNG BÁO",
@@ -177,7 +178,7 @@ def test_unsigned_draft_has_no_invented_date_or_number():
         ]
     ).header
     assert header.issuer == "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH"
-    assert header.number == "/KH-UBND"
+    assert header.written_number == "/KH-UBND"
     assert header.type_code == "KH"
     assert header.place == "Hòa Bình"
     assert header.date is None
@@ -197,7 +198,8 @@ def test_party_header_and_a_title_starting_thuc_hien():
     )
     header = doc.header
     assert (header.issuer, header.issuer_parent) == ("ĐẢNG ỦY XÃ AN HÒA", "ĐẢNG BỘ HUYỆN AN LÃO")
-    assert (header.number, header.type_code) == ("45-KH/ĐU", "KH")
+    assert (header.written_number, header.type_code) == ("45-KH/ĐU", "KH")
+    assert (header.number, header.symbol) == ("45", "KH/ĐU")
     assert doc.title == "Thực hiện Chỉ thị số 05-CT/TU của Tỉnh ủy"
     assert doc.legal_basis == ["Căn cứ Điều lệ Đảng;"]
 
@@ -227,7 +229,7 @@ def test_decision_articles_and_lone_signer_title():
 
 def test_cong_van_symbol_has_no_type_code():
     header = segment_lines(["UBND XÃ A", "Số: 15/UBND-VP", "V/v báo cáo"]).header
-    assert header.number == "15/UBND-VP"
+    assert header.written_number == "15/UBND-VP"
     assert header.type_code is None
 
 
@@ -455,11 +457,14 @@ def test_tan_phu_gold():
     assert doc.header.model_dump() == {
         "issuer": "ỦY BAN NHÂN DÂN XÃ TÂN PHÚ",
         "issuer_parent": None,
-        "number": "125/KH-UBND",
+        "number": "125",
+        "symbol": "KH-UBND",
         "type_code": "KH",
         "document_type": "KẾ HOẠCH",
+        "kind": "Kế hoạch",
         "place": "Tân Phú",
         "date": "2025-03-15",
+        "readings": {},
     }
     assert doc.title is not None and doc.title.startswith("Tuyên truyền Nghị quyết số 57-NQ/TW")
     assert doc.title.endswith("trên địa bàn xã năm 2025")
@@ -471,6 +476,7 @@ def test_tan_phu_gold():
         "authority": "TM.",
         "title": "CHỦ TỊCH",
         "name": "Nguyễn Văn Hưởng",
+        "name_prefix": None,
     }
     assert [(r.type, r.number, r.symbol, r.date, r.issuer) for r in doc.references] == [
         ("Nghị quyết", "57", "NQ/TW", "2024-12-22", "Bộ Chính trị"),
@@ -481,7 +487,8 @@ def test_tan_phu_gold():
 def test_tan_phu_english_model_ocr():
     doc = segment_lines(read_lines(TAN_PHU / "tan_phu_plan.eng-ocr.txt"))
     header = doc.header
-    assert (header.number, header.type_code, header.date) == ("125/KH-UBND", "KH", "2025-03-15")
+    assert (header.written_number, header.type_code, header.date) == (
+        "125/KH-UBND", "KH", "2025-03-15")
     assert header.issuer == "UY BAN NHAN DAN XA TAN PHU"
     assert header.place == "Tan Phu"
     assert [s.number for s in doc.sections] == ["I", "II", "III"]
@@ -578,7 +585,7 @@ def _text_values(doc: Document) -> list[str]:
     values = [
         header.issuer,
         header.issuer_parent,
-        header.number,
+        header.written_number,
         header.type_code,
         header.document_type,
         header.place,

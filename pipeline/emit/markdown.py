@@ -36,7 +36,8 @@ def _header(document: Document) -> str:
     """The type and number as the top heading (else the title, else the file's name), the
     title in bold under it, then the header's facts."""
     header = document.header
-    heading = " ".join(p for p in (header.document_type, header.number) if p)
+    heading = " ".join(p for p in (header.document_type or header.kind, header.written_number)
+                       if p)
     title = document.title
     if not heading:
         heading, title = (title, None) if title else (document.source.file, None)
@@ -45,7 +46,7 @@ def _header(document: Document) -> str:
         lines += ["", f"**{_escape_text(title)}**"]
     facts = [
         ("Cơ quan ban hành", " / ".join(p for p in (header.issuer_parent, header.issuer) if p)),
-        ("Số, ký hiệu", header.number),
+        ("Số, ký hiệu", header.written_number),
         ("Địa danh", header.place),
         ("Ngày", header.date),
     ]

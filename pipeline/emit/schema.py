@@ -49,7 +49,7 @@ def build_schema() -> dict:
         "type": "object",
         "properties": properties,
         "$defs": {name: definitions[name] for name in sorted(definitions)
-                  if name not in {"Page", "Line", "Word", "Table", "Cell"}},
+                  if name not in {"Page", "Line", "Word", "Table", "Cell", "FilledBlank"}},
     }
     _close_object(schema)
     return schema

@@ -90,7 +90,7 @@ def segment_document(doc: Document) -> Document:
         "signature": signature,
         "recipients": recipients,
         "appendices": appendices,
-        "references": find_references(lines, parsed_header.header.number),
+        "references": find_references(lines, parsed_header.header.written_number),
     }
     return doc.model_copy(update=_nfc_values(update))
 

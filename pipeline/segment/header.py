@@ -141,6 +141,15 @@ def _place_start(text: str, start: int, end: int) -> int:
     return start
 
 
+def split_number(written: str) -> tuple[str | None, str | None]:
+    """ "125/KH-UBND" -> ("125", "KH-UBND"); "45-KH/ĐU" -> ("45", "KH/ĐU"); a draft's
+    "/KH-UBND" -> (None, "KH-UBND")."""
+    found = re.match(r"^(?P<num>\d*)\s*[/-]\s*(?P<symbol>.*)$", written)
+    if not found:
+        return None, written or None
+    return found["num"] or None, found["symbol"] or None
+
+
 def type_code_of(number: str | None) -> str | None:
     """ "125/KH-UBND" -> "KH", "45-KH/ĐU" -> "KH"; None for a công văn ("…/UBND-VP")."""
     if not number:
@@ -155,6 +164,12 @@ def type_code_of(number: str | None) -> str | None:
             return None
         code = pieces[0]
     return code if fold(code).upper() in TYPE_CODES else None
+
+
+def kind_of(document_type: str) -> str:
+    """ "KẾ HOẠCH" -> "Kế hoạch": the type in sentence case."""
+    words = " ".join(document_type.split()).lower()
+    return words[:1].upper() + words[1:]
 
 
 def _is_issuer_text(text: str) -> bool:
@@ -191,8 +206,8 @@ def parse_header(lines: list[str], blocks: list[str | None]) -> HeaderParse:
     last_header_line = -1
     for index in range(zone_end):
         parts = _split_header_line(lines[index])
-        if parts.number and header.number is None:
-            header.number = parts.number
+        if parts.number and header.number is None and header.symbol is None:
+            header.number, header.symbol = split_number(parts.number)
             header.type_code = type_code_of(parts.number)
         if parts.has_date_line and header.place is None and header.date is None:
             header.place, header.date = parts.place, parts.date
@@ -205,7 +220,8 @@ def parse_header(lines: list[str], blocks: list[str | None]) -> HeaderParse:
             last_header_line = index
         number_seen = number_seen or parts.number is not None or parts.has_number_line
         fixed_seen = fixed_seen or parts.has_fixed_phrase
-    if type_line is None and header.number is None and header.date is None and not fixed_seen:
+    if (type_line is None and header.symbol is None and header.number is None
+            and header.date is None and not fixed_seen):
         # No header at all (e.g. a page cut off above the title): nothing here is header.
         return HeaderParse(header=Header(), type_line=None, end=0)
     units = issuer_units(issuer_texts)
@@ -214,6 +230,7 @@ def parse_header(lines: list[str], blocks: list[str | None]) -> HeaderParse:
         header.issuer_parent = " ".join(units[:-1]) or None
     if type_line is not None:
         header.document_type = lines[type_line].strip().rstrip(":").strip()
+        header.kind = kind_of(header.document_type)
         end = type_line
     else:
         end = last_header_line + 1

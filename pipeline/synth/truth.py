@@ -32,6 +32,7 @@ def section_dict(section: Section) -> dict:
         "title": section.title,
         "paragraphs": [b.text for b in section.blocks if b.marker is None],
         "items": items_tree(section.blocks),
+        "tables": [],
         "subsections": [section_dict(sub) for sub in section.subsections],
     }
 
@@ -62,11 +63,14 @@ def document_dict(plan: Plan) -> dict:
         "header": {
             "issuer": plan.issuer,
             "issuer_parent": plan.issuer_parent,
-            "number": plan.number,
+            "number": plan.number.split("/", 1)[0],
+            "symbol": plan.number.split("/", 1)[1],
             "type_code": plan.type_code,
             "document_type": plan.document_type,
+            "kind": plan.document_type.capitalize(),
             "place": plan.place,
             "date": plan.date,
+            "readings": {},
         },
         "title": " ".join(plan.summary),
         "legal_basis": list(plan.legal_basis),
@@ -76,6 +80,7 @@ def document_dict(plan: Plan) -> dict:
             "authority": plan.signature.authority,
             "title": plan.signature.title,
             "name": plan.signature.name,
+            "name_prefix": None,
         },
         "recipients": list(plan.recipients),
         "appendices": [appendix_dict(a) for a in plan.appendices],
