@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import regex as re
 from pydantic import TypeAdapter
 
 from pipeline.model import Document, Table
@@ -28,19 +29,29 @@ from pipeline.segment.body import (
     clean_body_line,
     find_first_section,
     is_closing_start,
+    is_legal_basis_start,
     legal_basis_end,
     parse_closing,
     parse_preamble,
     parse_sections,
     parse_title,
 )
+from pipeline.segment.body_tables import find_body_tables
 from pipeline.segment.header import parse_header
 from pipeline.segment.patterns import clean_line
+from pipeline.segment.placement import (
+    find_second_document,
+    second_document_warning,
+    unplaced_lines,
+)
 from pipeline.segment.references import find_references
 from pipeline.segment.signature import is_signature_start, parse_signature
 from pipeline.text.fold import nfc
 
 __all__ = ["segment_document"]
+
+# A page number alone on its line ("5", "- 2 -").
+_PAGE_NUMBER = re.compile(r"[-–—\s]*\d{1,3}[-–—\s]*")
 
 
 def segment_document(doc: Document) -> Document:
@@ -49,25 +60,48 @@ def segment_document(doc: Document) -> Document:
     lines = [clean_body_line(clean_line(line)) if block != "overlay" else ""
              for line, block in zip(doc.text_lines, blocks, strict=True)]
     parsed_header = parse_header(lines, blocks)
+    continuation = (
+        parsed_header.type_line is None
+        and parsed_header.end == 0
+        and starts_mid_document(lines)
+    )
 
-    appendix_starts = find_appendix_starts(lines, parsed_header.end + 1)
+    appendix_starts = find_appendix_starts(lines, 0 if continuation else parsed_header.end + 1)
     main_end = appendix_starts[0] if appendix_starts else len(lines)
 
-    title_start = (
-        parsed_header.type_line + 1 if parsed_header.type_line is not None else parsed_header.end
-    )
-    title, after_title = parse_title(lines, title_start, main_end)
-    first_section = find_first_section(lines, after_title, main_end)
+    if continuation:
+        title, after_title = None, 0
+        first_section: int | None = 0
+    else:
+        title_start = (
+            parsed_header.type_line + 1
+            if parsed_header.type_line is not None
+            else parsed_header.end
+        )
+        title, after_title = parse_title(lines, title_start, main_end)
+        first_section = find_first_section(lines, after_title, main_end)
 
     body_start = first_section if first_section is not None else after_title
     closing_start = _first(lines, body_start, main_end, is_closing_start)
     foot_start = _first(lines, body_start, main_end, is_signature_start)
+    warnings: list[str] = []
+    if foot_start is not None:
+        second = find_second_document(lines, blocks, foot_start + 1, main_end)
+        if second is not None:
+            main_end = second
+            warnings.append(second_document_warning(lines, pages, second))
     body_end = min(i for i in (closing_start, foot_start, main_end) if i is not None)
     if first_section is None:
         # No numbered sections: after the basis paragraphs, the text is one unnumbered section.
         first_section = legal_basis_end(lines, after_title, body_end)
     legal_basis = parse_preamble(lines, after_title, first_section)
-    sections = parse_sections(lines[first_section:body_end])
+    body_tables = find_body_tables(
+        lines[first_section:body_end],
+        blocks[first_section:body_end],
+        pages[first_section:body_end],
+        _tables_by_page(doc),
+    )
+    sections = parse_sections(lines[first_section:body_end], body_tables)
 
     closing = None
     foot_from = body_end
@@ -92,7 +126,34 @@ def segment_document(doc: Document) -> Document:
         "appendices": appendices,
         "references": find_references(lines, parsed_header.header.written_number),
     }
-    return doc.model_copy(update=_nfc_values(update))
+    segmented = doc.model_copy(update=_nfc_values(update))
+    unplaced = unplaced_lines(segmented, lines)
+    quality = segmented.quality.model_copy(
+        update={
+            "warnings": [*segmented.quality.warnings, *warnings],
+            "unplaced_lines": unplaced,
+        }
+    )
+    return segmented.model_copy(update={"quality": quality})
+
+
+def starts_mid_document(lines: list[str]) -> bool:
+    """For text with no letterhead and no type line: whether it is a page (or pages) from inside
+    a document, its text going on from a section it does not show, so that it has no title and
+    no basis of its own. It is not when it opens the way a document does under its letterhead
+    (a page cut off above the title): title lines, then a basis line ("Căn cứ …"). A page
+    number at the top says the page is not a first page (Decree 30 numbers pages from the
+    second)."""
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None or _PAGE_NUMBER.fullmatch(lines[first]):
+        return True
+    title, after = parse_title(lines, first, len(lines))
+    following = next((i for i in range(after, len(lines)) if lines[i]), None)
+    return not (title and following is not None and is_legal_basis_start(lines[following]))
+
+
+def _tables_by_page(doc: Document) -> dict[int, list[Table]]:
+    return {page.number: list(page.tables) for page in doc.pages}
 
 
 def _first(lines: list[str], start: int, stop: int, test) -> int | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from pipeline.model import Item, Section
+from pipeline.segment.body_tables import BodyTable
 from pipeline.segment.patterns import (
     ARABIC_HEADING,
     ARABIC_HEADING_NO_DOT,
@@ -51,6 +52,10 @@ _ITEM_RANKS = {"+": 2}  # "a)" items rank 0, dashes and other bullets 1, "+" und
 # A page number between pages of the body ("2", "- 3 -").
 _PAGE_NUMBER = re.compile(r"-?\s*\d{1,3}\s*-?")
 _TABLE_ROW_START = re.compile(r"^(?:S?TT\b|\d{1,2}\s+[^\W\d_])")
+# A line with no letter or digit ("°)", "~ .") is specks, not text.
+_HAS_WORD = re.compile(r"[\p{L}\p{N}]")
+# "H," or "HI." for "II." / "III.": OCR reads two serifed strokes as an H.
+_H_FOR_II = re.compile(r"^H(?P<more>I{0,2})\s*[.,]\s*(?=\p{Lu})")
 
 
 # --- markers ------------------------------------------------------------------------------------
@@ -65,6 +70,9 @@ class Marker:
 
 def roman_heading(line: str, expected: int, previous: str | None) -> Marker | None:
     """A Roman section heading, if the line is the expected next one (or one skipped)."""
+    h_for_ii = _H_FOR_II.match(line)
+    if h_for_ii and is_upper_text(line[h_for_ii.end() :], min_letters=4, ratio=0.8):
+        line = f"II{h_for_ii['more']}. {line[h_for_ii.end():]}"
     found = ROMAN_HEADING.match(fold(line))
     if not found:
         return _roman_without_dot(line, expected)
@@ -426,11 +434,32 @@ class _SectionParser:
         # a table OCR'd as text: each row line is its own paragraph
         return not (self.block.kind == "paragraph" and _TABLE_ROW_START.match(fold(line)))
 
-    def feed(self, lines: list[str]) -> list[Section]:
+    def add_table(self, found: BodyTable) -> None:
+        """A table where its lines stand; a table's part continued from the page before goes
+        on with the open section's last table when its columns agree."""
+        tables = self.container().tables
+        previous = tables[-1] if tables else None
+        width = len(found.table.rows[0]) if found.table.rows else 0
+        same_width = previous is not None and previous.rows and len(previous.rows[0]) == width
+        if found.continued and previous is not None and same_width:
+            previous.rows.extend(found.table.rows)
+        else:
+            tables.append(found.table)
+        self.block = None
+        self.items = []
+
+    def feed(self, lines: list[str], tables: list[BodyTable] = ()) -> list[Section]:
+        starts = {found.first: found for found in tables}
+        in_table = {i for found in tables for i in range(found.first, found.last + 1)}
         blank_before = False
-        for raw in lines:
+        for index, raw in enumerate(lines):
+            if index in starts:
+                self.add_table(starts[index])
+            if index in in_table:
+                blank_before = True
+                continue
             line = clean_body_line(raw) if raw else raw
-            if not line or _PAGE_NUMBER.fullmatch(line):
+            if not line or _PAGE_NUMBER.fullmatch(line) or not _HAS_WORD.search(line):
                 blank_before = True
                 continue
             handled = self.try_roman(line) or self.try_arabic(line) or self.try_item(line)
@@ -467,8 +496,10 @@ def _heading_store(section: Section) -> Callable[[str], None]:
     return store
 
 
-def parse_sections(lines: list[str]) -> list[Section]:
-    return _SectionParser().feed(lines)
+def parse_sections(lines: list[str], tables: list[BodyTable] = ()) -> list[Section]:
+    """Sections of the body `lines`; `tables` (line spans relative to `lines`) go into the
+    section where they stand, their lines not read as text."""
+    return _SectionParser().feed(lines, tables)
 
 
 # --- closing ----------------------------------------------------------------------------------

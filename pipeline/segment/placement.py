@@ -1,0 +1,143 @@
+"""Where each line went: every line of the text is placed somewhere in the JSON or listed in
+`quality.unplaced_lines`; and a second document after the first one's signature.
+
+A line is placed when its words, folded and in order, stand together in the JSON's strings
+(one, or neighbours: "1. Chi phí: 9 triệu" is a heading's number, title and paragraph) (header, title, subject, addressees, basis, sections and their tables, closing,
+signature, recipients, appendices, overlays). Header lines hold values taken apart ("Số:
+05/KH-UBND" -> number "05", symbol "KH-UBND"; the date line -> place and an ISO date), so a
+line of the header zone is placed when most of its words are among the header's values'.
+Not listed: blank lines, page numbers, lines with no word (rules, specks), and the fixed
+lines every document carries (national name, motto, "Số:", "Nơi nhận:").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import regex as re
+
+from pipeline.model import Document, UnplacedLine
+from pipeline.text.fold import fold
+
+__all__ = ["find_second_document", "second_document_warning", "unplaced_lines"]
+
+# Words of a line: letters and digits; a lone letter is most often a speck (kept when a digit).
+_WORD = re.compile(r"[\p{L}\p{N}]+")
+_PAGE_NUMBER = re.compile(r"[-–—\s]*\d{1,3}[-–—\s]*")
+# Fixed lines (folded, lower case, words only), as Decree 30/2020/NĐ-CP prints them.
+_NATIONAL_NAME = re.compile(r"^cong hoa xa hoi chu nghia viet nam$")
+_FIXED_LINES = (
+    _NATIONAL_NAME,
+    re.compile(r"^doc lap tu do hanh phuc$"),
+    re.compile(r"^so$"),
+    re.compile(r"^noi nhan$"),
+)
+# A header line is placed when this share of its words are words of the header's values.
+_HEADER_WORD_SHARE = 0.5
+# Words of the header lines that no value keeps ("Số: 05/…", "…, ngày 5 tháng 1 năm 2025").
+_HEADER_FRAME_WORDS = {"so", "ngay", "thang", "nam"}
+# Lines above the national name that are the second document's letterhead (its issuer).
+_LETTERHEAD_LINES_ABOVE = 3
+
+
+def words(text: str) -> list[str]:
+    """The folded lower-case words of `text`, lone letters (specks) left out."""
+    found = _WORD.findall(fold(text).lower())
+    return [w for w in found if len(w) > 1 or w.isdigit()]
+
+
+def is_fixed_line(line: str) -> bool:
+    key = " ".join(words(line))
+    return any(pattern.match(key) for pattern in _FIXED_LINES)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in `value`, in the JSON's order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _placed_texts(doc: Document) -> list[str]:
+    """Every string of the JSON a line of the text can be placed in."""
+    parts = doc.model_dump(
+        include={
+            "header", "title", "subject", "addressees", "legal_basis", "sections", "closing",
+            "signature", "recipients", "appendices", "overlays",
+        }
+    )
+    parts["header"].pop("readings", None)
+    return list(_strings(parts))
+
+
+def _header_words(doc: Document) -> set[str]:
+    values = doc.header.model_dump(exclude={"readings"})
+    found = {w for text in _strings(values) for w in words(text)}
+    date = doc.header.date or ""
+    for part in date.split("-"):
+        if part.isdigit():
+            found |= {part, part.lstrip("0")}
+    return found | _HEADER_FRAME_WORDS
+
+
+def unplaced_lines(doc: Document, lines: list[str]) -> list[UnplacedLine]:
+    """The lines of `lines` (the text as segment read it) found nowhere in `doc`'s JSON."""
+    # One run of words in the JSON's order: a line may stand across neighbouring strings (a
+    # heading's number, title and first paragraph; a table row's cells; a task row's fields).
+    haystack = " ".join(" ".join(words(text)) for text in _placed_texts(doc))
+    haystack = f" {haystack} "
+    header_words = _header_words(doc)
+    unplaced: list[UnplacedLine] = []
+    for index, line in enumerate(lines):
+        line_words = words(line)
+        if not line_words or _PAGE_NUMBER.fullmatch(line) or is_fixed_line(line):
+            continue
+        if f" {' '.join(line_words)} " in haystack:
+            continue
+        in_header = sum(w in header_words for w in line_words)
+        if in_header >= _HEADER_WORD_SHARE * len(line_words):
+            continue
+        unplaced.append(UnplacedLine(line=index, text=line))
+    return unplaced
+
+
+# --- several documents in one input ----------------------------------------------------------
+
+
+def find_second_document(
+    lines: list[str], blocks: list[str | None], start: int, stop: int
+) -> int | None:
+    """The first line of a second document's letterhead in [start, stop): its national name
+    line, and the issuer lines just above it (the left header block, or upper-case lines read
+    before it)."""
+    national = next(
+        (i for i in range(start, stop) if _NATIONAL_NAME.match(" ".join(words(lines[i])))),
+        None,
+    )
+    if national is None:
+        return None
+    first = national
+    for above in range(national - 1, max(start, national - _LETTERHEAD_LINES_ABOVE) - 1, -1):
+        line = lines[above]
+        if not line:
+            continue
+        if blocks[above] not in ("header_left", "header_right") and not line.isupper():
+            break
+        first = above
+    return first
+
+
+def second_document_warning(lines: list[str], pages: list[int | None], start: int) -> str:
+    page = pages[start]
+    where = f"page {page}" if page is not None else f"line {start + 1}"
+    shown = next((line for line in lines[start:] if line), "")
+    return (
+        f"{where}: a second document starts ({shown}); its lines are listed in "
+        "quality.unplaced_lines"
+    )
