@@ -79,7 +79,8 @@ def find_body_tables(
                 cells = page_tables[position]
                 found.append(BodyTable(first, last, section_table(cells), cells.continued))
             else:
-                found.append(BodyTable(first, last, _table_from_text(lines[first : last + 1], page)))
+                from_text = _table_from_text(lines[first : last + 1], page)
+                found.append(BodyTable(first, last, from_text))
     return sorted(found, key=lambda t: t.first)
 
 

@@ -2,10 +2,12 @@
 `quality.unplaced_lines`; and a second document after the first one's signature.
 
 A line is placed when its words, folded and in order, stand together in the JSON's strings
-(one, or neighbours: "1. Chi phí: 9 triệu" is a heading's number, title and paragraph) (header, title, subject, addressees, basis, sections and their tables, closing,
-signature, recipients, appendices, overlays). Header lines hold values taken apart ("Số:
-05/KH-UBND" -> number "05", symbol "KH-UBND"; the date line -> place and an ISO date), so a
-line of the header zone is placed when most of its words are among the header's values'.
+(header, title, subject, addressees, basis, sections and their tables, closing, signature,
+recipients, appendices, overlays), in one or in neighbours ("1. Chi phí: 9 triệu" is a
+heading's number, title and paragraph), or, for a long line OCR read across a table's
+columns, in a few runs close together (one row's cells). Header lines hold values taken
+apart ("Số: 05/KH-UBND" -> number "05", symbol "KH-UBND"; the date line -> place and an ISO
+date), so a line is also placed when most of its words are words of the header's values.
 Not listed: blank lines, page numbers, lines with no word (rules, specks), and the fixed
 lines every document carries (national name, motto, "Số:", "Nơi nhận:").
 """
@@ -37,6 +39,15 @@ _FIXED_LINES = (
 _HEADER_WORD_SHARE = 0.5
 # Words of the header lines that no value keeps ("Số: 05/…", "…, ngày 5 tháng 1 năm 2025").
 _HEADER_FRAME_WORDS = {"so", "ngay", "thang", "nam"}
+# A line of this many words whose first word (its marker) is not found is placed by the rest.
+_MARKER_MIN_WORDS = 3
+# A heading's or item's marker as OCR reads it: digits, Roman numerals and their look-alikes.
+_MARKER_WORD = re.compile(r"[\divxlh]{1,5}")
+# A line read across a table's columns: at most one run for this many words, all runs within
+# this many characters of the JSON (one table row's cells).
+_WORDS_PER_PIECE = 3
+_PIECES_MIN_WORDS = 6
+_PIECES_SPAN = 1500
 # Lines above the national name that are the second document's letterhead (its issuer).
 _LETTERHEAD_LINES_ABOVE = 3
 
@@ -86,6 +97,31 @@ def _header_words(doc: Document) -> set[str]:
     return found | _HEADER_FRAME_WORDS
 
 
+def _placed_in_pieces(line_words: list[str], haystack: str) -> bool:
+    """A line OCR read across a table's columns ("… thực Phòng Văn hóa - Trung tâm Cung Báo
+    cáo Thường"): its words in a few runs, each standing in the JSON after the one before,
+    all close together (one row's cells). Runs are taken longest first."""
+    if len(line_words) < _PIECES_MIN_WORDS:
+        return False  # a short line's words are found apart anywhere
+    max_pieces = len(line_words) // _WORDS_PER_PIECE
+    start = offset = None
+    index = pieces = 0
+    while index < len(line_words):
+        for end in range(len(line_words), index, -1):
+            found = haystack.find(f" {' '.join(line_words[index:end])} ", offset or 0)
+            if found >= 0:
+                break
+        else:
+            return False
+        start = found if start is None else start
+        offset = found + 1
+        pieces += 1
+        index = end
+        if pieces > max_pieces or found - start > _PIECES_SPAN:
+            return False
+    return True
+
+
 def unplaced_lines(doc: Document, lines: list[str]) -> list[UnplacedLine]:
     """The lines of `lines` (the text as segment read it) found nowhere in `doc`'s JSON."""
     # One run of words in the JSON's order: a line may stand across neighbouring strings (a
@@ -99,6 +135,13 @@ def unplaced_lines(doc: Document, lines: list[str]) -> list[UnplacedLine]:
         if not line_words or _PAGE_NUMBER.fullmatch(line) or is_fixed_line(line):
             continue
         if f" {' '.join(line_words)} " in haystack:
+            continue
+        # a heading's or item's marker OCR misread ("HI." for "III."): the JSON has it right
+        misread_marker = _MARKER_WORD.fullmatch(line_words[0])
+        rest = f" {' '.join(line_words[1:])} "
+        if misread_marker and len(line_words) >= _MARKER_MIN_WORDS and rest in haystack:
+            continue
+        if _placed_in_pieces(line_words, haystack):
             continue
         in_header = sum(w in header_words for w in line_words)
         if in_header >= _HEADER_WORD_SHARE * len(line_words):
