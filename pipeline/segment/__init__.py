@@ -12,6 +12,12 @@ The document is cut into zones, top to bottom:
   …", up to "./.") -> foot (signature and "Nơi nhận:") -> appendices (each from a "Phụ lục"
   line). References are searched in the whole text (spaCy: entities.py), the document's own
   number left out.
+A page with no letterhead that starts mid-document (a page number on top, or no title and
+basis under it) has no title: its text goes into sections, an unnumbered one first. Ruled
+tables in the body (lines of the "table" block) become their section's tables
+(body_tables.py). A second letterhead after the signature is a second document: warned of,
+its lines left unplaced. Last, every line is looked for in the result (placement.py): the
+ones found nowhere are listed in `quality.unplaced_lines`.
 Lines are first cleared of OCR specks at their ends (body.clean_body_line). Values are sliced
 from the (NFC) input text, never rebuilt; what is not found stays null.
 """
@@ -28,15 +34,14 @@ from pipeline.segment.appendix import find_appendix_starts, parse_appendix
 from pipeline.segment.body import (
     clean_body_line,
     find_first_section,
-    is_closing_start,
     is_legal_basis_start,
     legal_basis_end,
-    parse_closing,
     parse_preamble,
     parse_sections,
     parse_title,
 )
 from pipeline.segment.body_tables import find_body_tables
+from pipeline.segment.closing import is_closing_start, parse_closing
 from pipeline.segment.header import parse_header
 from pipeline.segment.patterns import clean_line
 from pipeline.segment.placement import (

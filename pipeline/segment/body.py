@@ -1,4 +1,4 @@
-"""Title, legal basis, sections with their subsections, items and paragraphs, and the closing.
+"""Title, legal basis, sections with their subsections, items, paragraphs and tables.
 
 Line rules (general, not tied to any one document):
 - a line starting with a marker opens a block: a Roman numeral heading (the *next* numeral in
@@ -24,7 +24,6 @@ from pipeline.segment.patterns import (
     ARABIC_HEADING_NO_DOT,
     ARTICLE_HEADING,
     BULLET,
-    CLOSING_START,
     DASH_LIKE,
     LEADING_JUNK,
     LEGAL_BASIS_START,
@@ -40,7 +39,6 @@ from pipeline.segment.patterns import (
     roman,
     starts_lower,
 )
-from pipeline.segment.signature import is_signature_start
 from pipeline.text.fold import fold
 
 _TITLE_MAX_LINES = 6
@@ -167,10 +165,6 @@ def item_marker(line: str) -> Marker | None:
 
 def is_legal_basis_start(line: str) -> bool:
     return bool(LEGAL_BASIS_START.match(fold(line)))
-
-
-def is_closing_start(line: str) -> bool:
-    return bool(CLOSING_START.match(fold(line)))
 
 
 # --- title and legal basis -------------------------------------------------------------------
@@ -500,26 +494,3 @@ def parse_sections(lines: list[str], tables: list[BodyTable] = ()) -> list[Secti
     """Sections of the body `lines`; `tables` (line spans relative to `lines`) go into the
     section where they stand, their lines not read as text."""
     return _SectionParser().feed(lines, tables)
-
-
-# --- closing ----------------------------------------------------------------------------------
-
-
-def parse_closing(lines: list[str], start: int, stop: int) -> tuple[str | None, int]:
-    """The "Trên đây là …" paragraph starting at `start`, up to its "./." (or a break)."""
-    parts: list[str] = []
-    index = start
-    while index < stop:
-        line = lines[index]
-        if parts and line and is_signature_start(line):
-            break  # the foot ("Nơi nhận", "TM. …"), though OCR lost the closing's "./."
-        if not line:
-            if index + 1 < stop and starts_lower(lines[index + 1]):
-                index += 1
-                continue
-            break
-        parts.append(line)
-        index += 1
-        if line.rstrip().endswith(("./.", "./", "/.")):
-            break
-    return (join_lines(parts) or None), index
