@@ -206,3 +206,36 @@ def test_a_second_document_after_the_signature_is_warned_of_and_its_lines_listed
     assert "Về việc thành lập Đoàn kiểm tra" in listed
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in listed  # a fixed line
     assert doc.signature.name == "Trần Văn Bình"
+
+
+def test_a_paragraph_cut_by_a_page_break_goes_on_on_the_next_page():
+    rows = [
+        *LETTERHEAD,
+        ("I. TỔ CHỨC THỰC HIỆN", "body"),
+        ("Giao Văn phòng phối hợp với", "body"),
+        ("", None),  # the page break
+        ("2", "body"),
+        ("Ủy ban nhân dân các xã theo dõi việc thực hiện.", "body"),
+        ("Các đơn vị báo cáo hằng quý.", "body"),
+    ]
+    pages = [1] * (len(LETTERHEAD) + 2) + [1, 2, 2, 2]
+    pages[len(LETTERHEAD) + 2] = 1
+    doc = segment_document(make_doc(rows, page_of=pages))
+    [section] = doc.sections
+    assert section.paragraphs == [
+        "Giao Văn phòng phối hợp với Ủy ban nhân dân các xã theo dõi việc thực hiện. "
+        "Các đơn vị báo cáo hằng quý."
+    ]
+
+
+def test_a_paragraph_ended_before_a_page_break_is_not_continued_after_it():
+    rows = [
+        *LETTERHEAD,
+        ("I. TỔ CHỨC THỰC HIỆN", "body"),
+        ("Giao Văn phòng theo dõi.", "body"),
+        ("", None),
+        ("Các đơn vị báo cáo hằng quý.", "body"),
+    ]
+    pages = [1] * (len(LETTERHEAD) + 3) + [2]
+    [section] = segment_document(make_doc(rows, page_of=pages)).sections
+    assert section.paragraphs == ["Giao Văn phòng theo dõi.", "Các đơn vị báo cáo hằng quý."]

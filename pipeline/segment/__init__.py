@@ -106,7 +106,8 @@ def segment_document(doc: Document) -> Document:
         pages[first_section:body_end],
         _tables_by_page(doc),
     )
-    sections = parse_sections(lines[first_section:body_end], body_tables)
+    breaks = {i - first_section for i in _page_breaks(pages, first_section, body_end)}
+    sections = parse_sections(lines[first_section:body_end], body_tables, breaks)
 
     closing = None
     foot_from = body_end
@@ -155,6 +156,21 @@ def starts_mid_document(lines: list[str]) -> bool:
     title, after = parse_title(lines, first, len(lines))
     following = next((i for i in range(after, len(lines)) if lines[i]), None)
     return not (title and following is not None and is_legal_basis_start(lines[following]))
+
+
+def _page_breaks(pages: list[int | None], start: int, stop: int) -> set[int]:
+    """The lines in [start, stop) with no page between lines of two pages: the blank line the
+    ocr stage puts at a page break."""
+    breaks = set()
+    before = None
+    for index in range(start, stop):
+        if pages[index] is not None:
+            before = pages[index]
+            continue
+        after = next((p for p in pages[index + 1 : stop] if p is not None), None)
+        if before is not None and after is not None and after != before:
+            breaks.add(index)
+    return breaks
 
 
 def _tables_by_page(doc: Document) -> dict[int, list[Table]]:

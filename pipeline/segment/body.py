@@ -398,8 +398,10 @@ class _SectionParser:
         self.block = _Block("item", [marker.rest], lambda text: setattr(item, "text", text))
         return True
 
-    def add_text(self, line: str, blank_before: bool) -> None:
-        if self.block is not None and self._continues(line, blank_before):
+    def add_text(self, line: str, blank_before: bool, after_break: bool = False) -> None:
+        if self.block is not None and (
+            self._continues(line, blank_before) or self._goes_on_after_break(line, after_break)
+        ):
             self.block.add(line)
             return
         container = self.container()
@@ -428,6 +430,15 @@ class _SectionParser:
         # a table OCR'd as text: each row line is its own paragraph
         return not (self.block.kind == "paragraph" and _TABLE_ROW_START.match(fold(line)))
 
+    def _goes_on_after_break(self, line: str, after_break: bool) -> bool:
+        """A paragraph or item cut by a page break mid-sentence goes on on the next page,
+        whatever case its next line starts in."""
+        assert self.block is not None
+        if not after_break or self.block.kind not in ("paragraph", "item"):
+            return False
+        last = self.block.parts[-1] if self.block.parts else ""
+        return bool(last) and not ends_sentence(last) and not _TABLE_ROW_START.match(fold(line))
+
     def add_table(self, found: BodyTable) -> None:
         """A table where its lines stand; a table's part continued from the page before goes
         on with the open section's last table when its columns agree."""
@@ -442,24 +453,27 @@ class _SectionParser:
         self.block = None
         self.items = []
 
-    def feed(self, lines: list[str], tables: list[BodyTable] = ()) -> list[Section]:
+    def feed(
+        self, lines: list[str], tables: list[BodyTable] = (), breaks: set[int] = frozenset()
+    ) -> list[Section]:
         starts = {found.first: found for found in tables}
         in_table = {i for found in tables for i in range(found.first, found.last + 1)}
-        blank_before = False
+        blank_before = after_break = False
         for index, raw in enumerate(lines):
             if index in starts:
                 self.add_table(starts[index])
             if index in in_table:
-                blank_before = True
+                blank_before, after_break = True, False
                 continue
             line = clean_body_line(raw) if raw else raw
             if not line or _PAGE_NUMBER.fullmatch(line) or not _HAS_WORD.search(line):
                 blank_before = True
+                after_break = after_break or index in breaks
                 continue
             handled = self.try_roman(line) or self.try_arabic(line) or self.try_item(line)
             if not handled:
-                self.add_text(line, blank_before)
-            blank_before = False
+                self.add_text(line, blank_before, after_break)
+            blank_before = after_break = False
         return self.sections
 
 
@@ -490,7 +504,10 @@ def _heading_store(section: Section) -> Callable[[str], None]:
     return store
 
 
-def parse_sections(lines: list[str], tables: list[BodyTable] = ()) -> list[Section]:
+def parse_sections(
+    lines: list[str], tables: list[BodyTable] = (), breaks: set[int] = frozenset()
+) -> list[Section]:
     """Sections of the body `lines`; `tables` (line spans relative to `lines`) go into the
-    section where they stand, their lines not read as text."""
-    return _SectionParser().feed(lines, tables)
+    section where they stand, their lines not read as text; `breaks`: the blank lines put
+    between two pages (a block cut there mid-sentence goes on after them)."""
+    return _SectionParser().feed(lines, tables, breaks)
