@@ -75,5 +75,6 @@ def test_fixed_lines_and_words():
     assert is_fixed_line("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     assert is_fixed_line("Độc lập - Tự do - Hạnh phúc")
     assert is_fixed_line("Nơi nhận:")
+    assert is_fixed_line("PHỤ LỤC II")
     assert not is_fixed_line("Nơi nhận hồ sơ")
     assert words("Sở Y tế, x 12") == ["so", "te", "12"]

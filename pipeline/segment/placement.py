@@ -9,7 +9,7 @@ columns, in a few runs close together (one row's cells). Header lines hold value
 apart ("Số: 05/KH-UBND" -> number "05", symbol "KH-UBND"; the date line -> place and an ISO
 date), so a line is also placed when most of its words are words of the header's values.
 Not listed: blank lines, page numbers, lines with no word (rules, specks), and the fixed
-lines every document carries (national name, motto, "Số:", "Nơi nhận:").
+labels every document carries (national name, motto, "Số:", "Nơi nhận:", "Phụ lục").
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ _FIXED_LINES = (
     re.compile(r"^doc lap tu do hanh phuc$"),
     re.compile(r"^so$"),
     re.compile(r"^noi nhan$"),
+    re.compile(r"^phu luc(?: [ivx]{1,4}| \d{1,2})?$"),  # the label; the appendix is the object
 )
 # A header line is placed when this share of its words are words of the header's values.
 _HEADER_WORD_SHARE = 0.5
