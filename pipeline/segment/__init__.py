@@ -55,8 +55,9 @@ def segment_document(doc: Document) -> Document:
     parsed_header = parse_header(lines, blocks, words, doc.pages[0].blanks if doc.pages else [])
     letter = parse_letter(lines, blocks, _first(lines, 0, len(lines), bool) or 0,
                           parsed_header.end, parsed_header.type_line)
-    if letter.subject and parsed_header.type_line is None:
-        parsed_header.header.kind = "Công văn"
+    if parsed_header.type_line is None and (letter.subject or (
+            letter.has_addressee_label and parsed_header.header.symbol)):
+        parsed_header.header.kind = "Công văn"  # no type line, a "V/v" or "Kính gửi": a letter
     for index in letter.used:
         lines[index] = ""  # the subject and addressees are not title, basis or body
 

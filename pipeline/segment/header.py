@@ -50,7 +50,8 @@ _PARTY_NAME = "DANG CONG SAN VIET NAM"  # the right block of Party documents
 # "Số: 125/KH-UBND", "S6: 125/KH-UBND", "Số:   /KH-UBND" (draft), "Số 45-KH/ĐU" (Party style).
 _NUMBER = re.compile(
     rf"(?<![^\W\d_]){NUMBER_LABEL}\s*"
-    r"(?P<num>(?:\d{1,5})?\s*/\s*(?:\d{4}\s*/\s*)?[A-Z][A-Za-z]*(?:\s*-\s*[A-Z][A-Za-z0-9]*)*"
+    r"(?P<num>(?:\d{1,5})?\s*/\s*(?:\d{4}\s*/\s*)?[A-Z][A-Za-z]*"
+    r"(?:\s*-\s*[A-Z][A-Za-z0-9]*(?:\.[A-Z0-9]+)*)*"
     r"|\d{1,5}\s*-\s*[A-Z][A-Za-z]*\s*/\s*[A-Z][A-Za-z0-9]*)"
 )
 # The place before the date, its comma often lost or read as a period ("Hà Nội ngày …").
@@ -90,7 +91,8 @@ def is_type_line(line: str) -> bool:
     text = line.strip().rstrip(":").strip()
     # "KẾHOẠCH": OCR may lose the space inside the type
     squeezed = fold_key(text).replace(" ", "")
-    return is_upper_text(text, min_letters=4) and squeezed in _SQUEEZED_TYPES
+    # (three letters: "ĐƠN", a form's type)
+    return is_upper_text(text, min_letters=3) and squeezed in _SQUEEZED_TYPES
 
 
 def _fuzzy_span(needle: str, folded_line: str) -> tuple[int, int] | None:
@@ -283,7 +285,7 @@ def parse_header(lines: list[str], blocks: list[str | None],
     type_line = find_type_line(lines)
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     zone_end = type_line if type_line is not None else first + _HEADER_SEARCH_WITHOUT_TYPE
-    zone_end = min(zone_end, len(lines), _letter_body_start(lines, first, zone_end))
+    zone_end = min(zone_end, len(lines), _letter_body_start(lines, blocks, first, zone_end))
     header = Header()
     issuer_texts: list[str] = []
     number_seen = fixed_seen = False
@@ -329,7 +331,10 @@ def parse_header(lines: list[str], blocks: list[str | None],
     return HeaderParse(header=header, type_line=type_line, end=end)
 
 
-def _letter_body_start(lines: list[str], start: int, stop: int) -> int:
-    """A letter has no type line: its header ends where "Kính gửi:" starts its body."""
+def _letter_body_start(lines: list[str], blocks: list[str | None], start: int,
+                       stop: int) -> int:
+    """A letter has no type line: its header ends where "Kính gửi:" starts its body (a label
+    OCR read inside a header block, before the right block's lines, ends nothing)."""
     stop = min(stop, len(lines))
-    return next((i for i in range(start, stop) if is_addressee_label(lines[i])), stop)
+    return next((i for i in range(start, stop) if is_addressee_label(lines[i])
+                 and not (blocks[i] or "").startswith("header")), stop)

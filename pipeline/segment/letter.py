@@ -32,6 +32,7 @@ class LetterParts:
     subject: str | None = None
     addressees: list[str] = field(default_factory=list)
     used: list[int] = field(default_factory=list)  # indices of the lines read here
+    has_addressee_label: bool = False
 
 
 def is_addressee_label(line: str) -> bool:
@@ -114,6 +115,7 @@ def parse_letter(lines: list[str], blocks: list[str | None], header_start: int,
     stop = min(len(lines), max(header_end, 0) + _ADDRESSEE_SEARCH)
     label = next((i for i in range(header_start, stop) if is_addressee_label(lines[i])), None)
     if label is not None:
+        parts.has_addressee_label = True
         parts.addressees, after = parse_addressees(lines, label)
         parts.used.extend(range(label, after))
     return parts

@@ -169,6 +169,11 @@ DOCUMENT_TYPES = {
     "phieu bao",
     "ket luan",
     "cong van",
+    "thong tu",
+    "thong tu lien tich",
+    "nghi dinh",
+    "lenh",
+    "don",
 }
 
 # Type codes of the symbol ("KH" in 125/KH-UBND), folded upper case.
