@@ -34,7 +34,7 @@ from pipeline.segment.body import (
     parse_sections,
     parse_title,
 )
-from pipeline.segment.header import parse_header
+from pipeline.segment.header import headerless_title_start, parse_header
 from pipeline.segment.letter import parse_letter
 from pipeline.segment.overlay_text import overlay_lines
 from pipeline.segment.patterns import clean_line
@@ -67,10 +67,14 @@ def segment_document(doc: Document) -> Document:
     title_start = (
         parsed_header.type_line + 1 if parsed_header.type_line is not None else parsed_header.end
     )
-    # A title follows the type line; a page without one (a letter, a continuation page) has
-    # none, rather than its page number or first body line.
-    title, after_title = (parse_title(lines, title_start, main_end)
-                          if parsed_header.type_line is not None else (None, title_start))
+    # A title follows the type line; a page without one has none (a letter) or only one that
+    # reads as a title (a page cut off above it), never its page number or running text.
+    title_from: int | None = title_start
+    if parsed_header.type_line is None:
+        title_from = (headerless_title_start(lines, blocks, title_start, main_end)
+                      if parsed_header.end == 0 else None)
+    title, after_title = (parse_title(lines, title_from, main_end) if title_from is not None
+                          else (None, title_start))
     first_section = find_first_section(lines, after_title, main_end)
 
     body_start = first_section if first_section is not None else after_title

@@ -25,8 +25,10 @@ TRUSTED_CONFIDENCE = 0.8
 # A FilledBlank's digits are used when the OCR stage is at least this sure of them.
 BLANK_CONFIDENCE = 0.6
 
-# Characters around a blank's digits that are specks, not part of the value ("04+", "⁄11").
-_SPECKS = " \t:;.,'\"“”‘’`´⁄/\\|+*#~_-—–{}()[]!?"
+# Punctuation around a blank's digits that is the printed line's, not the value's ("⁄11",
+# "04."); any other glyph glued to the digits ("2#", "04+", "9{") means OCR saw more than
+# it read: the blank is unreadable rather than guessed.
+_SPECKS = " \t:;.,⁄/"
 
 
 @dataclass
@@ -47,10 +49,12 @@ def read_blank(raw: str, words: list[Word] | None, gap: bool, low: int, high: in
     readable = bool(re.fullmatch(r"\d{1,5}", digits)) and low <= int(digits) <= high
     confidence = word_confidence(text, words)
     unsure = confidence is not None and confidence < TRUSTED_CONFIDENCE
-    handwritten = gap or unsure or not typed_ok or digits != text
+    handwritten = gap or unsure or not typed_ok
     if not readable:
         return BlankValue(None, Reading(handwritten=handwritten, unreadable=True,
                                         confidence=confidence, ocr=text))
+    if not handwritten and confidence is None:
+        return BlankValue(digits, None)  # typed text, nothing measured: nothing to say
     return BlankValue(digits, Reading(handwritten=handwritten, confidence=confidence, ocr=text))
 
 

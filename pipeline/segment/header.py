@@ -338,3 +338,26 @@ def _letter_body_start(lines: list[str], blocks: list[str | None], start: int,
     stop = min(stop, len(lines))
     return next((i for i in range(start, stop) if is_addressee_label(lines[i])
                  and not (blocks[i] or "").startswith("header")), stop)
+
+
+# A page number or speck line at a page's top ("10", "°)", "- 2 -"): no letters to speak of.
+_PAGE_NUMBER = re.compile(r"^\W*[\dIVXivx]{0,4}\W*$")
+_TITLE_WORD = re.compile(r"^[^\W\d_]{2,}$")
+
+
+def headerless_title_start(lines: list[str], blocks: list[str | None], start: int,
+                           stop: int) -> int | None:
+    """Where the title of a page with no header stands (a plan cut off above its title, an
+    appendix's "DANH SÁCH …"): the first line after any page number, when it reads as the
+    start of a title (a capitalised word of letters, not a table row); else None, so that a
+    continuation page's page number or running text is never its title."""
+    index = start
+    while index < stop and (not lines[index] or _PAGE_NUMBER.match(lines[index])):
+        index += 1
+    if index >= stop:
+        return None
+    line = lines[index]
+    first_word = line.split()[0]
+    if (index < len(blocks) and blocks[index] == "table") or " | " in line:
+        return None
+    return index if _TITLE_WORD.match(first_word) and first_word[0].isupper() else None
