@@ -181,7 +181,8 @@ def test_unsigned_draft_has_no_invented_date_or_number():
     assert header.written_number == "/KH-UBND"
     assert header.type_code == "KH"
     assert header.place == "Hòa Bình"
-    assert header.date is None
+    assert header.date == "2026-01"  # the printed month and year only (schema 1.4.0)
+    assert header.number is None
 
 
 def test_party_header_and_a_title_starting_thuc_hien():

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from pipeline.model import Document, Table
+from pipeline.model import Document, Overlay, Table
 from pipeline.segment.appendix import find_appendix_starts, parse_appendix
 from pipeline.segment.body import (
     clean_body_line,
@@ -34,7 +34,9 @@ from pipeline.segment.body import (
     parse_sections,
     parse_title,
 )
-from pipeline.segment.header import parse_header
+from pipeline.segment.header import headerless_title_start, parse_header
+from pipeline.segment.letter import parse_letter
+from pipeline.segment.overlay_text import overlay_lines
 from pipeline.segment.patterns import clean_line
 from pipeline.segment.references import find_references
 from pipeline.segment.signature import is_signature_start, parse_signature
@@ -48,7 +50,16 @@ def segment_document(doc: Document) -> Document:
     # Overlays (a digital signature's box) are not the document's text: kept in `overlays`.
     lines = [clean_body_line(clean_line(line)) if block != "overlay" else ""
              for line, block in zip(doc.text_lines, blocks, strict=True)]
-    parsed_header = parse_header(lines, blocks)
+    overlays = _text_overlays(lines, pages)
+    words = [line.words for line in doc.page_lines] if doc.page_lines else None
+    parsed_header = parse_header(lines, blocks, words, doc.pages[0].blanks if doc.pages else [])
+    letter = parse_letter(lines, blocks, _first(lines, 0, len(lines), bool) or 0,
+                          parsed_header.end, parsed_header.type_line)
+    if parsed_header.type_line is None and (letter.subject or (
+            letter.has_addressee_label and parsed_header.header.symbol)):
+        parsed_header.header.kind = "Công văn"  # no type line, a "V/v" or "Kính gửi": a letter
+    for index in letter.used:
+        lines[index] = ""  # the subject and addressees are not title, basis or body
 
     appendix_starts = find_appendix_starts(lines, parsed_header.end + 1)
     main_end = appendix_starts[0] if appendix_starts else len(lines)
@@ -56,7 +67,14 @@ def segment_document(doc: Document) -> Document:
     title_start = (
         parsed_header.type_line + 1 if parsed_header.type_line is not None else parsed_header.end
     )
-    title, after_title = parse_title(lines, title_start, main_end)
+    # A title follows the type line; a page without one has none (a letter) or only one that
+    # reads as a title (a page cut off above it), never its page number or running text.
+    title_from: int | None = title_start
+    if parsed_header.type_line is None:
+        title_from = (headerless_title_start(lines, blocks, title_start, main_end)
+                      if parsed_header.end == 0 else None)
+    title, after_title = (parse_title(lines, title_from, main_end) if title_from is not None
+                          else (None, title_start))
     first_section = find_first_section(lines, after_title, main_end)
 
     body_start = first_section if first_section is not None else after_title
@@ -84,6 +102,9 @@ def segment_document(doc: Document) -> Document:
     update: dict[str, Any] = {
         "header": parsed_header.header,
         "title": title,
+        "subject": letter.subject,
+        "addressees": letter.addressees,
+        "overlays": [*doc.overlays, *overlays],
         "legal_basis": legal_basis,
         "sections": sections,
         "closing": closing,
@@ -93,6 +114,16 @@ def segment_document(doc: Document) -> Document:
         "references": find_references(lines, parsed_header.header.written_number),
     }
     return doc.model_copy(update=_nfc_values(update))
+
+
+def _text_overlays(lines: list[str], pages: list[int | None]) -> list[Overlay]:
+    """Overlay text the ocr stage read as page lines: moved to `overlays`, blanked in `lines`."""
+    found: list[Overlay] = []
+    for index, kind in enumerate(overlay_lines(lines)):
+        if kind is not None:
+            found.append(Overlay(kind=kind, page=pages[index] or 1, text=lines[index]))
+            lines[index] = ""
+    return found
 
 
 def _first(lines: list[str], start: int, stop: int, test) -> int | None:
