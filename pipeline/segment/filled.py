@@ -80,6 +80,23 @@ def from_filled_blank(blank: FilledBlank | None, ocr: str | None, low: int,
                                           ocr=ocr if ocr else blank.text))
 
 
+def with_filled_blank(read: BlankValue, blank: FilledBlank | None, low: int,
+                      high: int) -> BlankValue:
+    """The value of a blank from the line's text (`read`) and from the OCR stage's own
+    reading of it: the latter's digits when sure enough; else, where the text saw nothing
+    while the OCR stage found ink there, a flagged reading without a value (the blank is
+    filled in, but with nothing trustworthy: never left to look like a blank page)."""
+    ocr = read.reading.ocr if read.reading else None
+    taken = from_filled_blank(blank, ocr, low, high)
+    if taken is not None:
+        return taken
+    if read.value is None and read.reading is None and blank is not None and (
+            blank.text or blank.handwritten):
+        return BlankValue(None, Reading(handwritten=blank.handwritten, unreadable=True,
+                                        confidence=blank.confidence, ocr=blank.text or None))
+    return read
+
+
 def blank_for(blanks: list[FilledBlank], field: str) -> FilledBlank | None:
     return next((b for b in blanks if b.field == field), None)
 

@@ -25,9 +25,9 @@ from pipeline.segment.dates import HEADER_DATE, partial_date
 from pipeline.segment.filled import (
     BlankValue,
     blank_for,
-    from_filled_blank,
     merge_readings,
     read_blank,
+    with_filled_blank,
 )
 from pipeline.segment.letter import is_addressee_label
 from pipeline.segment.patterns import (
@@ -182,19 +182,17 @@ def _read_number(parts: _LineParts, words: list[Word] | None,
     else:
         number, _ = split_number(parts.number or "")
         read = read_blank(number or "", words, False, 0, 99999)
-    return from_filled_blank(blank, read.reading.ocr if read.reading else None,
-                             0, 99999) or read
+    return with_filled_blank(read, blank, 0, 99999)
 
 
 def _read_date(parts: _LineParts, words: list[Word] | None,
                blanks: list[FilledBlank]) -> tuple[str | None, Reading | None]:
     """The header date, as much of it as reads ("2017-12" when the day is a scrawl), and one
     reading for its filled-in day and month."""
-    day = read_blank(parts.day_blank, _date_words(words), False, 1, 31)
-    month = read_blank(parts.month_blank, _date_words(words), False, 1, 12)
-    day = from_filled_blank(blank_for(blanks, "day"), parts.day_blank.strip(), 1, 31) or day
-    month = (from_filled_blank(blank_for(blanks, "month"), parts.month_blank.strip(), 1, 12)
-             or month)
+    day = with_filled_blank(read_blank(parts.day_blank, _date_words(words), False, 1, 31),
+                            blank_for(blanks, "day"), 1, 31)
+    month = with_filled_blank(read_blank(parts.month_blank, _date_words(words), False, 1, 12),
+                              blank_for(blanks, "month"), 1, 12)
     if month.value is None:
         day = BlankValue(None, day.reading)  # a day with no month is no date part
     return partial_date(day.value, month.value, parts.year), merge_readings(day.reading,
