@@ -503,7 +503,7 @@ def test_real_ocr_sample_structure():
     assert [len(s.subsections) for s in doc.sections] == [2, 2, 0, 5]
     assert doc.title is not None and len(doc.legal_basis) == 2
     assert doc.closing is not None and doc.closing.endswith("./.")
-    assert doc.signature.authority == "KT. CHU TICH"
+    assert doc.signature.authority == "KT. CHỦ TỊCH"
     assert doc.signature.title is not None and doc.signature.name is not None
     assert len(doc.recipients) == 6
     (appendix,) = doc.appendices

@@ -22,7 +22,12 @@ from pipeline.segment.patterns import (
     is_upper_text,
     join_lines,
 )
-from pipeline.segment.signers import nearest_position, split_name_prefix
+from pipeline.segment.signers import (
+    deputy_of,
+    nearest_position,
+    spelled_position,
+    split_name_prefix,
+)
 from pipeline.text.fold import fold
 
 _LEFT_PART_ENDINGS = (";", ":", ".", ",", ")")
@@ -227,13 +232,20 @@ def _signature_from_parts(parts: list[str], name: tuple[str | None, str] | None)
         for piece in _authority_pieces(part):
             found = AUTHORITY.match(fold(piece))
             if found:
-                authorities.append(f"{found['a']}. {piece[found.end() :].strip()}")
+                rest = spelled_position(piece[found.end() :].strip())
+                authorities.append(f"{found['a']}. {rest}")
             else:
                 candidates.append(piece)
     titled = [c for c in candidates if SIGNER_TITLE_WORDS.search(fold(c).upper())]
     title = (titled or candidates or [None])[-1]
     prefix, name_text = name if name else (None, None)
-    return Signature(authority=" ".join(authorities) or None, title=_drop_stray_letters(title),
+    title = _drop_stray_letters(title)
+    title = spelled_position(title) if title else None
+    if title and authorities and authorities[-1] == f"KT. {title}":
+        # "KT." is a deputy signing for the head: a title read as the head's own lost its
+        # "PHÓ" to the seal or the signature ("A CHU TICH" under "KT. CHỦ TỊCH").
+        title = deputy_of(title)
+    return Signature(authority=" ".join(authorities) or None, title=title,
                      name=name_text, name_prefix=prefix)
 
 

@@ -23,6 +23,7 @@ _HEADS = (
 )
 SIGNER_POSITIONS = tuple(title for head in _HEADS for title in (head, f"PHÓ {head}"))
 _FOLDED_POSITIONS = [fold(title) for title in SIGNER_POSITIONS]
+_BY_FOLDED = dict(zip(_FOLDED_POSITIONS, SIGNER_POSITIONS, strict=True))
 
 # A degree or title of learning written before a signer's name: "TS.", "ThS.", "PGS.TS.".
 _DEGREE = r"(?:GS|PGS|TSKH|TS|ThS|Ths|THS|BS|BSCKII|BSCKI|DS|KS|LS|NGƯT|NGND|NSND|NSƯT)"
@@ -36,6 +37,19 @@ def split_name_prefix(text: str) -> tuple[str | None, str]:
         return None, text
     prefix = found["prefix"].replace(" ", "").replace(":", ".")
     return prefix, text[found.end() :]
+
+
+def spelled_position(text: str) -> str:
+    """A position written with its marks when its letters are a known position's ("CHU TÍCH",
+    restored from "CHU TICH", is "CHỦ TỊCH"): marks on capitals are what OCR reads worst and
+    restore can only guess; the text unchanged otherwise."""
+    return _BY_FOLDED.get(" ".join(fold(text).upper().split()), text)
+
+
+def deputy_of(position: str) -> str:
+    """Who signs "KT. <position>" (for the head): the minister's deputy is a THỨ TRƯỞNG, every
+    other head's a PHÓ (Decree 30/2020/NĐ-CP, Appendix I)."""
+    return "THỨ TRƯỞNG" if position == "BỘ TRƯỞNG" else f"PHÓ {position}"
 
 
 def nearest_position(*readings: str) -> str | None:
