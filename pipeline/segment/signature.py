@@ -165,15 +165,14 @@ def _read_mixed_line(foot: _Foot, text: str) -> None:
     text, signature_part = split_signature_part(text)
     if signature_part:
         foot.parts.append(signature_part)
-    else:
-        text, name = split_trailing_name(text)
-        if name:
-            foot.names.append((None, name))
-    if not text:
-        return
-    name = _name_of_line(text)
-    if name:
+    if text and (name := _name_of_line(text)):
         foot.names.append(name)
+        return
+    if not signature_part:
+        text, trailing = split_trailing_name(text)
+        if trailing:
+            foot.names.append((None, trailing))
+    if not text:
         return
     if not foot.in_recipients:
         return
