@@ -4,7 +4,11 @@ They sit side by side at the foot of the document, so OCR often reads them into 
 "Nơi nhận: KT. CHỦ TỊCH", "- Như trên; PHÓ CHỦ TỊCH". A line is split where a trailing run of
 upper-case words carrying a signer's prefix or title begins after the recipient text's
 punctuation; the left part is a recipient, the right part the signature. The signer's name is
-the last name-like line (2–5 capitalised words, no punctuation).
+the last name-like line (2–5 capitalised words, no punctuation), a degree before it ("TS.") in
+`name_prefix`. Authority lines (TM./KT./TL./TUQ./Q.) are kept as printed, several joined by a
+space. Where the OCR stage told each line's layout block, a line of the signature column never
+continues a recipient (seal and signature residue), and a garbled position line there is read
+as the signer position it is nearest to (signers.py).
 """
 
 from __future__ import annotations
