@@ -91,7 +91,11 @@ def segment_document(doc: Document) -> Document:
     foot_from = body_end
     if closing_start is not None and closing_start == body_end:
         closing, foot_from = parse_closing(lines, closing_start, main_end)
-    signature, recipients = parse_signature(lines[foot_from:main_end])
+    witnesses = _ocr_witnesses(doc, blocks)
+    signature, recipients = parse_signature(
+        lines[foot_from:main_end], blocks[foot_from:main_end],
+        witnesses[foot_from:main_end] if witnesses else None,
+    )
 
     appendices = []
     bounds = [*appendix_starts, len(lines)]
@@ -128,6 +132,16 @@ def _text_overlays(lines: list[str], pages: list[int | None]) -> list[Overlay]:
 
 def _first(lines: list[str], start: int, stop: int, test) -> int | None:
     return next((i for i in range(start, stop) if lines[i] and test(lines[i])), None)
+
+
+def _ocr_witnesses(doc: Document, blocks: list[str | None]) -> list[str] | None:
+    """The lines as OCR read them, cleaned as `lines` are: a second reading of the signature
+    block, whose capitals restore may have turned into other words; None when restore has not
+    run (the lines are the OCR text)."""
+    if doc.restored_lines is None or len(doc.ocr_lines) != len(doc.text_lines):
+        return None
+    return [clean_body_line(clean_line(line)) if block != "overlay" else ""
+            for line, block in zip(doc.ocr_lines, blocks, strict=True)]
 
 
 def _line_layout(doc: Document) -> tuple[list[str | None], list[int | None]]:
