@@ -181,7 +181,8 @@ def test_unsigned_draft_has_no_invented_date_or_number():
     assert header.written_number == "/KH-UBND"
     assert header.type_code == "KH"
     assert header.place == "Hòa Bình"
-    assert header.date is None
+    assert header.date == "2026-01"  # the printed month and year only (schema 1.4.0)
+    assert header.number is None
 
 
 def test_party_header_and_a_title_starting_thuc_hien():
@@ -326,7 +327,7 @@ def test_lowercase_line_continues_over_ocr_blank_lines():
 
 def test_signature_interleaved_with_recipients():
     doc = segment_lines(PLAN)
-    assert doc.signature.authority == "KT."
+    assert doc.signature.authority == "KT. CHỦ TỊCH"
     assert doc.signature.title == "PHÓ CHỦ TỊCH"
     assert doc.signature.name == "Trần Thị Bình"
     assert doc.recipients == ["Như trên;", "UBND huyện;", "Lưu: VT."]
@@ -335,7 +336,7 @@ def test_signature_interleaved_with_recipients():
 def test_signature_on_its_own_lines():
     doc = segment_lines(["I. VIỆC", "- Làm.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Lê Văn Tám"])
     assert (doc.signature.authority, doc.signature.title, doc.signature.name) == (
-        "TM.",
+        "TM. ỦY BAN NHÂN DÂN",
         "CHỦ TỊCH",
         "Lê Văn Tám",
     )
@@ -473,7 +474,7 @@ def test_tan_phu_gold():
     assert [[x.number for x in s.subsections] for s in doc.sections] == [["1", "2"], ["1", "2"], []]
     assert [len(x.items) for x in doc.sections[0].subsections] == [2, 2]
     assert doc.signature.model_dump() == {
-        "authority": "TM.",
+        "authority": "TM. ỦY BAN NHÂN DÂN",
         "title": "CHỦ TỊCH",
         "name": "Nguyễn Văn Hưởng",
         "name_prefix": None,
@@ -493,7 +494,7 @@ def test_tan_phu_english_model_ocr():
     assert header.place == "Tan Phu"
     assert [s.number for s in doc.sections] == ["I", "II", "III"]
     assert [len(x.items) for x in doc.sections[1].subsections] == [2, 1]
-    assert doc.signature.authority == "TM." and doc.signature.name is not None
+    assert doc.signature.authority == "TM. UY BAN NHAN DAN" and doc.signature.name is not None
     assert [(r.number, r.symbol) for r in doc.references] == [("57", "NQ/TW"), ("45", "KH/DU")]
 
 
@@ -503,7 +504,7 @@ def test_real_ocr_sample_structure():
     assert [len(s.subsections) for s in doc.sections] == [2, 2, 0, 5]
     assert doc.title is not None and len(doc.legal_basis) == 2
     assert doc.closing is not None and doc.closing.endswith("./.")
-    assert doc.signature.authority == "KT."
+    assert doc.signature.authority == "KT. CHỦ TỊCH"
     assert doc.signature.title is not None and doc.signature.name is not None
     assert len(doc.recipients) == 6
     (appendix,) = doc.appendices

@@ -268,7 +268,8 @@ def test_real_plan_through_the_pipeline(samples_run):
     assert [s["number"] for s in sections] == ["I", "II", "III", "IV"]
     assert all(s["title"] for s in sections)
     assert [len(s["subsections"]) for s in sections] == [2, 2, 0, 5]
-    assert payload["signature"]["authority"] == "KT." and payload["signature"]["name"]
+    assert payload["signature"]["authority"] == "KT. CHỦ TỊCH" and payload["signature"]["name"]
+    assert payload["signature"]["title"] == "PHÓ CHỦ TỊCH"
     assert len(payload["recipients"]) == 6
     (appendix,) = payload["appendices"]
     assert [g["number"] for g in appendix["groups"]] == ["1", "2", "3"]

@@ -7,7 +7,7 @@ paragraphs so nothing the reader needs is lost.
 
 from __future__ import annotations
 
-from pipeline.model import Appendix, Document, Item, Section, SectionTable
+from pipeline.model import Appendix, Document, Item, Reading, Section, SectionTable
 
 APPENDIX_COLUMNS = ["TT", "Nội dung", "Chủ trì", "Phối hợp", "Kết quả/sản phẩm", "Thời gian"]
 
@@ -45,16 +45,38 @@ def _header(document: Document) -> str:
     lines = [f"# {_escape_text(heading)}"]
     if title:
         lines += ["", f"**{_escape_text(title)}**"]
+    if document.subject:
+        lines += ["", f"*{_escape_text(document.subject)}*"]
+    number = header.written_number
+    if number and header.number is None and header.readings.get("number"):
+        number = f"…{number}"  # the number's blank was not read: shown as a gap
     facts = [
         ("Cơ quan ban hành", " / ".join(p for p in (header.issuer_parent, header.issuer) if p)),
-        ("Số, ký hiệu", header.written_number),
+        ("Số, ký hiệu", _flagged(number, header.readings.get("number"), "số")),
         ("Địa danh", header.place),
-        ("Ngày", header.date),
+        ("Ngày", _flagged(header.date, header.readings.get("date"), "ngày, tháng")),
     ]
     facts = [(label, value) for label, value in facts if value]
     if facts:
         lines += [""] + [f"- {label}: {_escape_text(value)}" for label, value in facts]
+    if document.addressees:
+        lines += ["", "Kính gửi:"] + [f"- {_escape_text(a)}" for a in document.addressees]
     return "\n".join(lines)
+
+
+def _flagged(value: str | None, reading: Reading | None, what: str) -> str | None:
+    """A filled-in value with a note when it is not to be trusted as read: "…/QĐ-UBND (số
+    viết tay, chưa đọc được)"."""
+    if not value or reading is None:
+        return value
+    notes = []
+    if reading.handwritten:
+        notes.append(f"{what} viết tay")
+    if reading.unreadable:
+        notes.append("chưa đọc được")
+    elif reading.confidence is not None and reading.confidence < 0.5:
+        notes.append("cần kiểm tra")
+    return f"{value} ({', '.join(notes)})" if notes else value
 
 
 def _section(section: Section, level: int) -> str:

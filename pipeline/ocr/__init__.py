@@ -35,12 +35,15 @@ from PIL import Image
 
 from pipeline.ingest import InputFile
 from pipeline.model import Box, Document, Line, OcrMode, Overlay, Page, Table, joined_lines
+from pipeline.ocr.blanks import read_blanks
 from pipeline.ocr.layout import union_box
-from pipeline.ocr.normalise import normalise
+from pipeline.ocr.normalise import GreyPage, normalise
+from pipeline.ocr.original import OriginalPage, page_transform
 from pipeline.ocr.overlays import overlay_lines, pdf_overlays, received_stamps
 from pipeline.ocr.prepare import (
     content_box,
     deskew,
+    estimate_skew,
     paper_tone,
     prepare_page,
     turn_upright,
@@ -102,20 +105,39 @@ def recognize_page(job: PageJob) -> Page:
     dpi, notes = source.dpi, source.notes + prepared.notes
     page = read_prepared_page(prepared.pixels, job, dpi, notes, overlays)
     page.rotation = prepared.rotation
+    turns = [(prepared.rotation, prepared.skew)]
     if page.ocr_confidence is not None and page.ocr_confidence < LOW_PAGE_CONFIDENCE:
         # Read badly: perhaps upside down (prepare_page only catches pages on their side).
         turned, degrees, note = turn_upright(prepared.pixels)
         if degrees:
-            turned, straightened = deskew(turned)
+            angle = estimate_skew(turned)
+            turned, straightened = deskew(turned, angle)
             extra = [note, straightened] if straightened else [note]
             again = read_prepared_page(turned, job, dpi, notes + extra)
             again.rotation = (prepared.rotation + degrees) % 360
             if (again.ocr_confidence or 0.0) > page.ocr_confidence:
                 page = again
+                turns.append((degrees, -angle if straightened else 0.0))
+    page.blanks = read_blanks(page.lines, original_page(source, turns), _page_height(page),
+                              job.lang)
     page.seals = [turned_box(box, source.pixels.shape, page.rotation) for box in source.seals]
     page.text_layer = layer.record if layer is not None else None
     page.warnings = list(image.warnings)
     return with_page_number(page)
+
+
+def original_page(source: GreyPage, turns: list[tuple[int, float]]) -> OriginalPage | None:
+    """The page in its own colours, placed on the page as read (`turns`: each preparation
+    step's clockwise quarter turns and counter-clockwise skew degrees)."""
+    if source.original is None:
+        return None
+    return OriginalPage(source.original, page_transform(source.original_scale,
+                                                        source.pixels.shape[:2], turns))
+
+
+def _page_height(page: Page) -> int:
+    lines = [line.box for line in page.lines if line.box is not None]
+    return page.height or max((box.top + box.height for box in lines), default=0)
 
 
 def with_page_number(page: Page) -> Page:

@@ -21,6 +21,11 @@ class GreyPage:
     notes: list[str] = field(default_factory=list)
     seals: list[Box] = field(default_factory=list)
     pixels_per_point: float | None = None  # PDF pages
+    # The page in its own colours (or grey), before seals and pen ink were taken out, and the
+    # factor `pixels` was resampled from it by: filled-in blanks are read from it
+    # (pipeline.ocr.blanks), crop by crop. A reference, not a copy.
+    original: np.ndarray | None = None
+    original_scale: float = 1.0
 
 
 def normalise(page: PageImage, forced_dpi: float | None = None) -> GreyPage:
@@ -28,32 +33,34 @@ def normalise(page: PageImage, forced_dpi: float | None = None) -> GreyPage:
     quad = perspective.find_page_quad(_plain_grey(page.pixels), page.page_mask)
     if quad is not None:
         notes.append("photo: perspective corrected")
-    grey, seals = _page_grey(page.pixels, quad)
+    grey, seals, original = _page_grey(page.pixels, quad)
+    original_scale = 1.0
     height = resolution.text_height(grey)
     scale, dpi, resolution_notes = resolution.ocr_scale(
         height, page.dpi, forced_dpi, grey.size, MAX_PAGE_PIXELS)
     notes.extend(resolution_notes)
     if quad is not None and scale != 1.0:
-        grey, seals = _page_grey(page.pixels, quad, scale)  # one resampling, not two
+        grey, seals, original = _page_grey(page.pixels, quad, scale)  # one resampling
     else:
         grey = resolution.resample(grey, scale)
         seals = [_scaled_box(box, scale) for box in seals]
+        original_scale = scale
     if seals:
         notes.append(f"{len(seals)} seal(s) taken out by colour")
     per_point = page.pixels_per_point * scale if page.pixels_per_point else None
-    return GreyPage(grey, round(dpi), notes, seals, per_point)
+    return GreyPage(grey, round(dpi), notes, seals, per_point, original, original_scale)
 
 
 def _page_grey(pixels: np.ndarray, quad: np.ndarray | None,
-               scale: float = 1.0) -> tuple[np.ndarray, list[Box]]:
-    """The page in grey with its seals taken out (and where they were). A photo is
-    straightened first, so that what lies around the sheet (a dark desk) does not count as
-    the page's ink when its colours are weighed."""
+               scale: float = 1.0) -> tuple[np.ndarray, list[Box], np.ndarray]:
+    """The page in grey with its seals taken out (and where they were), and the page in its
+    own colours it was made from. A photo is straightened first, so that what lies around the
+    sheet (a dark desk) does not count as the page's ink when its colours are weighed."""
     if quad is not None:
         pixels, _ = perspective.flatten(pixels, quad, scale)
     if pixels.ndim == 3:
-        return colour.to_grey(pixels)
-    return pixels, []
+        return (*colour.to_grey(pixels), pixels)
+    return pixels, [], pixels
 
 
 def _plain_grey(pixels: np.ndarray) -> np.ndarray:

@@ -226,6 +226,9 @@ class Prepared:
     pixels: np.ndarray  # the page to read
     rotation: int = 0  # clockwise degrees it was turned by to stand upright
     notes: list[str] = field(default_factory=list)  # what was done, for `Page.preparation`
+    # Degrees the upright page was then turned by (`rotate_by`, counter-clockwise) to stand
+    # level: with `rotation`, where a point of the page before preparation went.
+    skew: float = 0.0
 
 
 def prepare_page(gray: np.ndarray) -> Prepared:
@@ -242,11 +245,13 @@ def prepare_page(gray: np.ndarray) -> Prepared:
             note = "rotated 90 (sideways; OSD unsure)"
         gray, points = turned, _ink_points(turned)
         notes.append(note)
-    gray, note = deskew(gray, _points_skew(*points))
+    angle = _points_skew(*points)
+    gray, note = deskew(gray, angle)
+    skew = -angle if note else 0.0
     notes.extend([note] if note else [])
     gray, note = denoise(gray)
     notes.extend([note] if note else [])
-    return Prepared(gray, rotation, notes)
+    return Prepared(gray, rotation, notes, skew)
 
 
 def paper_tone(gray: np.ndarray) -> int:

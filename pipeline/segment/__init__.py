@@ -29,7 +29,7 @@ from typing import Any
 import regex as re
 from pydantic import TypeAdapter
 
-from pipeline.model import Document, Table
+from pipeline.model import Document, Overlay, Table
 from pipeline.segment.appendix import find_appendix_starts, parse_appendix
 from pipeline.segment.body import (
     clean_body_line,
@@ -42,7 +42,9 @@ from pipeline.segment.body import (
 )
 from pipeline.segment.body_tables import find_body_tables
 from pipeline.segment.closing import is_closing_start, parse_closing
-from pipeline.segment.header import parse_header
+from pipeline.segment.header import headerless_title_start, parse_header
+from pipeline.segment.letter import parse_letter
+from pipeline.segment.overlay_text import overlay_lines
 from pipeline.segment.patterns import clean_line
 from pipeline.segment.placement import (
     find_second_document,
@@ -64,10 +66,22 @@ def segment_document(doc: Document) -> Document:
     # Overlays (a digital signature's box) are not the document's text: kept in `overlays`.
     lines = [clean_body_line(clean_line(line)) if block != "overlay" else ""
              for line, block in zip(doc.text_lines, blocks, strict=True)]
-    parsed_header = parse_header(lines, blocks)
+    overlays = _text_overlays(lines, pages)
+    words = [line.words for line in doc.page_lines] if doc.page_lines else None
+    parsed_header = parse_header(lines, blocks, words, doc.pages[0].blanks if doc.pages else [])
+    letter = parse_letter(lines, blocks, _first(lines, 0, len(lines), bool) or 0,
+                          parsed_header.end, parsed_header.type_line)
+    if parsed_header.type_line is None and (letter.subject or (
+            letter.has_addressee_label and parsed_header.header.symbol)):
+        parsed_header.header.kind = "Công văn"  # no type line, a "V/v" or "Kính gửi": a letter
+    for index in letter.used:
+        lines[index] = ""  # the subject and addressees are not title, basis or body
+    # No letterhead, no type line, no letter's lines, and text that does not open as a document
+    # does: a page from inside a document (see starts_mid_document).
     continuation = (
         parsed_header.type_line is None
         and parsed_header.end == 0
+        and not letter.used
         and starts_mid_document(lines)
     )
 
@@ -83,7 +97,14 @@ def segment_document(doc: Document) -> Document:
             if parsed_header.type_line is not None
             else parsed_header.end
         )
-        title, after_title = parse_title(lines, title_start, main_end)
+        # A title follows the type line; a page without one has none (a letter) or only one that
+        # reads as a title (a page cut off above it), never its page number or running text.
+        title_from: int | None = title_start
+        if parsed_header.type_line is None:
+            title_from = (headerless_title_start(lines, blocks, title_start, main_end)
+                          if parsed_header.end == 0 else None)
+        title, after_title = (parse_title(lines, title_from, main_end) if title_from is not None
+                              else (None, title_start))
         first_section = find_first_section(lines, after_title, main_end)
 
     body_start = first_section if first_section is not None else after_title
@@ -113,7 +134,11 @@ def segment_document(doc: Document) -> Document:
     foot_from = body_end
     if closing_start is not None and closing_start == body_end:
         closing, foot_from = parse_closing(lines, closing_start, main_end)
-    signature, recipients = parse_signature(lines[foot_from:main_end])
+    witnesses = _ocr_witnesses(doc, blocks)
+    signature, recipients = parse_signature(
+        lines[foot_from:main_end], blocks[foot_from:main_end],
+        witnesses[foot_from:main_end] if witnesses else None,
+    )
 
     appendices = []
     bounds = [*appendix_starts, len(lines)]
@@ -124,6 +149,9 @@ def segment_document(doc: Document) -> Document:
     update: dict[str, Any] = {
         "header": parsed_header.header,
         "title": title,
+        "subject": letter.subject,
+        "addressees": letter.addressees,
+        "overlays": [*doc.overlays, *overlays],
         "legal_basis": legal_basis,
         "sections": sections,
         "closing": closing,
@@ -177,8 +205,28 @@ def _tables_by_page(doc: Document) -> dict[int, list[Table]]:
     return {page.number: list(page.tables) for page in doc.pages}
 
 
+def _text_overlays(lines: list[str], pages: list[int | None]) -> list[Overlay]:
+    """Overlay text the ocr stage read as page lines: moved to `overlays`, blanked in `lines`."""
+    found: list[Overlay] = []
+    for index, kind in enumerate(overlay_lines(lines)):
+        if kind is not None:
+            found.append(Overlay(kind=kind, page=pages[index] or 1, text=lines[index]))
+            lines[index] = ""
+    return found
+
+
 def _first(lines: list[str], start: int, stop: int, test) -> int | None:
     return next((i for i in range(start, stop) if lines[i] and test(lines[i])), None)
+
+
+def _ocr_witnesses(doc: Document, blocks: list[str | None]) -> list[str] | None:
+    """The lines as OCR read them, cleaned as `lines` are: a second reading of the signature
+    block, whose capitals restore may have turned into other words; None when restore has not
+    run (the lines are the OCR text)."""
+    if doc.restored_lines is None or len(doc.ocr_lines) != len(doc.text_lines):
+        return None
+    return [clean_body_line(clean_line(line)) if block != "overlay" else ""
+            for line, block in zip(doc.ocr_lines, blocks, strict=True)]
 
 
 def _line_layout(doc: Document) -> tuple[list[str | None], list[int | None]]:

@@ -190,8 +190,12 @@ def _ends_title(parts: list[str], line: str) -> bool:
     later such line ends it."""
     if not parts:
         return _starts_body(line) and not _starts_with_thuc_hien(line)
+    # An upper-case title wraps onto upper-case lines ("… KHÔNG" / "THỰC HIỆN …"): those
+    # are no "Thực hiện …" paragraph.
+    upper_wrap = is_upper_text(parts[0]) and is_upper_text(line) and not is_legal_basis_start(
+        parts[0]) and arabic_heading(line) is None and roman_heading(line, 1, None) is None
     return (
-        _starts_body(line)
+        (_starts_body(line) and not upper_wrap)
         or item_marker(line) is not None
         or ends_sentence(parts[-1])
         or _is_upper_break(parts[0], line)

@@ -25,6 +25,19 @@ MONTH = r"\d{1,2}"
 YEAR = r"\d{4}"
 
 
+def partial_date(day: str | None, month: str | None, year: str | None) -> str | None:
+    """What is known of a date: "2017-12-18", "2017-12" (the day unknown), "2017" (day and
+    month unknown, or a month with no real date); None without a year."""
+    if not year or not re.fullmatch(r"\d{4}", year):
+        return None
+    full = iso_date(day, month, year)
+    if full:
+        return full
+    if month and month.isdigit() and 1 <= int(month) <= 12 and not day:
+        return f"{year}-{int(month):02d}"
+    return year
+
+
 def iso_date(day: str | None, month: str | None, year: str | None) -> str | None:
     """YYYY-MM-DD when all three parts are there and make a real date; else None."""
     try:
@@ -39,6 +52,14 @@ def iso_date(day: str | None, month: str | None, year: str | None) -> str | None
 # in unsigned drafts.
 WORDY_DATE = (
     rf"ng\w{{1,3}}\s+(?P<d>{DAY})?\s*th\w{{2,4}}\s+(?P<m>{MONTH})?\s*n\w{{1,2}}m\s+(?P<y>{YEAR})"
+)
+# The header's date line, lenient where a day or month was filled in by hand and OCR'd as
+# anything ("ngày 2# thán gớ†? năm 2021", "ngày{ tháng 5", "ngày 04tháng 02", "ngày,ô3"):
+# the day and month are whatever stands between the words (`d`, `m`, judged by the caller);
+# "ngày" and "tháng" may lose a letter or be glued to the blank; the year may hold a speck.
+HEADER_DATE = (
+    r"(?<![^\W_])ng[a-z]{1,3}(?P<d>(?:(?!ng[a-z])[^\n]){0,7}?)\s*th[a-z]{1,4}"
+    r"(?P<m>[^\n]{0,7}?)\s*(?<![^\W_])n[a-z0-9&@]{1,2}m\s+(?P<y>\d(?:[/.,']?\d){3})(?!\d)"
 )
 SLASH_DATE = rf"(?P<d>{DAY})\s*/\s*(?P<m>{MONTH})\s*/\s*(?P<y>{YEAR})"
 # "15 tháng 3 năm 2025" after the "ngày" of a cited document's date: all three parts.

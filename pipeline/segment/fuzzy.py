@@ -45,3 +45,8 @@ SAME_NAME = 85
 # A fixed phrase of the header (national name, motto) in a line, partial ratio on folded upper
 # case; no measurement recorded for it beyond the samples it was tuned on.
 FIXED_PHRASE = 80
+
+# --- the signature block (segment/signers.py) -----------------------------------------------------
+# A position line garbled beyond its title words against the closed list of signer positions
+# (ratio, folded upper case): "HIEU TRUC" (OCR of "HIỆU TRƯỞNG", then restored "HIỆU LỰC") is 80.
+SIGNER_POSITION = 80

@@ -17,9 +17,13 @@ from pipeline.text.lookalikes import ROMAN_ONE_LOOKALIKES, roman_ones
 # --- text normalisation -----------------------------------------------------------------------
 
 
+# The eth (Ð, ð), which OCR and some converted fonts give for the Đ it looks the same as.
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
+
+
 def clean_line(text: str) -> str:
-    """NFC, whitespace runs collapsed, ends stripped."""
-    return " ".join(nfc(text).split())
+    """NFC, whitespace runs collapsed, ends stripped, an eth written as the Đ it stands for."""
+    return " ".join(nfc(text).translate(_ETH).split())
 
 
 # The rest of a document symbol wrapped after its dash: "NQ/TW", "UBND", "QĐ-UBND".
@@ -165,6 +169,11 @@ DOCUMENT_TYPES = {
     "phieu bao",
     "ket luan",
     "cong van",
+    "thong tu",
+    "thong tu lien tich",
+    "nghi dinh",
+    "lenh",
+    "don",
 }
 
 # Type codes of the symbol ("KH" in 125/KH-UBND), folded upper case.

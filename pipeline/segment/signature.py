@@ -4,10 +4,16 @@ They sit side by side at the foot of the document, so OCR often reads them into 
 "Nơi nhận: KT. CHỦ TỊCH", "- Như trên; PHÓ CHỦ TỊCH". A line is split where a trailing run of
 upper-case words carrying a signer's prefix or title begins after the recipient text's
 punctuation; the left part is a recipient, the right part the signature. The signer's name is
-the last name-like line (2–5 capitalised words, no punctuation).
+the last name-like line (2–5 capitalised words, no punctuation), a degree before it ("TS.") in
+`name_prefix`. Authority lines (TM./KT./TL./TUQ./Q.) are kept as printed, several joined by a
+space. Where the OCR stage told each line's layout block, a line of the signature column never
+continues a recipient (seal and signature residue), and a garbled position line there is read
+as the signer position it is nearest to (signers.py).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import regex as re
 
@@ -19,6 +25,12 @@ from pipeline.segment.patterns import (
     SIGNER_TITLE_WORDS,
     is_upper_text,
     join_lines,
+)
+from pipeline.segment.signers import (
+    deputy_of,
+    nearest_position,
+    spelled_position,
+    split_name_prefix,
 )
 from pipeline.text.fold import fold
 
@@ -104,23 +116,6 @@ def _clean_recipient(text: str) -> str:
     return text.strip()
 
 
-def _signature_from_parts(parts: list[str], name: str | None) -> Signature:
-    authority = None
-    candidates: list[str] = []
-    for part in parts:
-        found = AUTHORITY.match(fold(part))
-        if found and authority is None:
-            authority = part[: found.end()].replace(" ", "")
-            remainder = part[found.end() :].strip()
-            if remainder:
-                candidates.append(remainder)
-        else:
-            candidates.append(part)
-    titled = [c for c in candidates if SIGNER_TITLE_WORDS.search(fold(c).upper())]
-    title = (titled or candidates or [None])[-1]
-    return Signature(authority=authority, title=_drop_stray_letters(title), name=name)
-
-
 def _drop_stray_letters(title: str | None) -> str | None:
     """Seals and signatures leave lone letters before the title ("A CHỦ TỊCH")."""
     if title is None:
@@ -131,42 +126,148 @@ def _drop_stray_letters(title: str | None) -> str | None:
     return " ".join(tokens) or None
 
 
-def parse_signature(lines: list[str]) -> tuple[Signature, list[str]]:
-    recipients: list[str] = []
-    parts: list[str] = []
-    names: list[str] = []
-    in_recipients = False
-    for line in lines:
+def parse_signature(
+    lines: list[str], blocks: list[str | None] | None = None, witnesses: list[str] | None = None
+) -> tuple[Signature, list[str]]:
+    """The signature and the recipients of the foot's lines. `blocks`: each line's layout block
+    where the OCR stage told it ("signature", "recipients"; None for text inputs): a line of
+    the signature column is never a recipient's continuation, and a garbled position line there
+    is read as the position it is nearest to. `witnesses`: the same lines as OCR read them,
+    before restore (which may turn a damaged title into other words)."""
+    foot = _Foot()
+    for index, line in enumerate(lines):
         text = line.strip()
         if not text:
             continue
+        block = blocks[index] if blocks else None
         label = RECIPIENTS_LABEL.match(fold(text))
         if label:
-            in_recipients = True
+            foot.in_recipients = True
             text = text[label.end() :].strip()
-        text, signature_part = split_signature_part(text)
-        if signature_part:
-            parts.append(signature_part)
+        elif block == "recipients":
+            foot.in_recipients = True  # the label itself may be unread under a seal
+        if block == "signature" and not label:
+            _read_signature_column(foot, text, witnesses[index] if witnesses else text)
         else:
-            text, name = split_trailing_name(text)
-            if name:
-                names.append(name)
-        if not text:
-            continue
-        if is_name_line(text):
-            names.append(text)
-            continue
-        if not in_recipients:
-            continue
-        bullet = BULLET.match(text)
-        if bullet and _is_residue(bullet["rest"]):
-            continue
-        if bullet:
-            recipients.append(bullet["rest"])
-        elif recipients and not recipients[-1].rstrip().endswith((";", ".")):
-            recipients[-1] = join_lines([recipients[-1], text])
-        elif not recipients:
-            recipients.append(text)
-        # anything else here is seal or signature residue
-    cleaned = [r for r in (_clean_recipient(r) for r in recipients) if r]
-    return _signature_from_parts(parts, names[-1] if names else None), cleaned
+            _read_mixed_line(foot, text)
+    cleaned = [r for r in (_clean_recipient(r) for r in foot.recipients) if r]
+    return _signature_from_parts(foot.parts, foot.names[-1] if foot.names else None), cleaned
+
+
+@dataclass
+class _Foot:
+    """What the foot's lines gave so far."""
+
+    recipients: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)  # authority and position lines
+    names: list[tuple[str | None, str]] = field(default_factory=list)  # (degree, name)
+    in_recipients: bool = False
+
+
+def _read_mixed_line(foot: _Foot, text: str) -> None:
+    """A line of either column, or of both merged ("- Như trên; PHÓ CHỦ TỊCH")."""
+    text, signature_part = split_signature_part(text)
+    if signature_part:
+        foot.parts.append(signature_part)
+    if text and (name := _name_of_line(text)):
+        foot.names.append(name)
+        return
+    if not signature_part:
+        text, trailing = split_trailing_name(text)
+        if trailing:
+            foot.names.append((None, trailing))
+    if not text:
+        return
+    if not foot.in_recipients:
+        return
+    bullet = BULLET.match(text)
+    if bullet and _is_residue(bullet["rest"]):
+        return
+    if bullet:
+        foot.recipients.append(bullet["rest"])
+    elif foot.recipients and not foot.recipients[-1].rstrip().endswith((";", ".")):
+        foot.recipients[-1] = join_lines([foot.recipients[-1], text])
+    elif not foot.recipients:
+        foot.recipients.append(text)
+    # anything else here is seal or signature residue
+
+
+def _read_signature_column(foot: _Foot, text: str, witness: str) -> None:
+    """A line the layout put in the signature column: an authority or position line, the
+    name, a recipient OCR read into this column (bulleted, ending with ";" or "."), or seal
+    and signature residue, which is dropped."""
+    bullet = BULLET.match(text)
+    if foot.in_recipients and bullet and _is_recipient_item(bullet["rest"]):
+        foot.recipients.append(bullet["rest"])
+        return
+    left, signature_part = split_signature_part(text)
+    if signature_part:
+        if left and foot.in_recipients and (found := BULLET.match(left)):
+            foot.recipients.append(found["rest"])
+        foot.parts.append(signature_part)
+        return
+    name = _name_of_line(text)
+    if name:
+        foot.names.append(name)
+        return
+    if is_upper_text(text) or is_upper_text(witness):
+        position = nearest_position(text, witness)
+        if position:
+            foot.parts.append(position)
+
+
+def _is_recipient_item(text: str) -> bool:
+    return not _is_residue(text) and text.rstrip().endswith((";", "."))
+
+
+def _name_of_line(text: str) -> tuple[str | None, str] | None:
+    """(degree, name) when the line is a signer's name, a degree before it or not."""
+    prefix, rest = split_name_prefix(text)
+    return (prefix, rest) if is_name_line(rest) else None
+
+
+def _signature_from_parts(parts: list[str], name: tuple[str | None, str] | None) -> Signature:
+    """Authority lines as printed, joined by a space ("TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG");
+    the position is the last other line with a title word in it."""
+    authorities: list[str] = []
+    candidates: list[str] = []
+    for part in parts:
+        for piece in _authority_pieces(part):
+            found = AUTHORITY.match(fold(piece))
+            if found:
+                rest = spelled_position(piece[found.end() :].strip())
+                authorities.append(f"{found['a']}. {rest}")
+            else:
+                candidates.append(piece)
+    titled = [c for c in candidates if SIGNER_TITLE_WORDS.search(fold(c).upper())]
+    title = (titled or candidates or [None])[-1]
+    prefix, name_text = name if name else (None, None)
+    title = _drop_stray_letters(title)
+    title = spelled_position(title) if title else None
+    if title and authorities and authorities[-1] == f"KT. {title}":
+        # "KT." is a deputy signing for the head: a title read as the head's own lost its
+        # "PHÓ" to the seal or the signature ("A CHU TICH" under "KT. CHỦ TỊCH").
+        title = deputy_of(title)
+    return Signature(authority=" ".join(authorities) or None, title=title,
+                     name=name_text, name_prefix=prefix)
+
+
+def _authority_pieces(part: str) -> list[str]:
+    """One line OCR merged from several: cut before each inner authority prefix ("TL. CHỦ TỊCH
+    KT. CHÁNH VĂN PHÒNG") and, within an authority line, before a deputy's "PHÓ", which starts
+    the position under it ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH")."""
+    folded = fold(part)
+    cuts = [m.start() for m in _INNER_AUTHORITY.finditer(folded) if m.start() > 0]
+    pieces = [part[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(part)], strict=True)]
+    out: list[str] = []
+    for piece in pieces:
+        deputy = _DEPUTY.search(fold(piece)) if AUTHORITY.match(fold(piece)) else None
+        if deputy:
+            out.extend([piece[: deputy.start()].strip(), piece[deputy.start() :].strip()])
+        else:
+            out.append(piece)
+    return [piece for piece in out if piece]
+
+
+_INNER_AUTHORITY = re.compile(r"(?<!\S)(?:TM|KT|TL|TUQ|Q)\s?\.\s*(?=\S)")
+_DEPUTY = re.compile(r"(?<=\S\s+)PHO\s+\S")

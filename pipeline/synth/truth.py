@@ -77,7 +77,7 @@ def document_dict(plan: Plan) -> dict:
         "sections": [section_dict(s) for s in plan.sections],
         "closing": plan.closing,
         "signature": {
-            "authority": plan.signature.authority,
+            "authority": plan.signature.authority_line,
             "title": plan.signature.title,
             "name": plan.signature.name,
             "name_prefix": None,

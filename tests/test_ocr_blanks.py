@@ -1,0 +1,135 @@
+"""The filled-in blanks of a document's head (pipeline.ocr.blanks): found from the word boxes
+of its lines, read from the page in its own colours (pipeline.ocr.original)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from pipeline.model import Box, Line, Word
+from pipeline.ocr.blanks import InkLook, find_blanks, in_range, looks_handwritten, read_blanks
+from pipeline.ocr.original import OriginalPage, crop, page_transform
+from pipeline.ocr.prepare import rotate_by, rotate_clockwise
+from pipeline.ocr.resolution import resample
+from pipeline.synth.blanks import date_line, number_line
+
+
+def _line(block: str | None, *words: tuple[str, int, int]) -> Line:
+    """Words (text, left, width) on one line at top 100, 30 px high."""
+    built = [Word(text=t, box=Box(left=x, top=100, width=w, height=30)) for t, x, w in words]
+    right = max(x + w for _, x, w in words)
+    return Line(text=" ".join(t for t, _, _ in words), words=built, block=block,
+                box=Box(left=words[0][1], top=100, width=right - words[0][1], height=30))
+
+
+def test_number_blank_runs_from_the_label_to_the_slash():
+    line = _line("header_left", ("Số:", 100, 50), ("Ø7“", 170, 60), ("/CT-UBND", 300, 150))
+    [spot] = find_blanks([line], 3000)
+    assert spot.field == "number"
+    assert 150 <= spot.box.left <= 160 and 290 <= spot.box.left + spot.box.width <= 300
+
+
+def test_number_glued_to_its_symbol_ends_at_the_slash_inside_the_word():
+    line = _line("header_left", ("Số:", 100, 50), ("1135/TB-BTP", 160, 220))
+    [spot] = find_blanks([line], 3000)
+    assert spot.box.left + spot.box.width <= 160 + 220 * 4 // 11
+
+
+def test_number_line_without_a_slash_ends_at_the_dashed_symbol():
+    line = _line("header_left", ("Số:", 100, 50), ("2M", 170, 60), ("“CT-CS", 260, 120))
+    [spot] = find_blanks([line], 3000)
+    assert spot.box.left + spot.box.width <= 260
+
+
+def test_the_number_label_must_open_a_head_line():
+    body = _line("body", ("Công", 100, 60), ("văn", 170, 50), ("số", 230, 30),
+                 ("5770/NB", 270, 120))
+    late = _line("header_left", ("Cục", 100, 60), ("số", 170, 40), ("12/KH", 220, 90))
+    assert find_blanks([body, late], 3000) == []
+
+
+def test_date_blanks_between_ngay_thang_nam_not_the_place_name():
+    line = _line("header_right", ("Quảng", 100, 90), ("Ngãi,", 200, 70), ("ngày", 280, 60),
+                 ("{Ệ", 360, 40), ("tháng", 440, 80), ("01", 530, 30), ("năm", 570, 50),
+                 ("2025", 630, 70))
+    day, month = find_blanks([line], 3000)
+    assert (day.field, month.field) == ("day", "month")
+    assert day.box.left >= 340 and day.box.left + day.box.width <= 440
+    assert month.box.left >= 520 and month.box.left + month.box.width <= 570
+
+
+def test_date_words_glued_to_the_junk_of_the_blank():
+    # "ngày4†tháng": OCR made one word of the day word, the blank and the month word.
+    line = _line("header_right", ("Ngãi,", 100, 70), ("ngày4†tháng", 180, 220),
+                 ("01", 410, 30), ("năm", 450, 50), ("2025", 510, 70))
+    day = next(spot for spot in find_blanks([line], 3000) if spot.field == "day")
+    assert day.box.left >= 180 + 220 * 4 // 11
+    assert day.box.left + day.box.width <= 180 + 220 * 6 // 11
+
+
+def test_lines_below_the_head_are_not_looked_at():
+    line = _line("header_right", ("ngày", 280, 60), ("tháng", 440, 80), ("năm", 570, 50))
+    assert find_blanks([line], 200) == []
+
+
+def test_day_and_month_out_of_range_are_no_reading():
+    assert in_range("day", "45", 0.9) == ("", 0.1)
+    assert in_range("month", "13", 0.9)[0] == ""
+    assert in_range("day", "31", 0.9) == ("31", 0.9)
+    assert in_range("number", "4500", 0.9) == ("4500", 0.9)
+
+
+def test_handwriting_is_ink_unlike_the_print_of_its_line():
+    printed = InkLook(colour=5.0, stroke=3.0, height=30)
+    assert looks_handwritten(InkLook(colour=90.0, stroke=3.0, height=30), printed)  # blue pen
+    assert looks_handwritten(InkLook(colour=5.0, stroke=6.0, height=30), printed)  # marker
+    assert looks_handwritten(InkLook(colour=5.0, stroke=3.0, height=50), printed)  # tall
+    assert not looks_handwritten(InkLook(colour=8.0, stroke=3.2, height=31), printed)
+
+
+def test_a_crop_of_the_read_page_is_the_same_place_on_the_original():
+    # The original: a dark square at (300..340, 200..240) of a 600 x 400 page; the read page
+    # resampled by 1.5, turned a quarter clockwise and levelled by 1.2 degrees.
+    original = np.full((400, 600), 255, np.uint8)
+    original[200:240, 300:340] = 0
+    scaled = resample(original, 1.5)
+    turned = rotate_by(rotate_clockwise(scaled, 90), 1.2)
+    read = OriginalPage(original, page_transform(1.5, scaled.shape[:2], [(90, 1.2)]))
+    ys, xs = np.nonzero(turned < 128)
+    box = Box(left=int(xs.min()) - 10, top=int(ys.min()) - 10,
+              width=int(xs.max() - xs.min()) + 20, height=int(ys.max() - ys.min()) + 20)
+    ours = crop(read, box) < 128
+    theirs = turned[box.top:box.top + box.height, box.left:box.left + box.width] < 128
+    assert (ours != theirs).mean() < 0.03 and ours.sum() > 0.9 * theirs.sum()
+
+
+@cache
+def _read(kind: str, digits: str, handwritten: bool, seed: int):
+    rendered = number_line(digits, handwritten, seed) if kind == "number" else date_line(
+        digits, handwritten, seed)
+    page = OriginalPage(rendered.pixels, np.eye(3))
+    return {b.field: b for b in read_blanks([rendered.line], page, 4 * rendered.pixels.shape[0])}
+
+
+def test_blue_handwritten_number_is_read_and_marked_handwritten():
+    blank = _read("number", "57", True, 0)["number"]
+    assert (blank.text, blank.handwritten) == ("57", True)
+    assert blank.confidence is not None and blank.confidence >= 0.5
+
+
+def test_handwritten_day_is_read_beside_a_printed_month():
+    blanks = _read("date", "16", True, 1)
+    assert (blanks["day"].text, blanks["day"].handwritten) == ("16", True)
+    assert blanks["month"].text.lstrip("0") == "1" and not blanks["month"].handwritten
+
+
+def test_typed_number_is_read_and_not_marked_handwritten():
+    blank = _read("number", "1135", False, 2)["number"]
+    assert (blank.text, blank.handwritten) == ("1135", False)
+
+
+def test_an_empty_blank_reads_empty():
+    rendered = number_line("", False, 3)
+    [blank] = read_blanks([rendered.line], OriginalPage(rendered.pixels, np.eye(3)), 1000)
+    assert (blank.text, blank.handwritten, blank.confidence) == ("", False, 0.0)
