@@ -78,3 +78,9 @@ def test_fixed_lines_and_words():
     assert is_fixed_line("PHỤ LỤC II")
     assert not is_fixed_line("Nơi nhận hồ sơ")
     assert words("Sở Y tế, x 12") == ["so", "te", "12"]
+
+
+def test_a_header_line_glued_to_the_national_name_is_placed_by_its_own_words():
+    doc = text_doc(["UBND TỈNH BÌNH AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Dòng lạc"])
+    doc = doc.model_copy(update={"header": Header(issuer="UBND TỈNH BÌNH AN")})
+    assert [u.text for u in unplaced_lines(doc, doc.text_lines)] == ["Dòng lạc"]

@@ -36,6 +36,7 @@ _FIXED_LINES = (
     re.compile(r"^noi nhan$"),
     re.compile(r"^phu luc(?: [ivx]{1,4}| \d{1,2})?$"),  # the label; the appendix is the object
 )
+_FIXED_PHRASES = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phuc")
 # A header line is placed when this share of its words are words of the header's values.
 _HEADER_WORD_SHARE = 0.5
 # Words of the header lines that no value keeps ("Số: 05/…", "…, ngày 5 tháng 1 năm 2025").
@@ -62,6 +63,15 @@ def words(text: str) -> list[str]:
 def is_fixed_line(line: str) -> bool:
     key = " ".join(words(line))
     return any(pattern.match(key) for pattern in _FIXED_LINES)
+
+
+def _without_fixed_phrases(line_words: list[str]) -> list[str]:
+    """The words without the national name and motto, which OCR may glue to the other header
+    column's line ("UBND TỈNH … CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")."""
+    text = f" {' '.join(line_words)} "
+    for phrase in _FIXED_PHRASES:
+        text = text.replace(f" {phrase} ", " ")
+    return text.split()
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -132,8 +142,10 @@ def unplaced_lines(doc: Document, lines: list[str]) -> list[UnplacedLine]:
     header_words = _header_words(doc)
     unplaced: list[UnplacedLine] = []
     for index, line in enumerate(lines):
-        line_words = words(line)
-        if not line_words or _PAGE_NUMBER.fullmatch(line) or is_fixed_line(line):
+        if _PAGE_NUMBER.fullmatch(line) or is_fixed_line(line):
+            continue
+        line_words = _without_fixed_phrases(words(line))
+        if not line_words:
             continue
         if f" {' '.join(line_words)} " in haystack:
             continue
