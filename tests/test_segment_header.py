@@ -271,3 +271,16 @@ def test_the_issuer_and_place_are_spelled_by_the_lexicon():
                           [None] * 5).header
     assert (header.issuer_parent, header.issuer, header.place) == (
         "UBND TỈNH ĐỒNG THÁP", "SỞ Y TẾ", "Đồng Tháp")
+
+
+def test_addressees_after_the_right_header_block_and_an_item_left_open_with_a_comma():
+    from pipeline.segment.letter import parse_addressees
+
+    lines = ["Kính gửi:", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lặp - Tụ đo - Hạnh phắc",
+             "Đà Lạt, ngày 3 tháng 5 năm 2024", "ợ", "", "- Sở Nội vụ;",
+             "- Các Sở: Y tế, Giáo dục và Đào tạo,", "_— Xây dựng, Công Thương,",
+             "- UBND các huyện.", "", "Thực hiện ý kiến chỉ đạo"]
+    items, after = parse_addressees(lines, 0)
+    assert items == ["Sở Nội vụ", "Các Sở: Y tế, Giáo dục và Đào tạo, Xây dựng, Công Thương",
+                     "UBND các huyện"]
+    assert lines[after] == ""
