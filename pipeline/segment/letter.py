@@ -78,9 +78,9 @@ def _is_fixed_line(line: str) -> bool:
 def parse_addressees(lines: list[str], start: int) -> tuple[list[str], int]:
     """The addressees after the "Kính gửi:" line at `start`: its rest, then "- " items (a
     wrapped item's lower-case continuation, or a line with no clean "- " after an item left
-    open with ",", joined); returns (items, first line after them). Before the first item, the right header
-    block that OCR may read in between (national name, motto, date line) and specks are
-    passed over."""
+    open with ",", joined); returns (items, first line after them). Before the first item,
+    the right header block that OCR may read in between (national name, motto, date line)
+    and specks are passed over."""
     found = _ADDRESSEE_LABEL.match(fold(lines[start]))
     assert found is not None
     items: list[str] = []
