@@ -259,6 +259,8 @@ def test_markdown_shows_subject_addressees_and_flags():
     ("VĂN PHÒNG CHÍNH PHÙ", "VĂN PHÒNG CHÍNH PHỦ"),
     ("UỶ BAN NHÂN DÂN XÃ HOÀ BÌNH", "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH"),
     ("BAN CHỈ ĐẠO 138", "BAN CHỈ ĐẠO 138"),  # one-word runs are never respelled ("Bản")
+    ("VĂN PHÒNG", "VĂN PHÒNG"),  # a place only after its unit: not the commune Văn Phong
+    ("UBND THÀNH PHÓ ĐÀ NANG", "UBND THÀNH PHỐ ĐÀ NẴNG"),
     ("Quảng Nam", "Quảng Nam"),
 ])
 def test_letterhead_names_take_the_lexicons_marks(printed, spelled):
@@ -278,7 +280,7 @@ def test_addressees_after_the_right_header_block_and_an_item_left_open_with_a_co
 
     lines = ["Kính gửi:", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lặp - Tụ đo - Hạnh phắc",
              "Đà Lạt, ngày 3 tháng 5 năm 2024", "ợ", "", "- Sở Nội vụ;",
-             "- Các Sở: Y tế, Giáo dục và Đào tạo,", "_— Xây dựng, Công Thương,",
+             "- Các Sở: Y tế, Giáo dục và Đào tạo,", "— Xây dựng, Công Thương,",
              "- UBND các huyện.", "", "Thực hiện ý kiến chỉ đạo"]
     items, after = parse_addressees(lines, 0)
     assert items == ["Sở Nội vụ", "Các Sở: Y tế, Giáo dục và Đào tạo, Xây dựng, Công Thương",

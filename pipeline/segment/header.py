@@ -30,7 +30,7 @@ from pipeline.segment.filled import (
     with_filled_blank,
 )
 from pipeline.segment.letter import is_addressee_label
-from pipeline.segment.names import spell_names
+from pipeline.segment.names import spell_names, spell_place
 from pipeline.segment.patterns import (
     ADMIN_LEVELS,
     DOCUMENT_TYPES,
@@ -300,7 +300,7 @@ def parse_header(lines: list[str], blocks: list[str | None],
                 header.readings["number"] = read.reading
             header.type_code = type_code_of(parts.number)
         if parts.has_date_line and header.place is None and header.date is None:
-            header.place = spell_names(parts.place)
+            header.place = spell_place(parts.place)
             header.date, reading = _read_date(parts, line_words, blanks or [])
             if reading is not None:
                 header.readings["date"] = reading

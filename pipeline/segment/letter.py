@@ -77,7 +77,7 @@ def _is_fixed_line(line: str) -> bool:
 
 def parse_addressees(lines: list[str], start: int) -> tuple[list[str], int]:
     """The addressees after the "Kính gửi:" line at `start`: its rest, then "- " items (a
-    wrapped item's lower-case continuation, or a line with no clean "- " after an item left
+    wrapped item's lower-case continuation, or a line with no plain "-" after an item left
     open with ",", joined); returns (items, first line after them). Before the first item,
     the right header block that OCR may read in between (national name, motto, date line)
     and specks are passed over."""
@@ -96,7 +96,7 @@ def parse_addressees(lines: list[str], start: int) -> tuple[list[str], int]:
         if not line:
             break
         bullet = BULLET.match(line)
-        if items and items[-1].endswith(",") and not bullet:
+        if items and items[-1].endswith(",") and not (bullet and bullet["m"] == "-"):
             items[-1] = f"{items[-1]} {_without_marker(line)}"
         elif bullet:
             items.append(bullet["rest"])

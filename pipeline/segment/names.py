@@ -53,22 +53,33 @@ def _match_at(words: list[str], index: int, names: dict) -> tuple[int, str] | No
     return None
 
 
-def _spelled(words: list[str], names: dict, units: dict) -> list[str]:
+def _after_unit(out: list[str], units: dict) -> int:
+    """How many of the last words are a unit type ("TỈNH", "THÀNH PHỐ"); 0 if none."""
+    for size in (2, 1):
+        if len(out) >= size and fold_key(" ".join(out[-size:])) in units:
+            return size
+    return 0
+
+
+def _spelled(words: list[str], units: dict) -> list[str]:
+    """Agencies anywhere; a place only after its unit type ("TỈNH ĐÔNG NAI"), since a place's
+    name may be a common word elsewhere ("VĂN PHÒNG" is not the commune Văn Phong)."""
+    agencies, places = _spellings(("agency",)), _spellings(("place",))
     out: list[str] = []
     index = 0
     while index < len(words):
-        is_unit = fold_key(words[index]) in units
-        found = _match_at(words, index, names)
-        if found and is_unit and _match_at(words, index + 1, names):
-            found = None  # "TỈNH ĐÔNG NAI" is the province Đồng Nai, not a commune Tịnh Đông
+        unit = _after_unit(out, units)
+        found = _match_at(words, index, agencies) or (
+            _match_at(words, index, places) if unit else None)
         if found is None:
             out.append(words[index])
             index += 1
             continue
         size, term = found
-        unit = units.get(fold_key(out[-1])) if out else None
-        if unit and len(unit.split()) == 1:
-            out[-1] = _in_case_of(unit, [out[-1]])[0]
+        if unit:
+            spelled_unit = units[fold_key(" ".join(out[-unit:]))]
+            if spelled_unit:
+                out[-unit:] = _in_case_of(spelled_unit, out[-unit:])
         out.extend(_in_case_of(term, words[index : index + size]))
         index += size
     return out
@@ -78,6 +89,14 @@ def spell_names(text: str | None) -> str | None:
     """ "ỦY BAN NHÂN DÂN TÍNH ĐÁK LÁK" -> "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"."""
     if not text:
         return text
-    names = _spellings(_NAME_CATEGORIES)
-    units = _spellings(("unit_type",))
-    return " ".join(_spelled(text.split(), names, units))
+    return " ".join(_spelled(text.split(), _spellings(("unit_type",))))
+
+
+def spell_place(text: str | None) -> str | None:
+    """A place field ("Đông Tháp" before ", ngày …") is a place's name as a whole."""
+    if not text:
+        return text
+    term = _spellings(("place",)).get(fold_key(text))
+    if term and len(term.split()) == len(text.split()):
+        return " ".join(_in_case_of(term, text.split()))
+    return text
