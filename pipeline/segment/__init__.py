@@ -34,6 +34,7 @@ from pipeline.segment.body import (
     parse_sections,
     parse_title,
 )
+from pipeline.segment.doubt import field_readings
 from pipeline.segment.header import headerless_title_start, parse_header
 from pipeline.segment.letter import parse_letter
 from pipeline.segment.overlay_text import overlay_lines
@@ -117,7 +118,8 @@ def segment_document(doc: Document) -> Document:
         "appendices": appendices,
         "references": find_references(lines, parsed_header.header.written_number),
     }
-    return doc.model_copy(update=_nfc_values(update))
+    segmented = doc.model_copy(update=_nfc_values(update))
+    return segmented.model_copy(update={"readings": field_readings(segmented, lines)})
 
 
 def _text_overlays(lines: list[str], pages: list[int | None]) -> list[Overlay]:
