@@ -25,7 +25,8 @@ object with `handwritten`/`unreadable`/`unsure`/`uncertain`/`low_confidence` tru
 `flags`, or `confidence` below FLAG_CONFIDENCE (0..1; or below 100 x that on a 0..100 scale);
 or the header/signature has `<field>_confidence`/`<field>_handwritten`/... keys, a `flags`
 dict or list naming the field, or a `readings` object for the field (schema 1.4.0: header
-`readings.number`, `readings.date`) flagged in one of those ways.
+`readings.number`, `readings.date`) or at the document's top level (`readings.title`,
+`readings.subject`, `readings["signature.name"]`, ...) flagged in one of those ways.
 
 Comparison (`same`): NFC, official tone placement (hòa = hoà), lower case, dashes unified,
 whitespace collapsed, a trailing ";" or "." dropped; title and subject lose a leading "V/v" and
@@ -216,6 +217,13 @@ def _side_flag(block: dict, key: str) -> bool:
     return isinstance(flags, list) and key in flags
 
 
+def _doc_flag(document: dict, key: str) -> bool:
+    """A document-level reading (schema 1.4.0 `readings`: "title", "signature.name", ...)
+    flagged."""
+    reading = (document.get("readings") or {}).get(key)
+    return isinstance(reading, dict) and _is_flagged(reading)
+
+
 def _get(block: dict, key: str) -> Value:
     found = _unwrap(block.get(key))
     return Value(found.value, found.flagged or _side_flag(block, key))
@@ -271,7 +279,7 @@ def predicted_fields(document: dict) -> dict[str, Value]:
             title_value = _text(_unwrap(appendix.get("title")).value)
             if title_value:
                 break
-    out["title"] = Value(title_value, title.flagged)
+    out["title"] = Value(title_value, title.flagged or _doc_flag(document, "title"))
 
     for name in ("subject", "addressees"):
         source = document if name in document else header
@@ -283,12 +291,12 @@ def predicted_fields(document: dict) -> dict[str, Value]:
             value = items or None
         else:
             value = _text(value)
-        out[name] = Value(value, got.flagged)
+        out[name] = Value(value, got.flagged or _doc_flag(document, name))
 
     for name, key in (("signer_authority", "authority"), ("signer_title", "title"),
                       ("signer_name", "name")):
         got = _get(signature, key)
-        out[name] = Value(_text(got.value), got.flagged)
+        out[name] = Value(_text(got.value), got.flagged or _doc_flag(document, f"signature.{key}"))
 
     recipients = document.get("recipients") or []
     out["recipient_count"] = Value(len(recipients) or None)

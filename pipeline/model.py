@@ -342,6 +342,11 @@ class Document(BaseModel):
     appendices: list[Appendix] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     overlays: list[Overlay] = Field(default_factory=list)
+    # How sure segment is of text fields read from damaged lines, by field: "title",
+    # "subject" (unreadable: words in it that are not Vietnamese), "signature.authority",
+    # "signature.title", "signature.name" (confidence: Tesseract's lowest on their lines);
+    # only fields in doubt are listed. The header's own are in header.readings.
+    readings: dict[str, Reading] = Field(default_factory=dict)
     quality: Quality = Field(default_factory=Quality)
 
     @property
@@ -356,7 +361,7 @@ class Document(BaseModel):
             include={
                 "source", "header", "title", "subject", "addressees", "legal_basis", "sections",
                 "closing", "signature", "recipients", "appendices", "references", "overlays",
-                "quality",
+                "readings", "quality",
             },
         )
         pages = [PageRecord.of(page).model_dump(mode="json") for page in self.pages]

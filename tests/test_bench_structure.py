@@ -122,6 +122,13 @@ def test_missing_spurious_and_flags():
     doc = document(number={"value": "01/TTr-UBND", "confidence": 95})
     result = score_page("p", TRUTH_PAGE, doc)
     assert result.outcomes["number"] == "right" and result.right_flagged == 0
+    # schema 1.4.0: header.readings and the document's readings
+    doc = document(number="04", symbol="TTr-UBND")
+    doc["header"]["readings"] = {"number": {"handwritten": True}}
+    assert score_page("p", TRUTH_PAGE, doc).outcomes["number"] == "wrong_flagged"
+    doc = {**document(), "readings": {"signature.name": {"confidence": 0.3}}}
+    doc["signature"] = {**doc.get("signature", {}), "name": "Trần Văn X"}
+    assert score_page("p", TRUTH_PAGE, doc).outcomes["signer_name"] == "wrong_flagged"
 
 
 def test_dates_full_partial_and_parts():

@@ -67,7 +67,8 @@ def test_json_validates_and_has_every_contract_key(document):
     validate(payload)
     assert list(payload) == ["schema", "source", "pages", "header", "title", "subject",
                              "addressees", "legal_basis", "sections", "closing", "signature",
-                             "recipients", "appendices", "references", "overlays", "quality"]
+                             "recipients", "appendices", "references", "overlays", "readings",
+                             "quality"]
     assert payload["closing"] is None  # missing values are null
     assert payload["header"]["date"] == "2026-01-05"
 

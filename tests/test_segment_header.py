@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.emit.markdown import render_markdown
 from pipeline.model import Document, FilledBlank, Line, Page, Source, Word
 from pipeline.segment import segment_document
 from pipeline.segment.dates import partial_date
+from pipeline.segment.header import parse_header
+from pipeline.segment.names import spell_names
 from pipeline.segment.overlay_text import overlay_lines
 
 
@@ -244,3 +248,41 @@ def test_markdown_shows_subject_addressees_and_flags():
     assert "V/v tham gia ý kiến" in text
     assert "- Sở Tài chính" in text
     assert "…/UBND-KTTH (số viết tay, chưa đọc được)" in text
+
+
+# --- names in the letterhead spelled as the lexicon spells them ---------------------------------
+
+@pytest.mark.parametrize(("printed", "spelled"), [
+    ("ỦY BAN NHÂN DÂN TỈNH QUÁNG NAM", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM"),
+    ("UBND TÍNH ĐÔNG THÁP", "UBND TỈNH ĐỒNG THÁP"),  # the unit word before the place too
+    ("UBND TỈNH ĐÔNG NAI", "UBND TỈNH ĐỒNG NAI"),  # not the commune "Tịnh Đông" + "NAI"
+    ("VĂN PHÒNG CHÍNH PHÙ", "VĂN PHÒNG CHÍNH PHỦ"),
+    ("UỶ BAN NHÂN DÂN XÃ HOÀ BÌNH", "ỦY BAN NHÂN DÂN XÃ HÒA BÌNH"),
+    ("BAN CHỈ ĐẠO 138", "BAN CHỈ ĐẠO 138"),  # one-word runs are never respelled ("Bản")
+    ("VĂN PHÒNG", "VĂN PHÒNG"),  # a place only after its unit: not the commune Văn Phong
+    ("UBND THÀNH PHÓ ĐÀ NANG", "UBND THÀNH PHỐ ĐÀ NẴNG"),
+    ("Quảng Nam", "Quảng Nam"),
+])
+def test_letterhead_names_take_the_lexicons_marks(printed, spelled):
+    assert spell_names(printed) == spelled
+
+
+def test_the_issuer_and_place_are_spelled_by_the_lexicon():
+    header = parse_header(["UBND TỈNH ĐÔNG THÁP", "SỞ Y TẾ", "Số: 12/QĐ-SYT",
+                           "Đông Tháp, ngày 02 tháng 3 năm 2025", "QUYẾT ĐỊNH"],
+                          [None] * 5).header
+    assert (header.issuer_parent, header.issuer, header.place) == (
+        "UBND TỈNH ĐỒNG THÁP", "SỞ Y TẾ", "Đồng Tháp")
+
+
+def test_addressees_after_the_right_header_block_and_an_item_left_open_with_a_comma():
+    from pipeline.segment.letter import parse_addressees
+
+    lines = ["Kính gửi:", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lặp - Tụ đo - Hạnh phắc",
+             "Đà Lạt, ngày 3 tháng 5 năm 2024", "ợ", "", "- Sở Nội vụ;",
+             "- Các Sở: Y tế, Giáo dục và Đào tạo,", "— Xây dựng, Công Thương,",
+             "- UBND các huyện.", "", "Thực hiện ý kiến chỉ đạo"]
+    items, after = parse_addressees(lines, 0)
+    assert items == ["Sở Nội vụ", "Các Sở: Y tế, Giáo dục và Đào tạo, Xây dựng, Công Thương",
+                     "UBND các huyện"]
+    assert lines[after] == ""

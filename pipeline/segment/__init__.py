@@ -42,6 +42,7 @@ from pipeline.segment.body import (
 )
 from pipeline.segment.body_tables import find_body_tables
 from pipeline.segment.closing import is_closing_start, parse_closing
+from pipeline.segment.doubt import field_readings
 from pipeline.segment.header import headerless_title_start, parse_header
 from pipeline.segment.letter import parse_letter
 from pipeline.segment.overlay_text import overlay_lines
@@ -161,6 +162,7 @@ def segment_document(doc: Document) -> Document:
         "references": find_references(lines, parsed_header.header.written_number),
     }
     segmented = doc.model_copy(update=_nfc_values(update))
+    segmented = segmented.model_copy(update={"readings": field_readings(segmented, lines)})
     unplaced = unplaced_lines(segmented, lines)
     quality = segmented.quality.model_copy(
         update={

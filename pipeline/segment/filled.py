@@ -53,8 +53,8 @@ def read_blank(raw: str, words: list[Word] | None, gap: bool, low: int, high: in
     if not readable:
         return BlankValue(None, Reading(handwritten=handwritten, unreadable=True,
                                         confidence=confidence, ocr=text))
-    if not handwritten and confidence is None:
-        return BlankValue(digits, None)  # typed text, nothing measured: nothing to say
+    if not handwritten:
+        return BlankValue(digits, None)  # typed, read surely or not measured: nothing to say
     return BlankValue(digits, Reading(handwritten=handwritten, confidence=confidence, ocr=text))
 
 
@@ -75,6 +75,8 @@ def from_filled_blank(blank: FilledBlank | None, ocr: str | None, low: int,
         return None
     if (blank.confidence or 0.0) < BLANK_CONFIDENCE or not low <= int(blank.text) <= high:
         return None
+    if not blank.handwritten and blank.confidence >= TRUSTED_CONFIDENCE:
+        return BlankValue(blank.text, None)  # plain type read surely: nothing to say
     return BlankValue(blank.text, Reading(handwritten=blank.handwritten,
                                           confidence=blank.confidence,
                                           ocr=ocr if ocr else blank.text))

@@ -30,6 +30,7 @@ from pipeline.segment.filled import (
     with_filled_blank,
 )
 from pipeline.segment.letter import is_addressee_label
+from pipeline.segment.names import spell_names, spell_place
 from pipeline.segment.patterns import (
     ADMIN_LEVELS,
     DOCUMENT_TYPES,
@@ -299,7 +300,7 @@ def parse_header(lines: list[str], blocks: list[str | None],
                 header.readings["number"] = read.reading
             header.type_code = type_code_of(parts.number)
         if parts.has_date_line and header.place is None and header.date is None:
-            header.place = parts.place
+            header.place = spell_place(parts.place)
             header.date, reading = _read_date(parts, line_words, blanks or [])
             if reading is not None:
                 header.readings["date"] = reading
@@ -318,8 +319,8 @@ def parse_header(lines: list[str], blocks: list[str | None],
         return HeaderParse(header=Header(), type_line=None, end=0)
     units = issuer_units([t for t in issuer_texts if t])
     if units:
-        header.issuer = units[-1]
-        header.issuer_parent = " ".join(units[:-1]) or None
+        header.issuer = spell_names(units[-1])
+        header.issuer_parent = spell_names(" ".join(units[:-1])) or None
     if type_line is not None:
         header.document_type = lines[type_line].strip().rstrip(":").strip()
         header.kind = kind_of(header.document_type)

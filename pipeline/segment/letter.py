@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import regex as re
+from rapidfuzz import fuzz
 
+from pipeline.segment import fuzzy
 from pipeline.segment.patterns import BULLET
 from pipeline.text.fold import fold
 
@@ -25,6 +27,7 @@ _ADDRESSEE_LABEL = re.compile(r"^\W{0,2}K\w{1,3}nh\s+g\w{1,3}i\b\s*[:;.]?\s*(?P<
 _ADDRESSEE_SEARCH = 30
 _SUBJECT_MAX_LINES = 4
 _ITEM_END = " ;.,"
+_MOTTO = "DOC LAP - TU DO - HANH PHUC"
 
 
 @dataclass
@@ -65,36 +68,53 @@ def _is_fixed_line(line: str) -> bool:
     """A line of the right header block that OCR put after the subject when the layout is not
     known: the national name, the motto or the place-date line."""
     key = fold(line).upper()
-    return any(w in key for w in ("CONG HOA", "DOC LAP", "HANH PHUC")) or bool(
-        re.search(r"NG\w{1,3}\W*\S{0,4}\s*TH\w{1,4}", key))
+    if any(w in key for w in ("CONG HOA", "DOC LAP", "HANH PHUC")):
+        return True
+    if fuzz.ratio(" ".join(key.split()), _MOTTO) >= fuzzy.FIXED_PHRASE:  # "Độc Hp - Ty đo - …"
+        return True
+    return bool(re.search(r"NG\w{1,3}\W*\S{0,4}\s*TH\w{1,4}", key))
 
 
 def parse_addressees(lines: list[str], start: int) -> tuple[list[str], int]:
     """The addressees after the "Kính gửi:" line at `start`: its rest, then "- " items (a
-    wrapped item's lower-case continuation joined); returns (items, first line after them)."""
+    wrapped item's lower-case continuation, or a line with no plain "-" after an item left
+    open with ",", joined); returns (items, first line after them). Before the first item,
+    the right header block that OCR may read in between (national name, motto, date line)
+    and specks are passed over."""
     found = _ADDRESSEE_LABEL.match(fold(lines[start]))
     assert found is not None
     items: list[str] = []
     rest = lines[start][found.start("rest"):].strip()
     if rest:
-        items.append(_item_text(rest))
+        items.append(rest)
     index = start + 1
     while index < len(lines):
-        line = lines[index]
-        if not line:
-            if items:
-                break
+        line = lines[index].strip()
+        if not items and (not line or _is_fixed_line(line) or _is_speck(line)):
             index += 1
             continue
+        if not line:
+            break
         bullet = BULLET.match(line)
-        if bullet:
-            items.append(_item_text(bullet["rest"]))
+        if items and items[-1].endswith(",") and not (bullet and bullet["m"] == "-"):
+            items[-1] = f"{items[-1]} {_without_marker(line)}"
+        elif bullet:
+            items.append(bullet["rest"])
         elif items and line[:1].islower() and not items[-1].endswith(";"):
-            items[-1] = _item_text(f"{items[-1]} {line}")
+            items[-1] = f"{items[-1]} {line}"
         else:
             break
         index += 1
-    return [i for i in items if i], index
+    return [text for text in (_item_text(i) for i in items) if text], index
+
+
+def _is_speck(line: str) -> bool:
+    return sum(c.isalpha() for c in line) <= 2
+
+
+def _without_marker(line: str) -> str:
+    """A continuation line's text without the dash or junk OCR put before it ("_— Tài …")."""
+    return re.sub(r"^[\W_]+", "", line)
 
 
 def _item_text(text: str) -> str:
