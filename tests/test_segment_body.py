@@ -239,3 +239,22 @@ def test_a_paragraph_ended_before_a_page_break_is_not_continued_after_it():
     pages = [1] * (len(LETTERHEAD) + 3) + [2]
     [section] = segment_document(make_doc(rows, page_of=pages)).sections
     assert section.paragraphs == ["Giao Văn phòng theo dõi.", "Các đơn vị báo cáo hằng quý."]
+
+
+def test_a_merged_heading_over_two_sub_headings_gives_an_appendix_column_for_each():
+    from pipeline.segment.appendix.from_cells import rows_from_tables
+
+    cells = [
+        Cell(row=0, col=0, row_span=2, text="STT"),
+        Cell(row=0, col=1, row_span=2, text="Tên đơn vị"),
+        Cell(row=0, col=2, col_span=2, text="Chưa bảo đảm"),
+        Cell(row=1, col=2, text="Về thời hạn"),
+        Cell(row=1, col=3, text="Về nội dung"),
+        Cell(row=2, col=0, text="1"),
+        Cell(row=2, col=1, text="Sở Y tế"),
+        Cell(row=2, col=2, text="X"),
+        Cell(row=2, col=3, text=""),
+    ]
+    table = Table(n_rows=3, n_cols=4, cells=cells, header_rows=2)
+    columns, _ = rows_from_tables([table])
+    assert columns == ["STT", "Tên đơn vị", "Chưa bảo đảm Về thời hạn", "Chưa bảo đảm Về nội dung"]
