@@ -1,4 +1,5 @@
-"""The document as Markdown: header, headings per section, lists, one GFM table per appendix.
+"""The document as Markdown: header, headings per section, lists, a section's tables and one
+GFM table per appendix, as GFM tables.
 
 When segmentation found no structure (an unusual document), the restored text is written as
 paragraphs so nothing the reader needs is lost.
@@ -6,7 +7,7 @@ paragraphs so nothing the reader needs is lost.
 
 from __future__ import annotations
 
-from pipeline.model import Appendix, Document, Item, Reading, Section
+from pipeline.model import Appendix, Document, Item, Reading, Section, SectionTable
 
 APPENDIX_COLUMNS = ["TT", "Nội dung", "Chủ trì", "Phối hợp", "Kết quả/sản phẩm", "Thời gian"]
 
@@ -86,8 +87,24 @@ def _section(section: Section, level: int) -> str:
     blocks += [_escape_text(paragraph) for paragraph in section.paragraphs]
     if section.items:
         blocks.append("\n".join(_item(item, depth=0) for item in section.items))
+    blocks += [_section_table(table) for table in section.tables]
     blocks += [_section(child, level + 1) for child in section.subsections]
     return "\n\n".join(block for block in blocks if block)
+
+
+def _section_table(table: SectionTable) -> str:
+    """One GFM table, as wide as its widest row; a table with no column headings gets an empty
+    heading row (GFM needs one)."""
+    width = max([len(table.columns), *(len(row) for row in table.rows)])
+    if not width:
+        return ""
+    lines = [_table_row(_padded(table.columns, width)), _table_row(["---"] * width)]
+    lines += [_table_row(_padded(row, width)) for row in table.rows]
+    return "\n".join(lines)
+
+
+def _padded(cells: list[str], width: int) -> list[str | None]:
+    return [*cells, *[""] * (width - len(cells))]
 
 
 def _numbered(number: str | None) -> str | None:

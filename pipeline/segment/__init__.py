@@ -12,6 +12,12 @@ The document is cut into zones, top to bottom:
   …", up to "./.") -> foot (signature and "Nơi nhận:") -> appendices (each from a "Phụ lục"
   line). References are searched in the whole text (spaCy: entities.py), the document's own
   number left out.
+A page with no letterhead that starts mid-document (a page number on top, or no title and
+basis under it) has no title: its text goes into sections, an unnumbered one first. Ruled
+tables in the body (lines of the "table" block) become their section's tables
+(body_tables.py). A second letterhead after the signature is a second document: warned of,
+its lines left unplaced. Last, every line is looked for in the result (placement.py): the
+ones found nowhere are listed in `quality.unplaced_lines`.
 Lines are first cleared of OCR specks at their ends (body.clean_body_line). Values are sliced
 from the (NFC) input text, never rebuilt; what is not found stays null.
 """
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import regex as re
 from pydantic import TypeAdapter
 
 from pipeline.model import Document, Overlay, Table
@@ -27,23 +34,32 @@ from pipeline.segment.appendix import find_appendix_starts, parse_appendix
 from pipeline.segment.body import (
     clean_body_line,
     find_first_section,
-    is_closing_start,
+    is_legal_basis_start,
     legal_basis_end,
-    parse_closing,
     parse_preamble,
     parse_sections,
     parse_title,
 )
+from pipeline.segment.body_tables import find_body_tables
+from pipeline.segment.closing import is_closing_start, parse_closing
 from pipeline.segment.doubt import field_readings
 from pipeline.segment.header import headerless_title_start, parse_header
 from pipeline.segment.letter import parse_letter
 from pipeline.segment.overlay_text import overlay_lines
 from pipeline.segment.patterns import clean_line
+from pipeline.segment.placement import (
+    find_second_document,
+    second_document_warning,
+    unplaced_lines,
+)
 from pipeline.segment.references import find_references
 from pipeline.segment.signature import is_signature_start, parse_signature
 from pipeline.text.fold import nfc
 
 __all__ = ["segment_document"]
+
+# A page number alone on its line ("5", "- 2 -").
+_PAGE_NUMBER = re.compile(r"[-–—\s]*\d{1,3}[-–—\s]*")
 
 
 def segment_document(doc: Document) -> Document:
@@ -61,32 +77,59 @@ def segment_document(doc: Document) -> Document:
         parsed_header.header.kind = "Công văn"  # no type line, a "V/v" or "Kính gửi": a letter
     for index in letter.used:
         lines[index] = ""  # the subject and addressees are not title, basis or body
+    # No letterhead, no type line, no letter's lines, and text that does not open as a document
+    # does: a page from inside a document (see starts_mid_document).
+    continuation = (
+        parsed_header.type_line is None
+        and parsed_header.end == 0
+        and not letter.used
+        and starts_mid_document(lines)
+    )
 
-    appendix_starts = find_appendix_starts(lines, parsed_header.end + 1)
+    appendix_starts = find_appendix_starts(lines, 0 if continuation else parsed_header.end + 1)
     main_end = appendix_starts[0] if appendix_starts else len(lines)
 
-    title_start = (
-        parsed_header.type_line + 1 if parsed_header.type_line is not None else parsed_header.end
-    )
-    # A title follows the type line; a page without one has none (a letter) or only one that
-    # reads as a title (a page cut off above it), never its page number or running text.
-    title_from: int | None = title_start
-    if parsed_header.type_line is None:
-        title_from = (headerless_title_start(lines, blocks, title_start, main_end)
-                      if parsed_header.end == 0 else None)
-    title, after_title = (parse_title(lines, title_from, main_end) if title_from is not None
-                          else (None, title_start))
-    first_section = find_first_section(lines, after_title, main_end)
+    if continuation:
+        title, after_title = None, 0
+        first_section: int | None = 0
+    else:
+        title_start = (
+            parsed_header.type_line + 1
+            if parsed_header.type_line is not None
+            else parsed_header.end
+        )
+        # A title follows the type line; a page without one has none (a letter) or only one that
+        # reads as a title (a page cut off above it), never its page number or running text.
+        title_from: int | None = title_start
+        if parsed_header.type_line is None:
+            title_from = (headerless_title_start(lines, blocks, title_start, main_end)
+                          if parsed_header.end == 0 else None)
+        title, after_title = (parse_title(lines, title_from, main_end) if title_from is not None
+                              else (None, title_start))
+        first_section = find_first_section(lines, after_title, main_end)
 
     body_start = first_section if first_section is not None else after_title
     closing_start = _first(lines, body_start, main_end, is_closing_start)
     foot_start = _first(lines, body_start, main_end, is_signature_start)
+    warnings: list[str] = []
+    if foot_start is not None:
+        second = find_second_document(lines, blocks, foot_start + 1, main_end)
+        if second is not None:
+            main_end = second
+            warnings.append(second_document_warning(lines, pages, second))
     body_end = min(i for i in (closing_start, foot_start, main_end) if i is not None)
     if first_section is None:
         # No numbered sections: after the basis paragraphs, the text is one unnumbered section.
         first_section = legal_basis_end(lines, after_title, body_end)
     legal_basis = parse_preamble(lines, after_title, first_section)
-    sections = parse_sections(lines[first_section:body_end])
+    body_tables = find_body_tables(
+        lines[first_section:body_end],
+        blocks[first_section:body_end],
+        pages[first_section:body_end],
+        _tables_by_page(doc),
+    )
+    breaks = {i - first_section for i in _page_breaks(pages, first_section, body_end)}
+    sections = parse_sections(lines[first_section:body_end], body_tables, breaks)
 
     closing = None
     foot_from = body_end
@@ -119,7 +162,49 @@ def segment_document(doc: Document) -> Document:
         "references": find_references(lines, parsed_header.header.written_number),
     }
     segmented = doc.model_copy(update=_nfc_values(update))
-    return segmented.model_copy(update={"readings": field_readings(segmented, lines)})
+    segmented = segmented.model_copy(update={"readings": field_readings(segmented, lines)})
+    unplaced = unplaced_lines(segmented, lines)
+    quality = segmented.quality.model_copy(
+        update={
+            "warnings": [*segmented.quality.warnings, *warnings],
+            "unplaced_lines": unplaced,
+        }
+    )
+    return segmented.model_copy(update={"quality": quality})
+
+
+def starts_mid_document(lines: list[str]) -> bool:
+    """For text with no letterhead and no type line: whether it is a page (or pages) from inside
+    a document, its text going on from a section it does not show, so that it has no title and
+    no basis of its own. It is not when it opens the way a document does under its letterhead
+    (a page cut off above the title): title lines, then a basis line ("Căn cứ …"). A page
+    number at the top says the page is not a first page (Decree 30 numbers pages from the
+    second)."""
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None or _PAGE_NUMBER.fullmatch(lines[first]):
+        return True
+    title, after = parse_title(lines, first, len(lines))
+    following = next((i for i in range(after, len(lines)) if lines[i]), None)
+    return not (title and following is not None and is_legal_basis_start(lines[following]))
+
+
+def _page_breaks(pages: list[int | None], start: int, stop: int) -> set[int]:
+    """The lines in [start, stop) with no page between lines of two pages: the blank line the
+    ocr stage puts at a page break."""
+    breaks = set()
+    before = None
+    for index in range(start, stop):
+        if pages[index] is not None:
+            before = pages[index]
+            continue
+        after = next((p for p in pages[index + 1 : stop] if p is not None), None)
+        if before is not None and after is not None and after != before:
+            breaks.add(index)
+    return breaks
+
+
+def _tables_by_page(doc: Document) -> dict[int, list[Table]]:
+    return {page.number: list(page.tables) for page in doc.pages}
 
 
 def _text_overlays(lines: list[str], pages: list[int | None]) -> list[Overlay]:

@@ -1,4 +1,4 @@
-"""Title, legal basis, sections with their subsections, items and paragraphs, and the closing.
+"""Title, legal basis, sections with their subsections, items, paragraphs and tables.
 
 Line rules (general, not tied to any one document):
 - a line starting with a marker opens a block: a Roman numeral heading (the *next* numeral in
@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 import regex as re
 
 from pipeline.model import Item, Section
+from pipeline.segment.body_tables import BodyTable
 from pipeline.segment.patterns import (
     ARABIC_HEADING,
     ARABIC_HEADING_NO_DOT,
     ARTICLE_HEADING,
     BULLET,
-    CLOSING_START,
     DASH_LIKE,
     LEADING_JUNK,
     LEGAL_BASIS_START,
@@ -39,7 +39,6 @@ from pipeline.segment.patterns import (
     roman,
     starts_lower,
 )
-from pipeline.segment.signature import is_signature_start
 from pipeline.text.fold import fold
 
 _TITLE_MAX_LINES = 6
@@ -51,6 +50,10 @@ _ITEM_RANKS = {"+": 2}  # "a)" items rank 0, dashes and other bullets 1, "+" und
 # A page number between pages of the body ("2", "- 3 -").
 _PAGE_NUMBER = re.compile(r"-?\s*\d{1,3}\s*-?")
 _TABLE_ROW_START = re.compile(r"^(?:S?TT\b|\d{1,2}\s+[^\W\d_])")
+# A line with no letter or digit ("°)", "~ .") is specks, not text.
+_HAS_WORD = re.compile(r"[\p{L}\p{N}]")
+# "H," or "HI." for "II." / "III.": OCR reads two serifed strokes as an H.
+_H_FOR_II = re.compile(r"^H(?P<more>I{0,2})\s*[.,]\s*(?=\p{Lu})")
 
 
 # --- markers ------------------------------------------------------------------------------------
@@ -65,6 +68,9 @@ class Marker:
 
 def roman_heading(line: str, expected: int, previous: str | None) -> Marker | None:
     """A Roman section heading, if the line is the expected next one (or one skipped)."""
+    h_for_ii = _H_FOR_II.match(line)
+    if h_for_ii and is_upper_text(line[h_for_ii.end() :], min_letters=4, ratio=0.8):
+        line = f"II{h_for_ii['more']}. {line[h_for_ii.end():]}"
     found = ROMAN_HEADING.match(fold(line))
     if not found:
         return _roman_without_dot(line, expected)
@@ -159,10 +165,6 @@ def item_marker(line: str) -> Marker | None:
 
 def is_legal_basis_start(line: str) -> bool:
     return bool(LEGAL_BASIS_START.match(fold(line)))
-
-
-def is_closing_start(line: str) -> bool:
-    return bool(CLOSING_START.match(fold(line)))
 
 
 # --- title and legal basis -------------------------------------------------------------------
@@ -400,8 +402,10 @@ class _SectionParser:
         self.block = _Block("item", [marker.rest], lambda text: setattr(item, "text", text))
         return True
 
-    def add_text(self, line: str, blank_before: bool) -> None:
-        if self.block is not None and self._continues(line, blank_before):
+    def add_text(self, line: str, blank_before: bool, after_break: bool = False) -> None:
+        if self.block is not None and (
+            self._continues(line, blank_before) or self._goes_on_after_break(line, after_break)
+        ):
             self.block.add(line)
             return
         container = self.container()
@@ -430,17 +434,50 @@ class _SectionParser:
         # a table OCR'd as text: each row line is its own paragraph
         return not (self.block.kind == "paragraph" and _TABLE_ROW_START.match(fold(line)))
 
-    def feed(self, lines: list[str]) -> list[Section]:
-        blank_before = False
-        for raw in lines:
+    def _goes_on_after_break(self, line: str, after_break: bool) -> bool:
+        """A paragraph or item cut by a page break mid-sentence goes on on the next page,
+        whatever case its next line starts in."""
+        assert self.block is not None
+        if not after_break or self.block.kind not in ("paragraph", "item"):
+            return False
+        last = self.block.parts[-1] if self.block.parts else ""
+        return bool(last) and not ends_sentence(last) and not _TABLE_ROW_START.match(fold(line))
+
+    def add_table(self, found: BodyTable) -> None:
+        """A table where its lines stand; a table's part continued from the page before goes
+        on with the open section's last table when its columns agree."""
+        tables = self.container().tables
+        previous = tables[-1] if tables else None
+        width = len(found.table.rows[0]) if found.table.rows else 0
+        same_width = previous is not None and previous.rows and len(previous.rows[0]) == width
+        if found.continued and previous is not None and same_width:
+            previous.rows.extend(found.table.rows)
+        else:
+            tables.append(found.table)
+        self.block = None
+        self.items = []
+
+    def feed(
+        self, lines: list[str], tables: list[BodyTable] = (), breaks: set[int] = frozenset()
+    ) -> list[Section]:
+        starts = {found.first: found for found in tables}
+        in_table = {i for found in tables for i in range(found.first, found.last + 1)}
+        blank_before = after_break = False
+        for index, raw in enumerate(lines):
+            if index in starts:
+                self.add_table(starts[index])
+            if index in in_table:
+                blank_before, after_break = True, False
+                continue
             line = clean_body_line(raw) if raw else raw
-            if not line or _PAGE_NUMBER.fullmatch(line):
+            if not line or _PAGE_NUMBER.fullmatch(line) or not _HAS_WORD.search(line):
                 blank_before = True
+                after_break = after_break or index in breaks
                 continue
             handled = self.try_roman(line) or self.try_arabic(line) or self.try_item(line)
             if not handled:
-                self.add_text(line, blank_before)
-            blank_before = False
+                self.add_text(line, blank_before, after_break)
+            blank_before = after_break = False
         return self.sections
 
 
@@ -471,28 +508,10 @@ def _heading_store(section: Section) -> Callable[[str], None]:
     return store
 
 
-def parse_sections(lines: list[str]) -> list[Section]:
-    return _SectionParser().feed(lines)
-
-
-# --- closing ----------------------------------------------------------------------------------
-
-
-def parse_closing(lines: list[str], start: int, stop: int) -> tuple[str | None, int]:
-    """The "Trên đây là …" paragraph starting at `start`, up to its "./." (or a break)."""
-    parts: list[str] = []
-    index = start
-    while index < stop:
-        line = lines[index]
-        if parts and line and is_signature_start(line):
-            break  # the foot ("Nơi nhận", "TM. …"), though OCR lost the closing's "./."
-        if not line:
-            if index + 1 < stop and starts_lower(lines[index + 1]):
-                index += 1
-                continue
-            break
-        parts.append(line)
-        index += 1
-        if line.rstrip().endswith(("./.", "./", "/.")):
-            break
-    return (join_lines(parts) or None), index
+def parse_sections(
+    lines: list[str], tables: list[BodyTable] = (), breaks: set[int] = frozenset()
+) -> list[Section]:
+    """Sections of the body `lines`; `tables` (line spans relative to `lines`) go into the
+    section where they stand, their lines not read as text; `breaks`: the blank lines put
+    between two pages (a block cut there mid-sentence goes on after them)."""
+    return _SectionParser().feed(lines, tables, breaks)

@@ -13,6 +13,8 @@ from guesswork: what is not recognised stays null.
 
 from __future__ import annotations
 
+import regex as re
+
 from pipeline.model import Appendix, Table
 from pipeline.segment.appendix.from_cells import pipe_table, rows_from_tables
 from pipeline.segment.appendix.from_text import (
@@ -26,6 +28,9 @@ from pipeline.text.fold import fold
 
 _TITLE_MAX_LINES = 4
 _ATTACHED_MAX_LINES = 4
+# "(Kèm theo Báo cáo số …)", "(Ban hành kèm theo Quyết định …)": what an attached list says of
+# itself under its title (Decree 30/2020/NĐ-CP, annexes and lists sent with a document).
+_ATTACHED_LINE = re.compile(r"^\(\s*(?:ban hanh\s+)?kem theo\b", re.IGNORECASE)
 
 
 def is_appendix_heading(line: str) -> bool:
@@ -37,7 +42,30 @@ def is_appendix_heading(line: str) -> bool:
 
 
 def find_appendix_starts(lines: list[str], start: int) -> list[int]:
-    return [i for i in range(start, len(lines)) if is_appendix_heading(lines[i])]
+    """Each "Phụ lục" line, and each title of an attached list without one: upper-case lines
+    right above a "(Kèm theo …)" line ("DANH SÁCH …" over its table)."""
+    headings = [i for i in range(start, len(lines)) if is_appendix_heading(lines[i])]
+    titled = [
+        i for i in (_attached_title_start(lines, j, start) for j in range(start, len(lines)))
+        if i is not None and not any(h <= i <= h + _TITLE_MAX_LINES + 1 for h in headings)
+    ]
+    return sorted(set(headings) | set(titled))
+
+
+def _attached_title_start(lines: list[str], index: int, start: int) -> int | None:
+    """The first of the upper-case lines right above line `index` when it is a "(Kèm theo
+    …)" line (blank lines between allowed), else None."""
+    if not _ATTACHED_LINE.match(fold(lines[index]).lower()):
+        return None
+    above = index - 1
+    while above >= start and not lines[above]:
+        above -= 1
+    first = None
+    while (above >= start and lines[above] and is_upper_text(lines[above], min_letters=4)
+           and index - above <= _TITLE_MAX_LINES + 1):
+        first = above
+        above -= 1
+    return first
 
 
 # --- title and attached_to ---------------------------------------------------------------------
@@ -45,8 +73,8 @@ def find_appendix_starts(lines: list[str], start: int) -> list[int]:
 
 def _title(lines: list[str]) -> tuple[str | None, int]:
     heading = APPENDIX_HEADING.match(fold(lines[0]))
-    assert heading is not None
-    parts = [lines[0][heading.start("rest") :].strip()]
+    # an attached list's title line has no "Phụ lục" word: all of it is title
+    parts = [lines[0][heading.start("rest") :].strip() if heading else lines[0].strip()]
     index = 1
     while index < len(lines) and not lines[index]:
         index += 1

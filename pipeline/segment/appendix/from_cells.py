@@ -29,6 +29,22 @@ def _table_rows(table: Table) -> list[list[tuple[Cell, str]]]:
     return [sorted(by_row[r], key=lambda pair: pair[0].col) for r in sorted(by_row)]
 
 
+def _split_columns(
+    heading: list[tuple[Cell, str]], under: list[tuple[Cell, str]]
+) -> list[str]:
+    """The column headings of a two-row heading: a merged heading over sub-headings gives one
+    column for each ("BÁO CÁO KHÔNG ĐẢM BẢO" over "VỀ THỜI HẠN" | "VỀ NỘI DUNG"); the others
+    stay as they are."""
+    columns: list[str] = []
+    for cell, text in heading:
+        subs = [t for c, t in under if cell.col <= c.col < cell.col + cell.col_span and t]
+        if cell.col_span > 1 and len(subs) > 1:
+            columns += [join_lines([text, sub]) for sub in subs]
+        else:
+            columns.append(join_lines([text, *subs]) if subs and cell.col_span > 1 else text)
+    return columns
+
+
 def rows_from_tables(tables: list[Table]) -> tuple[list[str], list[Group]]:
     """The column headings and the groups of task rows of a table given as cells (its parts
     over page breaks in order): heading rows (pipeline.table_header) are skipped after the
@@ -38,12 +54,17 @@ def rows_from_tables(tables: list[Table]) -> tuple[list[str], list[Group]]:
     fields: dict[int, str] = {}
     groups: list[Group] = []
     last_row: Row | None = None
+    heading_cells: list[tuple[Cell, str]] = []
     for table in tables:
         for row in _table_rows(table):
             if is_header_row(table, row[0][0].row, [text for _, text in row]):
                 if not columns:
                     columns = [text for _, text in row]
                     fields = {cell.col: column_field(text) or "" for cell, text in row}
+                    heading_cells = row
+                elif not groups and table is tables[0]:
+                    # a second heading row under merged headings: one column per sub-heading
+                    columns = _split_columns(heading_cells, row)
                 continue  # a header repeated on a continuation page
             values = _row_values(row, fields)
             tt = values.get("tt") or ""
