@@ -6,9 +6,9 @@ them. Small images, with the word boxes the page's OCR would give for the printe
 from __future__ import annotations
 
 import random
-import subprocess
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -26,13 +26,9 @@ BLANK_WIDTH = 150
 @cache
 def hand_font(size: int) -> ImageFont.FreeTypeFont:
     """A script face for handwriting (URW's Z003, a chancery hand), else the print's italic."""
-    try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", "Z003"], capture_output=True,
-                               text=True, timeout=10, check=False).stdout.strip()
-    except OSError:
-        found = ""
-    if "Z003" in found:
-        return ImageFont.truetype(found, size)
+    found = sorted(Path("/usr/share/fonts").glob("**/Z003*.[ot]tf"))
+    if found:
+        return ImageFont.truetype(str(found[0]), size)
     return get_font("bolditalic", size)
 
 
