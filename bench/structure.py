@@ -21,7 +21,8 @@ or in the header; signer_*: signature.authority/title/name; recipient_count: len
 empty list is no value). A field the schema does not have is no value (missing).
 
 Flags: a value is flagged when the JSON marks it as not trustworthy in any way: the value is an
-object with `handwritten`/`unreadable`/`unsure`/`uncertain`/`low_confidence` true, non-empty
+object with `handwritten`/`unreadable`/`unsure`/`uncertain`/`low_confidence`/`needs_review`
+(schema 1.4.0 readings) true, non-empty
 `flags`, or `confidence` below FLAG_CONFIDENCE (0..1; or below 100 x that on a 0..100 scale);
 or the header/signature has `<field>_confidence`/`<field>_handwritten`/... keys, a `flags`
 dict or list naming the field, or a `readings` object for the field (schema 1.4.0: header
@@ -75,7 +76,7 @@ FIELDS = ("issuer", "issuer_parent", "number", "symbol", "date", "place", "doc_t
 LONG_TEXT = ("title", "subject")
 SIMILARITY = 90.0  # rapidfuzz ratio (0..100) at which a long text counts as right
 FLAG_CONFIDENCE = 0.5
-FLAG_KEYS = ("handwritten", "unreadable", "unsure", "uncertain", "low_confidence")
+FLAG_KEYS = ("handwritten", "unreadable", "unsure", "uncertain", "low_confidence", "needs_review")
 OUTCOMES = ("right", "wrong_flagged", "wrong", "missing", "spurious_flagged", "spurious")
 RUN_TIMEOUT_S = 3600
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 SCHEMA_NAME = "vn-plan-pipeline/plan"
 SCHEMA_VERSION = "1.4.0"
@@ -198,6 +198,11 @@ class Source(BaseModel):
     options: RunOptions | None = None
 
 
+# Tesseract's confidence (0..1) under which a value read from the page is to be checked: the
+# typed header digits of the real pages read at 0.85-0.97, misread names and handwriting lower.
+REVIEW_CONFIDENCE = 0.8
+
+
 class Reading(BaseModel):
     """How a value filled in on the printed form was read ("Số: 51 /QĐ-UBND", "ngày 17 tháng
     01"): a clerk's hand or a stamp, not the page's type, so its OCR needs a look before it is
@@ -207,6 +212,13 @@ class Reading(BaseModel):
     unreadable: bool = False  # the blank holds something that does not read as a value
     confidence: float | None = None  # 0..1, how sure the reading is; None where not measured
     ocr: str | None = None  # the blank's text as read, before any value was taken from it
+
+    @computed_field  # in the JSON: the one thing a reviewer's tool needs to read
+    @property
+    def needs_review(self) -> bool:
+        """Handwritten, unreadable or read below REVIEW_CONFIDENCE: look at the page."""
+        low = self.confidence is not None and self.confidence < REVIEW_CONFIDENCE
+        return self.handwritten or self.unreadable or low
 
 
 class Header(BaseModel):

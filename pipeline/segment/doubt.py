@@ -7,8 +7,7 @@ short value such as a signer's name, a word Tesseract itself was unsure of ("Tuá
 - long values (title, subject): `unreadable` when a word of letters is neither a syllable nor
   written in capitals (codes and abbreviations: "TTHC", "ÄKKD");
 - short values (the signature's lines): `confidence` the lowest word confidence of the lines
-  the value came from, given when under TRUSTED_CONFIDENCE (the header's rule for typed
-  digits).
+  the value came from, given when under model.REVIEW_CONFIDENCE.
 Header values have their own readings (header.readings, pipeline.segment.filled).
 """
 
@@ -19,8 +18,7 @@ from functools import cache
 import regex as re
 
 from pipeline import resources
-from pipeline.model import Document, Line, Reading
-from pipeline.segment.filled import TRUSTED_CONFIDENCE
+from pipeline.model import REVIEW_CONFIDENCE, Document, Line, Reading
 from pipeline.text.fold import fold_key
 from pipeline.text.vietnamese import is_syllable
 
@@ -70,7 +68,7 @@ def short_text_reading(value: str | None, lines: list[str],
         return None
     indices = source_lines(value, lines)
     confidence = lowest_confidence(indices, page_lines)
-    if confidence is None or confidence >= TRUSTED_CONFIDENCE:
+    if confidence is None or confidence >= REVIEW_CONFIDENCE:
         return None
     return Reading(confidence=round(confidence, 2),
                    ocr=" / ".join(page_lines[i].text for i in indices))
