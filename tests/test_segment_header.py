@@ -286,3 +286,21 @@ def test_addressees_after_the_right_header_block_and_an_item_left_open_with_a_co
     assert items == ["Sở Nội vụ", "Các Sở: Y tế, Giáo dục và Đào tạo, Xây dựng, Công Thương",
                      "UBND các huyện"]
     assert lines[after] == ""
+
+
+def test_a_date_whose_day_blank_was_not_read_is_flagged_though_its_month_is_sure():
+    rows = [*LETTERHEAD,
+            ("Số: 9{ /QĐ-UBND", "header_left", [("Số:", 90), ("9{", 49), ("/QĐ-UBND", 49)]),
+            ("An Hòa, ngày tháng 01 năm 2025", "header_right",
+             _words("An Hòa, ngày tháng 01 năm 2025")),
+            ("QUYẾT ĐỊNH", "body", _words("QUYẾT ĐỊNH"))]
+    sure_month = FilledBlank(field="month", text="01", confidence=0.9)
+    unsure_day = FilledBlank(field="day", text="17", confidence=0.3)
+    empty_day = FilledBlank(field="day", text="", confidence=0.0, handwritten=False)
+    for blanks in ([sure_month], [unsure_day, sure_month]):
+        header = segment_document(scanned(rows, blanks)).header
+        assert header.date == "2025-01"
+        assert header.readings["date"].unreadable
+    header = segment_document(scanned(rows, [empty_day, sure_month])).header
+    assert header.date == "2025-01"  # a day left empty (a draft) is no unread day
+    assert not header.readings.get("date") or not header.readings["date"].unreadable
