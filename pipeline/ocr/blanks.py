@@ -70,12 +70,11 @@ HEIGHT_RATIO = 1.4
 FIELD_RANGE = {"day": (1, 31), "month": (1, 12)}
 # A reading outside its field's range keeps this confidence.
 OUT_OF_RANGE_CONFIDENCE = 0.1
-# A reading of one reader only (`combined`) keeps at most this share of its confidence, and
-# a blank whose ink runs into the side of its box (within this many pixels) at most this
-# confidence: below segment's 0.6, such readings are shown flagged, not used.
+# A reading of one reader only (`combined`) keeps at most this share of its confidence:
+# below segment's 0.6, such readings are shown flagged, not used.
 ALONE_SHARE = 0.5
+# Ink within this many pixels of the box's left or right side may be a digit cut off.
 CUT_OFF_EDGE = 2
-CUT_OFF_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -429,12 +428,15 @@ def read_spot(spot: BlankSpot, original: OriginalPage, lang: str) -> FilledBlank
         return FilledBlank(field=spot.field, text="", confidence=0.0, handwritten=False,
                            box=spot.box)
     tesseract = in_range(spot.field, *read_digits(digit_images(grey, strokes), lang))
-    reading = classify(strokes)
-    classifier = in_range(spot.field, reading.text, reading.confidence)
     handwritten = looks_handwritten(ink_look(pixels, strokes),
                                     print_look(original, spot.print_boxes))
-    text, confidence = combined(spot.field, tesseract, classifier, handwritten)
     if cut_off(strokes):
-        confidence = min(confidence, CUT_OFF_CONFIDENCE)
+        # The classifier reads whole digits, and one cut by the box's side is none: its
+        # reading would be of part of the blank. Tesseract's reading stays as it is.
+        text, confidence = tesseract
+    else:
+        reading = classify(strokes)
+        classifier = in_range(spot.field, reading.text, reading.confidence)
+        text, confidence = combined(spot.field, tesseract, classifier, handwritten)
     return FilledBlank(field=spot.field, text=text, confidence=round(confidence, 3),
                        handwritten=handwritten, box=spot.box)
