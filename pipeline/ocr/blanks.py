@@ -70,9 +70,9 @@ HEIGHT_RATIO = 1.4
 FIELD_RANGE = {"day": (1, 31), "month": (1, 12)}
 # A reading outside its field's range keeps this confidence.
 OUT_OF_RANGE_CONFIDENCE = 0.1
-# A reading of one reader only (`combined`) keeps at most this share of its confidence:
-# below segment's 0.6, such readings are shown flagged, not used.
-ALONE_SHARE = 0.5
+# A reading of one reader only (`combined`) keeps this share of its confidence, under
+# half: such readings are flagged (segment takes 0.6 and up), shown as guesses at most.
+ALONE_SHARE = 0.45
 # Ink within this many pixels of the box's left or right side may be a digit cut off.
 CUT_OFF_EDGE = 2
 
@@ -395,8 +395,8 @@ def combined(field: str, tesseract: tuple[str, float], classifier: tuple[str, fl
     trust it. Two readers that fail in different ways rarely agree on the same wrong digits:
     agreement is trusted more than either alone (1 - both wrong). When they disagree, print is
     Tesseract's (it reads type well; the classifier learnt from handwriting) and keeps its
-    confidence; handwriting is the surer reader's, trusted at most half. A reading from one
-    reader alone (the other read nothing, or out of range) is trusted at most half too."""
+    confidence; handwriting is the surer reader's, trusted under half. A reading from one
+    reader alone (the other read nothing, or out of range) is trusted under half too."""
     (text, tess_conf), (digits, clf_conf) = tesseract, classifier
     if text and digits and same_reading(field, text, digits):
         return text, 1.0 - (1.0 - tess_conf) * (1.0 - clf_conf)
