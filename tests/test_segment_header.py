@@ -286,3 +286,46 @@ def test_addressees_after_the_right_header_block_and_an_item_left_open_with_a_co
     assert items == ["Sở Nội vụ", "Các Sở: Y tế, Giáo dục và Đào tạo, Xây dựng, Công Thương",
                      "UBND các huyện"]
     assert lines[after] == ""
+
+
+def _dated(blanks: list[FilledBlank]):
+    return segment_document(scanned([
+        *LETTERHEAD,
+        ("Số: 9{ /QĐ-UBND", "header_left", [("Số:", 90), ("9{", 49), ("/QĐ-UBND", 49)]),
+        ("An Hòa, ngày tháng 01 năm 2025", "header_right",
+         _words("An Hòa, ngày tháng 01 năm 2025")),
+        ("QUYẾT ĐỊNH", "body", _words("QUYẾT ĐỊNH"))], blanks)).header
+
+
+SURE_MONTH = FilledBlank(field="month", text="01", confidence=0.9, handwritten=False)
+
+
+def test_a_date_whose_day_blank_was_not_found_is_flagged_though_its_month_is_sure():
+    header = _dated([SURE_MONTH])
+    assert header.date == "2025-01"
+    assert header.readings["date"].unreadable
+    empty_day = FilledBlank(field="day", text="", confidence=0.0, handwritten=False)
+    header = _dated([empty_day, SURE_MONTH])
+    assert header.date == "2025-01"  # a day left empty (a draft) is no unread day
+    assert "date" not in header.readings or not header.readings["date"].unreadable
+
+
+def test_unsure_blank_digits_stand_as_a_flagged_guess_where_the_text_has_none():
+    header = _dated([FilledBlank(field="number", text="57", confidence=0.45, handwritten=True),
+                     FilledBlank(field="day", text="17", confidence=0.3, handwritten=True),
+                     SURE_MONTH])
+    assert header.number == "57"
+    assert header.readings["number"].handwritten
+    assert header.readings["number"].ocr == "9{"  # what the page's text made of it
+    assert header.date == "2025-01-17"
+    assert header.readings["date"].confidence == 0.3
+
+
+def test_blank_digits_neither_sure_nor_in_doubt_are_no_guess():
+    # typed, 0.55: not sure enough to take, not unsure enough to show flagged
+    header = _dated([FilledBlank(field="number", text="57", confidence=0.55, handwritten=False),
+                     FilledBlank(field="day", text="45", confidence=0.3, handwritten=True),
+                     SURE_MONTH])
+    assert header.number is None and header.readings["number"].unreadable
+    assert header.date == "2025-01"  # day 45 is no day
+    assert header.readings["date"].unreadable

@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline import external
 from pipeline.model import Box, FilledBlank, Line, Word
+from pipeline.ocr.digits import classify
 from pipeline.ocr.original import OriginalPage, crop, darkest
 from pipeline.text.fold import fold
 
@@ -69,6 +70,11 @@ HEIGHT_RATIO = 1.4
 FIELD_RANGE = {"day": (1, 31), "month": (1, 12)}
 # A reading outside its field's range keeps this confidence.
 OUT_OF_RANGE_CONFIDENCE = 0.1
+# A reading of one reader only (`combined`) keeps this share of its confidence, under
+# half: such readings are flagged (segment takes 0.6 and up), shown as guesses at most.
+ALONE_SHARE = 0.45
+# Ink within this many pixels of the box's left or right side may be a digit cut off.
+CUT_OFF_EDGE = 2
 
 
 @dataclass(frozen=True)
@@ -376,6 +382,42 @@ def in_range(field: str, text: str, confidence: float) -> tuple[str, float]:
     return text, confidence
 
 
+def same_reading(field: str, one: str, other: str) -> bool:
+    """Two readings of a blank say the same (a day or month with or without its 0)."""
+    if field in FIELD_RANGE and one.isdigit() and other.isdigit():
+        return int(one) == int(other)
+    return one == other
+
+
+def combined(field: str, tesseract: tuple[str, float], classifier: tuple[str, float],
+             handwritten: bool) -> tuple[str, float]:
+    """One reading from Tesseract's and the digit classifier's (`digits.py`), and how far to
+    trust it. Two readers that fail in different ways rarely agree on the same wrong digits:
+    agreement is trusted more than either alone (1 - both wrong). When they disagree, print is
+    Tesseract's (it reads type well; the classifier learnt from handwriting) and keeps its
+    confidence; handwriting is the surer reader's, trusted under half. A reading from one
+    reader alone (the other read nothing, or out of range) is trusted under half too."""
+    (text, tess_conf), (digits, clf_conf) = tesseract, classifier
+    if text and digits and same_reading(field, text, digits):
+        return text, 1.0 - (1.0 - tess_conf) * (1.0 - clf_conf)
+    if text and digits:
+        if not handwritten:
+            return text, tess_conf
+        if clf_conf > tess_conf:
+            return digits, ALONE_SHARE * clf_conf
+        return text, ALONE_SHARE * tess_conf
+    if text or digits:
+        return (text, ALONE_SHARE * tess_conf) if text else (digits, ALONE_SHARE * clf_conf)
+    return "", min(tess_conf, clf_conf)
+
+
+def cut_off(strokes: np.ndarray) -> bool:
+    """Ink running into the left or right side of the blank's box: a digit may be cut off (the
+    box's ends are estimated from the printed words' character shares)."""
+    edge = CUT_OFF_EDGE
+    return bool(strokes[:, :edge].any() or strokes[:, -edge:].any())
+
+
 def read_spot(spot: BlankSpot, original: OriginalPage, lang: str) -> FilledBlank:
     pixels = crop(original, spot.box)
     grey = darkest(pixels)
@@ -385,9 +427,16 @@ def read_spot(spot: BlankSpot, original: OriginalPage, lang: str) -> FilledBlank
     if not strokes.any():
         return FilledBlank(field=spot.field, text="", confidence=0.0, handwritten=False,
                            box=spot.box)
-    text, confidence = read_digits(digit_images(grey, strokes), lang)
-    text, confidence = in_range(spot.field, text, confidence)
+    tesseract = in_range(spot.field, *read_digits(digit_images(grey, strokes), lang))
     handwritten = looks_handwritten(ink_look(pixels, strokes),
                                     print_look(original, spot.print_boxes))
-    return FilledBlank(field=spot.field, text=text, confidence=confidence,
+    if cut_off(strokes):
+        # The classifier reads whole digits, and one cut by the box's side is none: its
+        # reading would be of part of the blank. Tesseract's reading stays as it is.
+        text, confidence = tesseract
+    else:
+        reading = classify(strokes)
+        classifier = in_range(spot.field, reading.text, reading.confidence)
+        text, confidence = combined(spot.field, tesseract, classifier, handwritten)
+    return FilledBlank(field=spot.field, text=text, confidence=round(confidence, 3),
                        handwritten=handwritten, box=spot.box)

@@ -24,6 +24,9 @@ from pipeline.model import FilledBlank, Reading, Word
 TRUSTED_CONFIDENCE = 0.8
 # A FilledBlank's digits are used when the OCR stage is at least this sure of them.
 BLANK_CONFIDENCE = 0.6
+# Under this confidence a reading is flagged (bench.structure's cut-off): a blank's digits
+# below it may stand as a flagged guess (`blank_guess`).
+GUESS_CONFIDENCE = 0.5
 
 # Punctuation around a blank's digits that is the printed line's, not the value's ("⁄11",
 # "04."); any other glyph glued to the digits ("2#", "04+", "9{") means OCR saw more than
@@ -92,11 +95,24 @@ def with_filled_blank(read: BlankValue, blank: FilledBlank | None, low: int,
     taken = from_filled_blank(blank, ocr, low, high)
     if taken is not None:
         return taken
-    if read.value is None and read.reading is None and blank is not None and (
-            blank.text or blank.handwritten):
-        return BlankValue(None, Reading(handwritten=blank.handwritten, unreadable=True,
-                                        confidence=blank.confidence, ocr=blank.text or None))
+    if read.value is None and blank is not None and (blank.text or blank.handwritten):
+        guess = blank_guess(blank, low, high)
+        return BlankValue(guess, Reading(handwritten=blank.handwritten,
+                                         unreadable=guess is None,
+                                         confidence=blank.confidence,
+                                         ocr=ocr or blank.text or None))
     return read
+
+
+def blank_guess(blank: FilledBlank, low: int, high: int) -> str | None:
+    """The OCR stage's digits of a blank too unsure to be taken, as a flagged guess where the
+    line's text has no value at all: only when its reading says it is in doubt (handwritten,
+    or below GUESS_CONFIDENCE), so that a guess never looks like a sure value."""
+    if not re.fullmatch(r"\d{1,5}", blank.text) or not low <= int(blank.text) <= high:
+        return None
+    if blank.handwritten or (blank.confidence or 0.0) < GUESS_CONFIDENCE:
+        return blank.text
+    return None
 
 
 def blank_for(blanks: list[FilledBlank], field: str) -> FilledBlank | None:

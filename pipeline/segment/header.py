@@ -196,8 +196,21 @@ def _read_date(parts: _LineParts, words: list[Word] | None,
                               blank_for(blanks, "month"), 1, 12)
     if month.value is None:
         day = BlankValue(None, day.reading)  # a day with no month is no date part
+    elif day.value is None and day.reading is None and _day_unread(blanks):
+        # A scan whose day blank was not found, or read too unsure to use: the month alone
+        # must not make the date look sure.
+        day = BlankValue(None, Reading(unreadable=True, ocr=parts.day_blank.strip() or None))
     return partial_date(day.value, month.value, parts.year), merge_readings(day.reading,
                                                                              month.reading)
+
+
+def _day_unread(blanks: list[FilledBlank]) -> bool:
+    """The page's blanks were read apart, and its day blank is missing or holds digits not
+    sure enough to use (not one left empty, as on a draft)."""
+    if not blanks:
+        return False
+    day = blank_for(blanks, "day")
+    return day is None or bool(day.text)
 
 
 def _date_words(words: list[Word] | None) -> list[Word] | None:
