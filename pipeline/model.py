@@ -204,9 +204,11 @@ REVIEW_CONFIDENCE = 0.8
 
 
 class Reading(BaseModel):
-    """How a value filled in on the printed form was read ("Số: 51 /QĐ-UBND", "ngày 17 tháng
-    01"): a clerk's hand or a stamp, not the page's type, so its OCR needs a look before it is
-    trusted. `value` fields stay null rather than hold a guess; the guess is `ocr`."""
+    """How a value was read where the page's text is not to be trusted as it is: a blank
+    filled in by hand or stamp ("Số: 51 /QĐ-UBND", "ngày 17 tháng 01"), a title with words
+    that are no Vietnamese, a signer's line Tesseract was unsure of. The value is the best
+    reading there is (null when nothing reads as a value); `needs_review` says whether to
+    look at the page before trusting it."""
 
     handwritten: bool = False  # filled in by hand (or a stamp) in a printed blank
     unreadable: bool = False  # the blank holds something that does not read as a value

@@ -321,11 +321,12 @@ def test_unsure_blank_digits_stand_as_a_flagged_guess_where_the_text_has_none():
     assert header.readings["date"].confidence == 0.3
 
 
-def test_blank_digits_neither_sure_nor_in_doubt_are_no_guess():
-    # typed, 0.55: not sure enough to take, not unsure enough to show flagged
+def test_blank_digits_not_sure_enough_stand_as_a_guess_that_needs_review():
+    # typed, 0.55: not sure enough to take as read; shown, to be checked
     header = _dated([FilledBlank(field="number", text="57", confidence=0.55, handwritten=False),
                      FilledBlank(field="day", text="45", confidence=0.3, handwritten=True),
                      SURE_MONTH])
-    assert header.number is None and header.readings["number"].unreadable
+    assert header.number == "57" and not header.readings["number"].unreadable
+    assert header.readings["number"].needs_review
     assert header.date == "2025-01"  # day 45 is no day
     assert header.readings["date"].unreadable

@@ -17,16 +17,11 @@ from dataclasses import dataclass
 
 import regex as re
 
-from pipeline.model import FilledBlank, Reading, Word
+from pipeline.model import REVIEW_CONFIDENCE, FilledBlank, Reading, Word
 
-# Tesseract's word confidence (0..1) under which a filled-in value is not trusted as read:
-# typed header digits read at 0.85-0.97 on the real pages; handwriting and stamps lower.
-TRUSTED_CONFIDENCE = 0.8
-# A FilledBlank's digits are used when the OCR stage is at least this sure of them.
+# A FilledBlank's digits are taken when the OCR stage is at least this sure of them; below,
+# they stand as a guess, flagged (a Reading under REVIEW_CONFIDENCE needs review).
 BLANK_CONFIDENCE = 0.6
-# Under this confidence a reading is flagged (bench.structure's cut-off): a blank's digits
-# below it may stand as a flagged guess (`blank_guess`).
-GUESS_CONFIDENCE = 0.5
 
 # Punctuation around a blank's digits that is the printed line's, not the value's ("⁄11",
 # "04."); any other glyph glued to the digits ("2#", "04+", "9{") means OCR saw more than
@@ -51,7 +46,7 @@ def read_blank(raw: str, words: list[Word] | None, gap: bool, low: int, high: in
     digits = text.strip(_SPECKS)
     readable = bool(re.fullmatch(r"\d{1,5}", digits)) and low <= int(digits) <= high
     confidence = word_confidence(text, words)
-    unsure = confidence is not None and confidence < TRUSTED_CONFIDENCE
+    unsure = confidence is not None and confidence < REVIEW_CONFIDENCE
     handwritten = gap or unsure or not typed_ok
     if not readable:
         return BlankValue(None, Reading(handwritten=handwritten, unreadable=True,
@@ -78,7 +73,7 @@ def from_filled_blank(blank: FilledBlank | None, ocr: str | None, low: int,
         return None
     if (blank.confidence or 0.0) < BLANK_CONFIDENCE or not low <= int(blank.text) <= high:
         return None
-    if not blank.handwritten and blank.confidence >= TRUSTED_CONFIDENCE:
+    if not blank.handwritten and blank.confidence >= REVIEW_CONFIDENCE:
         return BlankValue(blank.text, None)  # plain type read surely: nothing to say
     return BlankValue(blank.text, Reading(handwritten=blank.handwritten,
                                           confidence=blank.confidence,
@@ -105,14 +100,12 @@ def with_filled_blank(read: BlankValue, blank: FilledBlank | None, low: int,
 
 
 def blank_guess(blank: FilledBlank, low: int, high: int) -> str | None:
-    """The OCR stage's digits of a blank too unsure to be taken, as a flagged guess where the
-    line's text has no value at all: only when its reading says it is in doubt (handwritten,
-    or below GUESS_CONFIDENCE), so that a guess never looks like a sure value."""
+    """The OCR stage's digits of a blank too unsure to be taken (below BLANK_CONFIDENCE, so
+    below REVIEW_CONFIDENCE: its reading needs review), as a guess where the line's text has
+    no value at all; None when they are no value of the field."""
     if not re.fullmatch(r"\d{1,5}", blank.text) or not low <= int(blank.text) <= high:
         return None
-    if blank.handwritten or (blank.confidence or 0.0) < GUESS_CONFIDENCE:
-        return blank.text
-    return None
+    return blank.text
 
 
 def blank_for(blanks: list[FilledBlank], field: str) -> FilledBlank | None:
