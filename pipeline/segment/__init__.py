@@ -38,7 +38,6 @@ from pipeline.segment.body import (
     legal_basis_end,
     parse_preamble,
     parse_sections,
-    parse_title,
 )
 from pipeline.segment.body_tables import find_body_tables
 from pipeline.segment.closing import is_closing_start, parse_closing
@@ -54,6 +53,7 @@ from pipeline.segment.placement import (
 )
 from pipeline.segment.references import find_references
 from pipeline.segment.signature import is_signature_start, parse_signature
+from pipeline.segment.title import parse_title
 from pipeline.text.fold import nfc
 
 __all__ = ["segment_document"]

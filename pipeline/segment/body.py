@@ -1,4 +1,4 @@
-"""Title, legal basis, sections with their subsections, items, paragraphs and tables.
+"""Legal basis, sections with their subsections, items, paragraphs and tables.
 
 Line rules (general, not tied to any one document):
 - a line starting with a marker opens a block: a Roman numeral heading (the *next* numeral in
@@ -41,7 +41,6 @@ from pipeline.segment.patterns import (
 )
 from pipeline.text.fold import fold
 
-_TITLE_MAX_LINES = 6
 # A heading line this long filled the line width, so the next line is more of the heading.
 _WRAPPED_HEADING_WORDS = 8
 # "1. Phòng Kinh tế: Trên cơ sở …": a short lead-in before ":" is the subsection's title.
@@ -167,58 +166,7 @@ def is_legal_basis_start(line: str) -> bool:
     return bool(LEGAL_BASIS_START.match(fold(line)))
 
 
-# --- title and legal basis -------------------------------------------------------------------
-
-
-def parse_title(lines: list[str], start: int, stop: int) -> tuple[str | None, int]:
-    """The summary lines after the type line; returns (title, first line after it)."""
-    index = start
-    while index < stop and not lines[index]:
-        index += 1
-    parts: list[str] = []
-    while index < stop and len(parts) < _TITLE_MAX_LINES:
-        line = lines[index]
-        if not line or _ends_title(parts, line):
-            break
-        parts.append(line)
-        index += 1
-    return (join_lines(parts) or None), index
-
-
-def _ends_title(parts: list[str], line: str) -> bool:
-    """Whether `line` is past the title. A title may itself start "Thực hiện …", so only a
-    later such line ends it."""
-    if not parts:
-        return _starts_body(line) and not _starts_with_thuc_hien(line)
-    # An upper-case title wraps onto upper-case lines ("… KHÔNG" / "THỰC HIỆN …"): those
-    # are no "Thực hiện …" paragraph.
-    upper_wrap = is_upper_text(parts[0]) and is_upper_text(line) and not is_legal_basis_start(
-        parts[0]) and arabic_heading(line) is None and roman_heading(line, 1, None) is None
-    return (
-        (_starts_body(line) and not upper_wrap)
-        or item_marker(line) is not None
-        or ends_sentence(parts[-1])
-        or _is_upper_break(parts[0], line)
-    )
-
-
-def _starts_with_thuc_hien(line: str) -> bool:
-    return is_legal_basis_start(line) and not fold(line).lower().startswith("can")
-
-
-def _is_upper_break(first_title_line: str, line: str) -> bool:
-    """An upper-case line after a sentence-case title is the next part (e.g. the authority
-    line of a decision), not more title."""
-    return is_upper_text(line, min_letters=4) and not is_upper_text(first_title_line)
-
-
-def _starts_body(line: str) -> bool:
-    return (
-        is_legal_basis_start(line)
-        or arabic_heading(line) is not None
-        or roman_heading(line, 1, None) is not None
-        or bool(ARTICLE_HEADING.match(fold(line)))
-    )
+# --- legal basis ---------------------------------------------------------------------------------
 
 
 def parse_preamble(lines: list[str], start: int, stop: int) -> list[str]:
