@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
 	candidates clean channel-vie vie-fonts bench-restore-real bench-real bench-structure \
-	reliability-doc
+	bench-blanks reliability-doc
 
 all: run
 
@@ -188,6 +188,11 @@ bench-real: setup
 # pages apart (see bench/structure.py).
 bench-structure: setup
 	$(PY) -m bench.structure --shared $(SHARED) --jobs $(JOBS)
+
+# The hand-filled blanks of the same pages (number, day, month) as the ocr stage reads them
+# apart, against the field truth; synthetic blanks too (see bench/blanks.py).
+bench-blanks: setup
+	$(PY) -m bench.blanks --jobs $(JOBS)
 
 clean:
 	rm -rf "$(OUT)"/*.json "$(OUT)"/*.md "$(OUT)"/*.txt "$(OUT)"/*.diff .pytest_cache
