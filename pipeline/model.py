@@ -101,7 +101,7 @@ class Overlay(BaseModel):
     """Something printed over the document that is not its own text: a digital-signature box
     ("Ký bởi: …", "TRUNG TÂM CÔNG BÁO …"), a copy stamp ("SAO Y"), a received stamp."""
 
-    kind: Literal["digital-signature", "copy-stamp", "received-stamp"]
+    kind: Literal["digital-signature", "copy-stamp", "received-stamp", "signature-stamp"]
     page: int  # 1-based
     box: Box | None = None
     text: str = ""

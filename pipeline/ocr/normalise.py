@@ -1,6 +1,7 @@
 """From a decoded page to the grey page the rest of the ocr stage works on, sized for Tesseract:
 a photo looked at straight (`perspective`), colour turned to grey with seals taken out
-(`colour`), resampled so that its text has the size Tesseract reads best (`resolution`)."""
+(`colour`), signature stamps found for their text to be read apart (`stamps`), resampled so
+that its text has the size Tesseract reads best (`resolution`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import cv2
 import numpy as np
 
 from pipeline.model import Box
-from pipeline.ocr import colour, perspective, resolution
+from pipeline.ocr import colour, perspective, resolution, stamps
 from pipeline.ocr.rasterize import MAX_PAGE_PIXELS, PageImage
 
 
@@ -26,6 +27,9 @@ class GreyPage:
     # (pipeline.ocr.blanks), crop by crop. A reference, not a copy.
     original: np.ndarray | None = None
     original_scale: float = 1.0
+    # The signature stamps' text boxes, in the pixels of `original` (read by
+    # `stamps.signature_stamps`).
+    stamps: list[Box] = field(default_factory=list)
 
 
 def normalise(page: PageImage, forced_dpi: float | None = None) -> GreyPage:
@@ -33,14 +37,15 @@ def normalise(page: PageImage, forced_dpi: float | None = None) -> GreyPage:
     quad = perspective.find_page_quad(_plain_grey(page.pixels), page.page_mask)
     if quad is not None:
         notes.append("photo: perspective corrected")
-    grey, seals, original = _page_grey(page.pixels, quad)
+    grey, seals, original, stamp_boxes = _page_grey(page.pixels, quad)
     original_scale = 1.0
     height = resolution.text_height(grey)
     scale, dpi, resolution_notes = resolution.ocr_scale(
         height, page.dpi, forced_dpi, grey.size, MAX_PAGE_PIXELS)
     notes.extend(resolution_notes)
     if quad is not None and scale != 1.0:
-        grey, seals, original = _page_grey(page.pixels, quad, scale)  # one resampling
+        # one resampling
+        grey, seals, original, stamp_boxes = _page_grey(page.pixels, quad, scale)
     else:
         grey = resolution.resample(grey, scale)
         seals = [_scaled_box(box, scale) for box in seals]
@@ -48,19 +53,28 @@ def normalise(page: PageImage, forced_dpi: float | None = None) -> GreyPage:
     if seals:
         notes.append(f"{len(seals)} seal(s) taken out by colour")
     per_point = page.pixels_per_point * scale if page.pixels_per_point else None
-    return GreyPage(grey, round(dpi), notes, seals, per_point, original, original_scale)
+    if stamp_boxes:
+        notes.append(f"{len(stamp_boxes)} signature stamp(s) found")
+    return GreyPage(grey, round(dpi), notes, seals, per_point, original, original_scale,
+                    stamp_boxes)
 
 
 def _page_grey(pixels: np.ndarray, quad: np.ndarray | None,
-               scale: float = 1.0) -> tuple[np.ndarray, list[Box], np.ndarray]:
-    """The page in grey with its seals taken out (and where they were), and the page in its
-    own colours it was made from. A photo is straightened first, so that what lies around the
-    sheet (a dark desk) does not count as the page's ink when its colours are weighed."""
+               scale: float = 1.0) -> tuple[np.ndarray, list[Box], np.ndarray, list[Box]]:
+    """The page in grey with its seals taken out (and where they were), the page in its own
+    colours it was made from, and where signature stamps are on it. The stamps stay in the
+    grey page: taken out, what is left around them (a pen signature, pale edges) was read as
+    junk into the recipients' lines. A
+    photo is straightened first, so that what lies around the sheet (a dark desk) does not
+    count as the page's ink when its colours are weighed."""
     if quad is not None:
         pixels, _ = perspective.flatten(pixels, quad, scale)
-    if pixels.ndim == 3:
-        return (*colour.to_grey(pixels), pixels)
-    return pixels, [], pixels
+    if pixels.ndim != 3:
+        return pixels, [], pixels, []
+    circles = colour.find_seals(pixels)
+    grey, seals = colour.to_grey(pixels, circles)
+    stamp_boxes = stamps.find_stamps(pixels, circles)
+    return grey, seals, pixels, stamp_boxes
 
 
 def _plain_grey(pixels: np.ndarray) -> np.ndarray:
