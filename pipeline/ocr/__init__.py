@@ -51,7 +51,6 @@ from pipeline.ocr.prepare import (
 )
 from pipeline.ocr.rasterize import load_page, page_count
 from pipeline.ocr.recognize import recognize_image, text_layer_page
-from pipeline.ocr.stamps import signature_stamps
 from pipeline.ocr.tables import detect_tables, link_continued_tables, read_table
 from pipeline.ocr.textlayer import judge_text_layer
 
@@ -95,7 +94,7 @@ def recognize_page(job: PageJob) -> Page:
     if layer is not None and layer.record.used:
         return with_page_number(text_layer_page(layer.text, job.number, layer.record))
     image = load_page(job.path, job.kind, job.number)
-    source = normalise(image, job.image_dpi)
+    source = normalise(image, job.image_dpi, job.lang)
     prepared = prepare_page(source.pixels)
     overlays = []
     if layer is not None and layer.overlay and source.pixels_per_point:
@@ -124,8 +123,8 @@ def recognize_page(job: PageJob) -> Page:
     if original is not None and source.stamps:
         # Kept apart from the page's lines: a stamp is not the document's print.
         page.overlays = [*page.overlays, *(
-            stamp.model_copy(update={"box": page_box(original, stamp.box)})
-            for stamp in signature_stamps(original.pixels, source.stamps, job.number, job.lang))]
+            stamp.model_copy(update={"page": job.number, "box": page_box(original, stamp.box)})
+            for stamp in source.stamps if stamp.box)]
     page.seals = [turned_box(box, source.pixels.shape, page.rotation) for box in source.seals]
     page.text_layer = layer.record if layer is not None else None
     page.warnings = list(image.warnings)

@@ -64,6 +64,10 @@ SEAL_MARGIN = 1.12
 READ_LINE_HEIGHT = 48
 READ_MARGIN = 0.5
 MIN_WORD_CONFIDENCE = 50.0
+# Taken out of the grey page: a stamp's box and this share of its height around it; there,
+# what is within this of the paper's tone in its brightest channel is paper (as in a seal).
+CLEAR_PAD = 0.2
+CLEAR_MARGIN = 70
 
 
 def stamp_ink(rgb: np.ndarray) -> np.ndarray:
@@ -217,6 +221,25 @@ def _text(data: dict[str, list]) -> str:
         lines.setdefault(key, []).append(word)
     text = "\n".join(" ".join(words) for _, words in sorted(lines.items()))
     return unicodedata.normalize("NFC", text)
+
+
+def without_stamps(grey: np.ndarray, rgb: np.ndarray, boxes: list[Box]) -> np.ndarray:
+    """The grey page with the stamps' coloured ink turned to paper: their text is read apart
+    (`signature_stamps`), as overlays. As inside a seal (`colour.to_grey`), the grey there is
+    the brightest channel, in which coloured ink is nearly paper and black print stays dark;
+    what is that bright is paper (the strokes' pale edges too, which were read as junk)."""
+    if not boxes:
+        return grey
+    out = grey.copy()
+    cut = paper_tone(grey) - CLEAR_MARGIN
+    height, width = grey.shape
+    for box in boxes:
+        pad = round(box.height * CLEAR_PAD)
+        rows = slice(max(0, box.top - pad), min(height, box.top + box.height + pad))
+        cols = slice(max(0, box.left - pad), min(width, box.left + box.width + pad))
+        brightest = rgb[rows, cols].max(axis=2)
+        out[rows, cols] = np.where(brightest >= cut, 255, brightest).astype(np.uint8)
+    return out
 
 
 def signature_stamps(rgb: np.ndarray, boxes: list[Box], number: int,
