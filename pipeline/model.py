@@ -99,9 +99,11 @@ class TextLayer(BaseModel):
 
 class Overlay(BaseModel):
     """Something printed over the document that is not its own text: a digital-signature box
-    ("Ký bởi: …", "TRUNG TÂM CÔNG BÁO …"), a copy stamp ("SAO Y"), a received stamp."""
+    ("Ký bởi: …", "TRUNG TÂM CÔNG BÁO …"), a copy stamp ("SAO Y"), a received stamp, a
+    signature stamp (a title or name stamp in coloured ink by the signature: "KT. GIÁM ĐỐC" /
+    "PHÓ GIÁM ĐỐC", "TS. Nguyễn Văn A"; pipeline.ocr.stamps)."""
 
-    kind: Literal["digital-signature", "copy-stamp", "received-stamp"]
+    kind: Literal["digital-signature", "copy-stamp", "received-stamp", "signature-stamp"]
     page: int  # 1-based
     box: Box | None = None
     text: str = ""

@@ -38,7 +38,7 @@ from pipeline.model import Box, Document, Line, OcrMode, Overlay, Page, Table, j
 from pipeline.ocr.blanks import read_blanks
 from pipeline.ocr.layout import union_box
 from pipeline.ocr.normalise import GreyPage, normalise
-from pipeline.ocr.original import OriginalPage, page_transform
+from pipeline.ocr.original import OriginalPage, page_box, page_transform
 from pipeline.ocr.overlays import overlay_lines, pdf_overlays, received_stamps
 from pipeline.ocr.prepare import (
     content_box,
@@ -94,7 +94,7 @@ def recognize_page(job: PageJob) -> Page:
     if layer is not None and layer.record.used:
         return with_page_number(text_layer_page(layer.text, job.number, layer.record))
     image = load_page(job.path, job.kind, job.number)
-    source = normalise(image, job.image_dpi)
+    source = normalise(image, job.image_dpi, job.lang)
     prepared = prepare_page(source.pixels)
     overlays = []
     if layer is not None and layer.overlay and source.pixels_per_point:
@@ -118,8 +118,13 @@ def recognize_page(job: PageJob) -> Page:
             if (again.ocr_confidence or 0.0) > page.ocr_confidence:
                 page = again
                 turns.append((degrees, -angle if straightened else 0.0))
-    page.blanks = read_blanks(page.lines, original_page(source, turns), _page_height(page),
-                              job.lang)
+    original = original_page(source, turns)
+    page.blanks = read_blanks(page.lines, original, _page_height(page), job.lang)
+    if original is not None and source.stamps:
+        # Kept apart from the page's lines: a stamp is not the document's print.
+        page.overlays = [*page.overlays, *(
+            stamp.model_copy(update={"page": job.number, "box": page_box(original, stamp.box)})
+            for stamp in source.stamps if stamp.box)]
     page.seals = [turned_box(box, source.pixels.shape, page.rotation) for box in source.seals]
     page.text_layer = layer.record if layer is not None else None
     page.warnings = list(image.warnings)

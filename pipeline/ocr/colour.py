@@ -55,11 +55,13 @@ SEAL_INK_MARGIN = 70
 MAX_CIRCLES = 30
 
 
-def to_grey(rgb: np.ndarray) -> tuple[np.ndarray, list[Box]]:
-    """The page in grey with its seals taken out, and the seals' boxes (page pixels)."""
+def to_grey(rgb: np.ndarray, seals: list[tuple[float, float, float]] | None = None,
+            ) -> tuple[np.ndarray, list[Box]]:
+    """The page in grey with its seals taken out, and the seals' boxes (page pixels).
+    `seals`: the rims `find_seals` found, when they are known already."""
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     grey = _without_pen_ink(rgb, grey)
-    seals = find_seals(rgb)
+    seals = find_seals(rgb) if seals is None else seals
     if not seals:
         return grey, []
     inside = np.zeros(grey.shape, dtype=np.uint8)

@@ -64,6 +64,18 @@ def page_transform(scale: float, scaled_shape: tuple[int, int],
     return matrix
 
 
+def page_box(original: OriginalPage, box: Box) -> Box:
+    """A box of the original pixels on the page as read: the bounds of its turned corners."""
+    corners = np.array([[box.left, box.top, 1.0], [box.left + box.width, box.top, 1.0],
+                        [box.left, box.top + box.height, 1.0],
+                        [box.left + box.width, box.top + box.height, 1.0]])
+    mapped = (original.to_page @ corners.T)[:2]
+    left, top = np.floor(mapped.min(axis=1)).astype(int)
+    right, bottom = np.ceil(mapped.max(axis=1)).astype(int)
+    return Box(left=max(0, int(left)), top=max(0, int(top)), width=int(right - left),
+               height=int(bottom - top))
+
+
 def crop(original: OriginalPage, box: Box) -> np.ndarray:
     """The pixels of the original page under `box` (a box of the page as read), looked at as
     on the read page: upright, level, at its resolution; outside the page is white paper."""

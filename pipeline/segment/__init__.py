@@ -52,7 +52,7 @@ from pipeline.segment.placement import (
     unplaced_lines,
 )
 from pipeline.segment.references import find_references
-from pipeline.segment.signature import is_signature_start, parse_signature
+from pipeline.segment.signature import is_signature_start, parse_signature, with_stamps
 from pipeline.segment.title import parse_title
 from pipeline.text.fold import nfc
 
@@ -140,6 +140,7 @@ def segment_document(doc: Document) -> Document:
         lines[foot_from:main_end], blocks[foot_from:main_end],
         witnesses[foot_from:main_end] if witnesses else None,
     )
+    signature = with_stamps(signature, _foot_stamps(doc, pages[foot_from:main_end]))
 
     appendices = []
     bounds = [*appendix_starts, len(lines)]
@@ -205,6 +206,12 @@ def _page_breaks(pages: list[int | None], start: int, stop: int) -> set[int]:
 
 def _tables_by_page(doc: Document) -> dict[int, list[Table]]:
     return {page.number: list(page.tables) for page in doc.pages}
+
+
+def _foot_stamps(doc: Document, foot_pages: list[int | None]) -> list[str]:
+    """The texts of the signature stamps on the pages of the foot (the signature's page)."""
+    pages = {page for page in foot_pages if page is not None}
+    return [o.text for o in doc.overlays if o.kind == "signature-stamp" and o.page in pages]
 
 
 def _text_overlays(lines: list[str], pages: list[int | None]) -> list[Overlay]:

@@ -271,3 +271,59 @@ def _authority_pieces(part: str) -> list[str]:
 
 _INNER_AUTHORITY = re.compile(r"(?<!\S)(?:TM|KT|TL|TUQ|Q)\s?\.\s*(?=\S)")
 _DEPUTY = re.compile(r"(?<=\S\s+)PHO\s+\S")
+
+
+def with_stamps(signature: Signature, stamps: list[str]) -> Signature:
+    """The signature completed, or corrected, by what the signature stamps beside it read
+    (the texts of `Overlay(kind="signature-stamp")` on the foot's page): a stamp's authority
+    line, position and name stand where the printed block has none; a stamp "KT. X" over
+    "PHÓ X" says the deputy signed a block printed for the head "X". Only what a stamp reads
+    as a Decree 30 authority, position or name is taken."""
+    authority, title, name = _read_stamps(stamps)
+    update: dict[str, str | None] = {}
+    if authority and authority not in (signature.authority or ""):
+        update["authority"] = " ".join(filter(None, [signature.authority, authority]))
+    head_signed = authority is not None and authority == f"KT. {signature.title}"
+    if title and (signature.title is None or head_signed):
+        update["title"] = title
+    elif head_signed and signature.title:
+        update["title"] = deputy_of(signature.title)
+    if name and signature.name is None:
+        update["name_prefix"], update["name"] = name
+    return signature.model_copy(update=update) if update else signature
+
+
+def _read_stamps(stamps: list[str]) -> tuple[str | None, str | None, tuple[str | None, str] | None]:
+    """(authority, position, (degree, name)) the stamps' lines read as, each None when none
+    does. A position line followed by its deputy's ("HIỆU TRƯỞNG" / "PHÓ HIỆU TRƯỞNG") is a
+    deputy signing: "KT." (Decree 30), however its prefix was read."""
+    authority = title = name = None
+    for stamp in stamps:
+        lines = [line.strip() for line in stamp.split("\n") if line.strip()]
+        positions = [_stamp_position(line) for line in lines]
+        for index, line in enumerate(lines):
+            found = AUTHORITY.match(fold(line))
+            head = positions[index]
+            below = positions[index + 1] if index + 1 < len(positions) else None
+            if found and head:
+                authority = f"{found['a']}. {head[1]}"
+            elif head and head[0] and below and below[1] == deputy_of(head[1]):
+                authority = f"KT. {head[1]}"
+            elif head and not head[0]:
+                title = head[1]
+            elif (reading := _name_of_line(line)) and len(reading[1].split()) >= _NAME_WORDS[0]:
+                name = reading
+    return authority, title, name
+
+
+def _stamp_position(line: str) -> tuple[bool, str] | None:
+    """(whether a prefix led it, the position) when the stamp line is a signer's position,
+    after a short prefix token ("KT.", misread "Kĩ.") or not."""
+    prefix = _STAMP_PREFIX.match(line)
+    rest = line[prefix.end():] if prefix else line
+    position = nearest_position(rest)
+    return (bool(prefix), position) if position and is_upper_text(rest) else None
+
+
+# A stamp's authority prefix as read: up to three letters and a full stop or colon.
+_STAMP_PREFIX = re.compile(r"^\p{L}{1,3}\s?[.:]\s*(?=\S)")
