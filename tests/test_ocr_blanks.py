@@ -86,9 +86,12 @@ def test_handwriting_is_ink_unlike_the_print_of_its_line():
     printed = InkLook(colour=5.0, stroke=3.0, height=30)
     assert looks_handwritten(InkLook(colour=90.0, stroke=3.0, height=23), printed)  # blue pen
     assert looks_handwritten(InkLook(colour=5.0, stroke=6.0, height=23), printed)  # marker
-    # A thin black pen on a black-and-white scan: digits as tall as the words.
-    assert looks_handwritten(InkLook(colour=0.0, stroke=3.0, height=29), printed)
+    assert looks_handwritten(InkLook(colour=0.0, stroke=3.0, height=36), printed)  # tall
+    # A black pen on a black-and-white scan: digits as tall as the words, a little thicker.
+    assert looks_handwritten(InkLook(colour=0.0, stroke=3.4, height=29), printed)
     assert not looks_handwritten(InkLook(colour=8.0, stroke=3.2, height=24), printed)
+    # Typed digits as tall as words with few marks ("Số: 41/KH-UBND"): print.
+    assert not looks_handwritten(InkLook(colour=0.0, stroke=3.0, height=29), printed)
 
 
 def test_a_crop_of_the_read_page_is_the_same_place_on_the_original():

@@ -63,14 +63,18 @@ DIGITS_ONLY = "-c tessedit_char_whitelist=0123456789"
 READING_MODES = (7, 13)
 DIGIT_MODEL = "eng"
 # Handwriting against the line's print: its ink this much more colourful (mean channel spread,
-# 0..255), its strokes this many times as wide, or its digits this share of the height of the
-# printed words' ink. Printed digits stand at cap height, well under the printed words'
-# stacked marks and ascenders ("ngày", "tháng", "Số:"): on the dev pages 0.73-0.89 of them;
-# handwritten digits are written as tall as the words or taller (0.92 and up), which tells
-# them on black-and-white scans, where there is no colour, and in a thin pen.
+# 0..255), its strokes this many times as wide, or its digits this many times as tall as the
+# printed words' ink. Printed digits stand at cap height: under the stacked marks, ascenders
+# and descenders of words as "ngày", "tháng" (0.73-0.89 of them on the dev pages), but about
+# as tall as "Số:" and "/KH-UBND" (0.95 on the sample plans). Handwritten digits are written
+# as tall as the words or taller (0.92 and up on the dev pages), most often with a thicker
+# pen: digits as tall as the words with strokes a little thicker than the print's, or digits
+# clearly taller than the words, are handwriting too, on black-and-white scans and in a thin
+# pen, where colour and stroke width alone do not tell.
 COLOUR_GAP = 35
 STROKE_RATIO = 1.45
-HEIGHT_RATIO = 0.92
+HEIGHT_RATIO = 1.15
+WORD_HEIGHT_RATIO, THICKER_RATIO = 0.92, 1.05
 # The largest day and month.
 FIELD_RANGE = {"day": (1, 31), "month": (1, 12)}
 # A reading outside its field's range keeps this confidence.
@@ -321,12 +325,16 @@ def print_look(original: OriginalPage, boxes: tuple[Box, ...]) -> InkLook | None
 
 
 def looks_handwritten(blank: InkLook, printed: InkLook | None) -> bool:
-    """Ink unlike the line's print: another colour, thicker strokes or taller digits."""
+    """Ink unlike the line's print: another colour, thicker strokes, taller digits, or digits
+    as tall as the printed words in slightly thicker strokes."""
     if printed is None:
         return False
+    stroke, height = max(printed.stroke, 1.0), max(printed.height, 1)
     return (blank.colour - printed.colour >= COLOUR_GAP
-            or blank.stroke >= STROKE_RATIO * max(printed.stroke, 1.0)
-            or blank.height >= HEIGHT_RATIO * max(printed.height, 1))
+            or blank.stroke >= STROKE_RATIO * stroke
+            or blank.height >= HEIGHT_RATIO * height
+            or (blank.height >= WORD_HEIGHT_RATIO * height
+                and blank.stroke >= THICKER_RATIO * stroke))
 
 
 # -- reading digits ------------------------------------------------------------------------------
@@ -423,6 +431,12 @@ def combined(field: str, tesseract: tuple[str, float], classifier: tuple[str, fl
     return "", min(tess_conf, clf_conf)
 
 
+def cut_off(strokes: np.ndarray) -> bool:
+    """Ink running into the left or right side of the blank's reach (`widened`): a digit may
+    be cut off."""
+    return touches_sides(strokes, CUT_OFF_EDGE)
+
+
 def widened(spot: BlankSpot) -> Box:
     """The blank's box reaching GROW_REACH line heights to either side: where its
     handwriting may run (`blank_box`)."""
@@ -455,7 +469,7 @@ def read_spot(spot: BlankSpot, original: OriginalPage, lang: str) -> FilledBlank
                            box=box)
     tesseract = in_range(spot.field, *read_digits(digit_images(grey, strokes), lang))
     handwritten = looks_handwritten(ink_look(pixels, strokes), printed_ink)
-    if touches_sides(strokes, CUT_OFF_EDGE):
+    if cut_off(strokes):
         # The classifier reads whole digits, and one cut by the reach's side is none: its
         # reading would be of part of the blank. Tesseract's reading stays as it is.
         text, confidence = tesseract
