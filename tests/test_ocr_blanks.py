@@ -8,6 +8,7 @@ from functools import cache
 import numpy as np
 
 from pipeline.model import Box, Line, Word
+from pipeline.ocr.blank_box import grown_strokes, slash_like
 from pipeline.ocr.blanks import InkLook, find_blanks, in_range, looks_handwritten, read_blanks
 from pipeline.ocr.original import OriginalPage, crop, page_transform
 from pipeline.ocr.prepare import rotate_by, rotate_clockwise
@@ -81,11 +82,16 @@ def test_day_and_month_out_of_range_are_no_reading():
 
 
 def test_handwriting_is_ink_unlike_the_print_of_its_line():
+    # The printed words' ink 30 px high with their marks; printed digits are cap height.
     printed = InkLook(colour=5.0, stroke=3.0, height=30)
-    assert looks_handwritten(InkLook(colour=90.0, stroke=3.0, height=30), printed)  # blue pen
-    assert looks_handwritten(InkLook(colour=5.0, stroke=6.0, height=30), printed)  # marker
-    assert looks_handwritten(InkLook(colour=5.0, stroke=3.0, height=50), printed)  # tall
-    assert not looks_handwritten(InkLook(colour=8.0, stroke=3.2, height=31), printed)
+    assert looks_handwritten(InkLook(colour=90.0, stroke=3.0, height=23), printed)  # blue pen
+    assert looks_handwritten(InkLook(colour=5.0, stroke=6.0, height=23), printed)  # marker
+    assert looks_handwritten(InkLook(colour=0.0, stroke=3.0, height=36), printed)  # tall
+    # A black pen on a black-and-white scan: digits as tall as the words, a little thicker.
+    assert looks_handwritten(InkLook(colour=0.0, stroke=3.4, height=29), printed)
+    assert not looks_handwritten(InkLook(colour=8.0, stroke=3.2, height=24), printed)
+    # Typed digits as tall as words with few marks ("Số: 41/KH-UBND"): print.
+    assert not looks_handwritten(InkLook(colour=0.0, stroke=3.0, height=29), printed)
 
 
 def test_a_crop_of_the_read_page_is_the_same_place_on_the_original():
@@ -133,3 +139,72 @@ def test_an_empty_blank_reads_empty():
     rendered = number_line("", False, 3)
     [blank] = read_blanks([rendered.line], OriginalPage(rendered.pixels, np.eye(3)), 1000)
     assert (blank.text, blank.handwritten, blank.confidence) == ("", False, 0.0)
+
+
+def _glued_to_day_word(rendered, upto: int) -> Line:
+    """The date line as OCR gives it when the handwriting overlaps "ngày": the first digit
+    glued to the word ("ngày1"), its box reaching `upto`."""
+    words = list(rendered.line.words)
+    day = words[2]
+    assert day.box is not None
+    words[2] = Word(text="ngày1", box=Box(left=day.box.left, top=day.box.top,
+                                           width=upto - day.box.left, height=day.box.height))
+    return rendered.line.model_copy(update={"words": words})
+
+
+def test_handwriting_overlapping_the_day_word_is_read_whole():
+    # The word's box takes in most of the first "1": the blank's box, estimated from the
+    # word's characters, starts inside that digit; it grows to the digit's whole stroke.
+    for seed in (0, 1):
+        rendered = date_line("11", True, seed)
+        ink = np.flatnonzero((rendered.pixels.min(axis=2) < 150)[
+            :, rendered.blank.left:rendered.blank.left + rendered.blank.width].any(axis=0))
+        upto = rendered.blank.left + int(ink[0] + (ink[-1] - ink[0]) * 2 // 3)
+        line = _glued_to_day_word(rendered, upto)
+        page = OriginalPage(rendered.pixels, np.eye(3))
+        blanks = {b.field: b for b in read_blanks([line], page, 4 * rendered.pixels.shape[0])}
+        assert blanks["day"].text == "11" and blanks["day"].confidence >= 0.6
+        assert blanks["day"].box.left <= rendered.blank.left + int(ink[0]) + 2
+
+
+def _strokes(*rects: tuple[int, int, int, int]) -> np.ndarray:
+    mask = np.zeros((60, 200), dtype=bool)
+    for top, left, height, width in rects:
+        mask[top:top + height, left:left + width] = True
+    return mask
+
+
+def test_a_digit_running_past_the_blank_grows_it_but_a_printed_letter_does_not():
+    # The blank's columns 50..100; printed words at 0..45 and 110..199. A digit from 80 to
+    # 120 runs past the box into the printed word's columns: taken whole. A printed letter
+    # 30..51 reaches a little into the blank: left out. A letter at 130..140: too far.
+    strokes = _strokes((10, 80, 40, 40), (20, 30, 20, 22), (20, 130, 20, 10))
+    kept, (left, right) = grown_strokes(strokes, (50, 100), [(0, 45), (110, 199)], 40)
+    assert (left, right) == (50, 119)
+    assert kept[30, 115] and not kept[30, 40] and not kept[30, 135]
+
+
+def test_a_thick_stroke_on_a_printed_word_next_to_the_digits_is_handwriting():
+    # The second digit (121..140) lies on the printed word's columns as OCR estimated them,
+    # beside the first (80..118): taken when it looks handwritten, not when it looks printed.
+    strokes = _strokes((10, 80, 40, 38), (10, 121, 40, 20))
+    kept, _ = grown_strokes(strokes, (50, 110), [(0, 45), (112, 199)], 40, lambda m: True)
+    assert kept[30, 130]
+    kept, _ = grown_strokes(strokes, (50, 110), [(0, 45), (112, 199)], 40, lambda m: False)
+    assert not kept[30, 130]
+
+
+def test_the_symbols_slash_is_no_digit():
+    slash = np.zeros((40, 16), dtype=bool)
+    for row in range(40):
+        column = 15 - row * 15 // 39
+        slash[row, max(0, column - 2):column + 1] = True
+    upright = np.zeros((40, 16), dtype=bool)
+    upright[:, 6:10] = True
+    assert slash_like(slash, 40) and not slash_like(upright, 40)
+    strokes = np.zeros((60, 200), dtype=bool)
+    strokes[10:50, 95:111] = slash
+    kept, _ = grown_strokes(strokes, (50, 100), [(105, 199)], 40, slash=True)
+    assert not kept.any()
+    kept, _ = grown_strokes(strokes, (50, 100), [(105, 199)], 40, slash=False)
+    assert kept.any()

@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline import external
 from pipeline.model import Box, FilledBlank, Line, Word
+from pipeline.ocr.blank_box import GROW_REACH, grown_strokes, touches_sides
 from pipeline.ocr.digits import classify
 from pipeline.ocr.original import OriginalPage, crop, darkest
 from pipeline.text.fold import fold
@@ -62,10 +63,18 @@ DIGITS_ONLY = "-c tessedit_char_whitelist=0123456789"
 READING_MODES = (7, 13)
 DIGIT_MODEL = "eng"
 # Handwriting against the line's print: its ink this much more colourful (mean channel spread,
-# 0..255), its strokes this many times as wide, its digits this many times as tall.
+# 0..255), its strokes this many times as wide, or its digits this many times as tall as the
+# printed words' ink. Printed digits stand at cap height: under the stacked marks, ascenders
+# and descenders of words as "ngày", "tháng" (0.73-0.89 of them on the dev pages), but about
+# as tall as "Số:" and "/KH-UBND" (0.95 on the sample plans). Handwritten digits are written
+# as tall as the words or taller (0.92 and up on the dev pages), most often with a thicker
+# pen: digits as tall as the words with strokes a little thicker than the print's, or digits
+# clearly taller than the words, are handwriting too, on black-and-white scans and in a thin
+# pen, where colour and stroke width alone do not tell.
 COLOUR_GAP = 35
 STROKE_RATIO = 1.45
-HEIGHT_RATIO = 1.4
+HEIGHT_RATIO = 1.15
+WORD_HEIGHT_RATIO, THICKER_RATIO = 0.92, 1.05
 # The largest day and month.
 FIELD_RANGE = {"day": (1, 31), "month": (1, 12)}
 # A reading outside its field's range keeps this confidence.
@@ -73,7 +82,7 @@ OUT_OF_RANGE_CONFIDENCE = 0.1
 # A reading of one reader only (`combined`) keeps this share of its confidence, under
 # half: such readings are flagged (segment takes 0.6 and up), shown as guesses at most.
 ALONE_SHARE = 0.45
-# Ink within this many pixels of the box's left or right side may be a digit cut off.
+# Ink within this many pixels of the reach's left or right side may be a digit cut off.
 CUT_OFF_EDGE = 2
 
 
@@ -85,6 +94,9 @@ class BlankSpot:
     box: Box
     line_box: Box  # the line's band, to tell the blank's strokes from the lines around it
     print_boxes: tuple[Box, ...]
+    # Columns (x from, x to) of the printed words' text around the blank, not the junk OCR
+    # glued to them: the blank's box may grow up to them, not into them (`blank_box`).
+    print_spans: tuple[tuple[int, int], ...] = ()
 
 
 def read_blanks(lines: list[Line], original: OriginalPage | None, page_height: int,
@@ -131,7 +143,7 @@ def _x_at(word: Word, offset: int) -> int:
 
 
 def _between(field: str, left: int, right: int, line: Line, height: int,
-             printed: list[Word]) -> BlankSpot | None:
+             printed: list[Word], spans: list[tuple[int, int]]) -> BlankSpot | None:
     """The blank from x `left` to x `right` on `line`, reaching above and below it."""
     assert line.box is not None
     margin = round(MARGIN * height)
@@ -141,7 +153,8 @@ def _between(field: str, left: int, right: int, line: Line, height: int,
     top = max(0, line.box.top - round(REACH_ABOVE * height))
     bottom = line.box.top + line.box.height + round(REACH_BELOW * height)
     return BlankSpot(field, Box(left=left, top=top, width=right - left, height=bottom - top),
-                     line.box, tuple(w.box for w in printed if w.box is not None))
+                     line.box, tuple(w.box for w in printed if w.box is not None),
+                     tuple(spans))
 
 
 def number_spot(line: Line) -> BlankSpot | None:
@@ -172,7 +185,9 @@ def number_spot(line: Line) -> BlankSpot | None:
         assert symbol.box is not None
         slash = symbol.box.left
     height = _line_height([words[0], symbol])
-    return _between("number", start, slash, line, height, [words[0], symbol])
+    assert words[0].box is not None and symbol.box is not None
+    spans = [(words[0].box.left, start), (slash, symbol.box.left + symbol.box.width)]
+    return _between("number", start, slash, line, height, [words[0], symbol], spans)
 
 
 def _match_word(word: Word, target: str, at_end: bool = False) -> tuple[int, int] | None:
@@ -225,11 +240,12 @@ def date_spots(line: Line) -> list[BlankSpot]:
         return []
     printed = [words[day[0]], words[month[0]], words[year[0]]]
     height = _line_height(printed)
+    spans = [(_x_at(words[i], start), _x_at(words[i], end)) for i, start, end in (day, month, year)]
     spots = []
     for field, before, after in (("day", day, month), ("month", month, year)):
         left = _x_at(words[before[0]], before[2])
         right = _x_at(words[after[0]], after[1])
-        spot = _between(field, left, right, line, height, printed)
+        spot = _between(field, left, right, line, height, printed, spans)
         if spot is not None:
             spots.append(spot)
     return spots
@@ -309,12 +325,16 @@ def print_look(original: OriginalPage, boxes: tuple[Box, ...]) -> InkLook | None
 
 
 def looks_handwritten(blank: InkLook, printed: InkLook | None) -> bool:
-    """Ink unlike the line's print: another colour, thicker strokes or taller digits."""
+    """Ink unlike the line's print: another colour, thicker strokes, taller digits, or digits
+    as tall as the printed words in slightly thicker strokes."""
     if printed is None:
         return False
+    stroke, height = max(printed.stroke, 1.0), max(printed.height, 1)
     return (blank.colour - printed.colour >= COLOUR_GAP
-            or blank.stroke >= STROKE_RATIO * max(printed.stroke, 1.0)
-            or blank.height >= HEIGHT_RATIO * max(printed.height, 1))
+            or blank.stroke >= STROKE_RATIO * stroke
+            or blank.height >= HEIGHT_RATIO * height
+            or (blank.height >= WORD_HEIGHT_RATIO * height
+                and blank.stroke >= THICKER_RATIO * stroke))
 
 
 # -- reading digits ------------------------------------------------------------------------------
@@ -412,26 +432,45 @@ def combined(field: str, tesseract: tuple[str, float], classifier: tuple[str, fl
 
 
 def cut_off(strokes: np.ndarray) -> bool:
-    """Ink running into the left or right side of the blank's box: a digit may be cut off (the
-    box's ends are estimated from the printed words' character shares)."""
-    edge = CUT_OFF_EDGE
-    return bool(strokes[:, :edge].any() or strokes[:, -edge:].any())
+    """Ink running into the left or right side of the blank's reach (`widened`): a digit may
+    be cut off."""
+    return touches_sides(strokes, CUT_OFF_EDGE)
+
+
+def widened(spot: BlankSpot) -> Box:
+    """The blank's box reaching GROW_REACH line heights to either side: where its
+    handwriting may run (`blank_box`)."""
+    reach = round(GROW_REACH * spot.line_box.height)
+    left = max(0, spot.box.left - reach)
+    return Box(left=left, top=spot.box.top, width=spot.box.left + spot.box.width + reach - left,
+               height=spot.box.height)
 
 
 def read_spot(spot: BlankSpot, original: OriginalPage, lang: str) -> FilledBlank:
-    pixels = crop(original, spot.box)
+    region = widened(spot)
+    pixels = crop(original, region)
     grey = darkest(pixels)
-    band = (spot.line_box.top - spot.box.top,
-            spot.line_box.top + spot.line_box.height - spot.box.top)
-    strokes = blank_strokes(ink_mask(grey), band, spot.line_box.height)
+    band = (spot.line_box.top - region.top,
+            spot.line_box.top + spot.line_box.height - region.top)
+    ink = blank_strokes(ink_mask(grey), band, spot.line_box.height)
+    core = (spot.box.left - region.left, spot.box.left + spot.box.width - 1 - region.left)
+    printed = [(start - region.left, end - region.left) for start, end in spot.print_spans]
+    printed_ink = print_look(original, spot.print_boxes)
+
+    def handwriting(stroke: np.ndarray) -> bool:
+        return looks_handwritten(ink_look(pixels, stroke), printed_ink)
+
+    strokes, (left, right) = grown_strokes(ink, core, printed, spot.line_box.height,
+                                           handwriting, slash=spot.field == "number")
+    box = Box(left=region.left + left, top=region.top, width=right - left + 1,
+              height=region.height)
     if not strokes.any():
         return FilledBlank(field=spot.field, text="", confidence=0.0, handwritten=False,
-                           box=spot.box)
+                           box=box)
     tesseract = in_range(spot.field, *read_digits(digit_images(grey, strokes), lang))
-    handwritten = looks_handwritten(ink_look(pixels, strokes),
-                                    print_look(original, spot.print_boxes))
+    handwritten = looks_handwritten(ink_look(pixels, strokes), printed_ink)
     if cut_off(strokes):
-        # The classifier reads whole digits, and one cut by the box's side is none: its
+        # The classifier reads whole digits, and one cut by the reach's side is none: its
         # reading would be of part of the blank. Tesseract's reading stays as it is.
         text, confidence = tesseract
     else:
@@ -439,4 +478,4 @@ def read_spot(spot: BlankSpot, original: OriginalPage, lang: str) -> FilledBlank
         classifier = in_range(spot.field, reading.text, reading.confidence)
         text, confidence = combined(spot.field, tesseract, classifier, handwritten)
     return FilledBlank(field=spot.field, text=text, confidence=round(confidence, 3),
-                       handwritten=handwritten, box=spot.box)
+                       handwritten=handwritten, box=box)
