@@ -280,8 +280,8 @@ class Signature(BaseModel):
     # joined by a space ("TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG"); before schema 1.4.0 only "KT.".
     authority: str | None = None
     title: str | None = None  # the signer's position: "PHÓ CHỦ TỊCH"
-    name: str | None = None  # "Nguyễn Văn A", a degree in name_prefix
-    name_prefix: str | None = None  # "TS.", "ThS."
+    name_prefix: str | None = None  # "TS.", "ThS.": printed before the name
+    name: str | None = None  # "Nguyễn Văn A", its degree in name_prefix
 
 
 class Row(BaseModel):

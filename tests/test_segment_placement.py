@@ -84,3 +84,9 @@ def test_a_header_line_glued_to_the_national_name_is_placed_by_its_own_words():
     doc = text_doc(["UBND TỈNH BÌNH AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Dòng lạc"])
     doc = doc.model_copy(update={"header": Header(issuer="UBND TỈNH BÌNH AN")})
     assert [u.text for u in unplaced_lines(doc, doc.text_lines)] == ["Dòng lạc"]
+
+
+def test_a_signers_name_with_a_degree_is_placed():
+    doc = segment_document(text_doc([*PLAN[:-1], "TS. Trần Văn Bình"]))
+    assert (doc.signature.name_prefix, doc.signature.name) == ("TS.", "Trần Văn Bình")
+    assert doc.quality.unplaced_lines == []
