@@ -42,7 +42,7 @@ from pipeline.segment.body import (
 from pipeline.segment.body_tables import find_body_tables
 from pipeline.segment.closing import is_closing_start, parse_closing
 from pipeline.segment.doubt import field_readings
-from pipeline.segment.header import headerless_title_start, parse_header
+from pipeline.segment.header import HeaderParse, headerless_title_start, parse_header
 from pipeline.segment.letter import parse_letter
 from pipeline.segment.overlay_text import overlay_lines
 from pipeline.segment.patterns import clean_line
@@ -89,24 +89,8 @@ def segment_document(doc: Document) -> Document:
     appendix_starts = find_appendix_starts(lines, 0 if continuation else parsed_header.end + 1)
     main_end = appendix_starts[0] if appendix_starts else len(lines)
 
-    if continuation:
-        title, after_title = None, 0
-        first_section: int | None = 0
-    else:
-        title_start = (
-            parsed_header.type_line + 1
-            if parsed_header.type_line is not None
-            else parsed_header.end
-        )
-        # A title follows the type line; a page without one has none (a letter) or only one that
-        # reads as a title (a page cut off above it), never its page number or running text.
-        title_from: int | None = title_start
-        if parsed_header.type_line is None:
-            title_from = (headerless_title_start(lines, blocks, title_start, main_end)
-                          if parsed_header.end == 0 else None)
-        title, after_title = (parse_title(lines, title_from, main_end) if title_from is not None
-                              else (None, title_start))
-        first_section = find_first_section(lines, after_title, main_end)
+    title, after_title, first_section = _title_zone(lines, blocks, parsed_header, continuation,
+                                                    main_end)
 
     body_start = first_section if first_section is not None else after_title
     closing_start = _first(lines, body_start, main_end, is_closing_start)
@@ -163,14 +147,36 @@ def segment_document(doc: Document) -> Document:
         "references": find_references(lines, parsed_header.header.written_number),
     }
     segmented = doc.model_copy(update=_nfc_values(update))
+    return _with_checks(segmented, lines, warnings)
+
+
+def _title_zone(lines: list[str], blocks: list[str | None], parsed_header: HeaderParse,
+                continuation: bool, main_end: int) -> tuple[str | None, int, int | None]:
+    """(title, first line after it, first section line or None). A title follows the type
+    line; a page without one has none (a letter) or only one that reads as a title (a page
+    cut off above it), never its page number or running text; a continuation page has none."""
+    if continuation:
+        return None, 0, 0
+    title_start = (parsed_header.type_line + 1 if parsed_header.type_line is not None
+                   else parsed_header.end)
+    title_from: int | None = title_start
+    if parsed_header.type_line is None:
+        title_from = (headerless_title_start(lines, blocks, title_start, main_end)
+                      if parsed_header.end == 0 else None)
+    if title_from is None:
+        return None, title_start, find_first_section(lines, title_start, main_end)
+    title, after_title = parse_title(lines, title_from, main_end)
+    return title, after_title, find_first_section(lines, after_title, main_end)
+
+
+def _with_checks(segmented: Document, lines: list[str], warnings: list[str]) -> Document:
+    """The segmented document with what was read in doubt (`readings`) and where each line
+    went (`quality.unplaced_lines`, warnings)."""
     segmented = segmented.model_copy(update={"readings": field_readings(segmented, lines)})
-    unplaced = unplaced_lines(segmented, lines)
-    quality = segmented.quality.model_copy(
-        update={
-            "warnings": [*segmented.quality.warnings, *warnings],
-            "unplaced_lines": unplaced,
-        }
-    )
+    quality = segmented.quality.model_copy(update={
+        "warnings": [*segmented.quality.warnings, *warnings],
+        "unplaced_lines": unplaced_lines(segmented, lines),
+    })
     return segmented.model_copy(update={"quality": quality})
 
 
