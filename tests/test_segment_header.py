@@ -330,3 +330,16 @@ def test_blank_digits_not_sure_enough_stand_as_a_guess_that_needs_review():
     assert header.readings["number"].needs_review
     assert header.date == "2025-01"  # day 45 is no day
     assert header.readings["date"].unreadable
+
+
+def test_digits_the_page_text_was_unsure_of_give_way_to_the_blank_readers_guess():
+    def number(blanks: list[FilledBlank]):
+        return segment_document(scanned([
+            *LETTERHEAD,
+            ("Số: 54 /QĐ-UBND", "header_left", [("Số:", 90), ("54", 41), ("/QĐ-UBND", 90)]),
+            ("QUYẾT ĐỊNH", "body", _words("QUYẾT ĐỊNH"))], blanks)).header
+
+    header = number([FilledBlank(field="number", text="572", confidence=0.44, handwritten=True)])
+    assert header.number == "572" and header.readings["number"].needs_review
+    assert header.readings["number"].ocr == "54"  # what the page's text read stays on record
+    assert number([]).number == "54" and number([]).readings["number"].needs_review

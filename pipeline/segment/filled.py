@@ -83,19 +83,23 @@ def from_filled_blank(blank: FilledBlank | None, ocr: str | None, low: int,
 def with_filled_blank(read: BlankValue, blank: FilledBlank | None, low: int,
                       high: int) -> BlankValue:
     """The value of a blank from the line's text (`read`) and from the OCR stage's own
-    reading of it: the latter's digits when sure enough; else, where the text saw nothing
-    while the OCR stage found ink there, a flagged reading without a value (the blank is
-    filled in, but with nothing trustworthy: never left to look like a blank page)."""
+    reading of it: the latter's digits when sure enough; else, where the text saw nothing or
+    was unsure while the OCR stage found ink there, its digits as a guess that needs review
+    (or no value, flagged: a filled-in blank never looks like an empty one)."""
     ocr = read.reading.ocr if read.reading else None
     taken = from_filled_blank(blank, ocr, low, high)
     if taken is not None:
         return taken
-    if read.value is None and blank is not None and (blank.text or blank.handwritten):
-        guess = blank_guess(blank, low, high)
-        return BlankValue(guess, Reading(handwritten=blank.handwritten,
-                                         unreadable=guess is None,
-                                         confidence=blank.confidence,
-                                         ocr=ocr or blank.text or None))
+    in_doubt = read.value is None or (read.reading is not None and read.reading.needs_review)
+    if in_doubt and blank is not None and (blank.text or blank.handwritten):
+        # The page's text saw nothing, or digits it was unsure of: the OCR stage's own reading
+        # of the blank (two readers made for digits, on the ink alone) is the better guess.
+        guess = blank_guess(blank, low, high) or read.value
+        return BlankValue(guess, Reading(
+            handwritten=blank.handwritten or (read.reading is not None
+                                              and read.reading.handwritten),
+            unreadable=guess is None, confidence=blank.confidence,
+            ocr=ocr or blank.text or None))
     return read
 
 
