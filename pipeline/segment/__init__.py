@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import regex as re
 from pydantic import TypeAdapter
 
 from pipeline.model import Document, Overlay, Table
@@ -45,7 +44,7 @@ from pipeline.segment.doubt import field_readings
 from pipeline.segment.header import HeaderParse, headerless_title_start, parse_header
 from pipeline.segment.letter import parse_letter
 from pipeline.segment.overlay_text import overlay_lines
-from pipeline.segment.patterns import clean_line
+from pipeline.segment.patterns import PAGE_NUMBER, clean_line
 from pipeline.segment.placement import (
     find_second_document,
     second_document_warning,
@@ -58,8 +57,6 @@ from pipeline.text.fold import nfc
 
 __all__ = ["segment_document"]
 
-# A page number alone on its line ("5", "- 2 -").
-_PAGE_NUMBER = re.compile(r"[-–—\s]*\d{1,3}[-–—\s]*")
 
 
 def segment_document(doc: Document) -> Document:
@@ -188,7 +185,7 @@ def starts_mid_document(lines: list[str]) -> bool:
     number at the top says the page is not a first page (Decree 30 numbers pages from the
     second)."""
     first = next((i for i, line in enumerate(lines) if line), None)
-    if first is None or _PAGE_NUMBER.fullmatch(lines[first]):
+    if first is None or PAGE_NUMBER.fullmatch(lines[first]):
         return True
     title, after = parse_title(lines, first, len(lines))
     following = next((i for i in range(after, len(lines)) if lines[i]), None)

@@ -34,6 +34,9 @@ from pipeline.segment.names import spell_names, spell_place
 from pipeline.segment.patterns import (
     ADMIN_LEVELS,
     DOCUMENT_TYPES,
+    MOTTO,
+    NATIONAL_NAME,
+    PARTY_NAME,
     TYPE_CODES,
     is_upper_text,
 )
@@ -44,9 +47,6 @@ from pipeline.text.lookalikes import NUMBER_LABEL, NUMBER_LABEL_SPLIT
 _TYPE_LINE_SEARCH = 40
 _HEADER_SEARCH_WITHOUT_TYPE = 12
 
-_NATIONAL_NAME = "CONG HOA XA HOI CHU NGHIA VIET NAM"
-_MOTTO = "DOC LAP - TU DO - HANH PHUC"
-_PARTY_NAME = "DANG CONG SAN VIET NAM"  # the right block of Party documents
 
 # "Số: 125/KH-UBND", "S6: 125/KH-UBND", "Số:   /KH-UBND" (draft), "Số 45-KH/ĐU" (Party style).
 _NUMBER = re.compile(
@@ -135,7 +135,7 @@ class _LineParts:
 
 def _split_header_line(line: str) -> _LineParts:
     parts = _LineParts(rest=line)
-    for phrase in (_NATIONAL_NAME, _MOTTO, _PARTY_NAME):
+    for phrase in (NATIONAL_NAME, MOTTO, PARTY_NAME):
         span = _fuzzy_span(phrase, fold(parts.rest))
         if span:
             parts.rest = _cut(parts.rest, span)

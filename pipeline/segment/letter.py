@@ -15,7 +15,7 @@ import regex as re
 from rapidfuzz import fuzz
 
 from pipeline.segment import fuzzy
-from pipeline.segment.patterns import BULLET
+from pipeline.segment.patterns import BULLET, MOTTO
 from pipeline.text.fold import fold
 
 # "V/v", "V¿v", "V?v", "Vv", "V/V", "V.v" at a line's start, then the subject.
@@ -27,7 +27,6 @@ _ADDRESSEE_LABEL = re.compile(r"^\W{0,2}K\w{1,3}nh\s+g\w{1,3}i\b\s*[:;.]?\s*(?P<
 _ADDRESSEE_SEARCH = 30
 _SUBJECT_MAX_LINES = 4
 _ITEM_END = " ;.,"
-_MOTTO = "DOC LAP - TU DO - HANH PHUC"
 
 
 @dataclass
@@ -70,7 +69,7 @@ def _is_fixed_line(line: str) -> bool:
     key = fold(line).upper()
     if any(w in key for w in ("CONG HOA", "DOC LAP", "HANH PHUC")):
         return True
-    if fuzz.ratio(" ".join(key.split()), _MOTTO) >= fuzzy.FIXED_PHRASE:  # "Độc Hp - Ty đo - …"
+    if fuzz.ratio(" ".join(key.split()), MOTTO) >= fuzzy.FIXED_PHRASE:  # "Độc Hp - Ty đo - …"
         return True
     return bool(re.search(r"NG\w{1,3}\W*\S{0,4}\s*TH\w{1,4}", key))
 

@@ -136,6 +136,15 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+# --- the fixed lines of Decree 30's letterhead (folded, upper case) and page numbers -------------
+
+NATIONAL_NAME = "CONG HOA XA HOI CHU NGHIA VIET NAM"
+MOTTO = "DOC LAP - TU DO - HANH PHUC"
+PARTY_NAME = "DANG CONG SAN VIET NAM"  # the right block of Party documents
+# A page number alone on its line ("5", "- 2 -", "– 3 –").
+PAGE_NUMBER = re.compile(r"[-–—\s]*\d{1,3}[-–—\s]*")
+
+
 # --- vocabulary (folded, lower case) ------------------------------------------------------------
 
 # Document types as they stand alone on the type line (Decree 30, appendix III).

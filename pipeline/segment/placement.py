@@ -20,13 +20,13 @@ from typing import Any
 import regex as re
 
 from pipeline.model import Document, UnplacedLine
+from pipeline.segment.patterns import PAGE_NUMBER
 from pipeline.text.fold import fold
 
 __all__ = ["find_second_document", "second_document_warning", "unplaced_lines"]
 
 # Words of a line: letters and digits; a lone letter is most often a speck (kept when a digit).
 _WORD = re.compile(r"[\p{L}\p{N}]+")
-_PAGE_NUMBER = re.compile(r"[-–—\s]*\d{1,3}[-–—\s]*")
 # Fixed lines (folded, lower case, words only), as Decree 30/2020/NĐ-CP prints them.
 _NATIONAL_NAME = re.compile(r"^cong hoa xa hoi chu nghia viet nam$")
 _FIXED_LINES = (
@@ -142,7 +142,7 @@ def unplaced_lines(doc: Document, lines: list[str]) -> list[UnplacedLine]:
     header_words = _header_words(doc)
     unplaced: list[UnplacedLine] = []
     for index, line in enumerate(lines):
-        if _PAGE_NUMBER.fullmatch(line) or is_fixed_line(line):
+        if PAGE_NUMBER.fullmatch(line) or is_fixed_line(line):
             continue
         line_words = _without_fixed_phrases(words(line))
         if not line_words:
