@@ -66,12 +66,12 @@ def test_under_kt_the_signer_is_the_deputy():
 
 
 def test_garbled_position_in_the_signature_column_read_from_the_ocr_witness():
-    lines = ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "HIỆU LỰC", "| ị ⁄⁄", "TS. Lê Anh Đức"]
+    lines = ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "HIỆU LỰC", "| ị ⁄⁄", "TS. Lê Văn Tâm"]
     blocks = [REC, REC, REC, SIG, SIG, SIG]
     witnesses = ["Nơi nhận:", "- Như điêu 3;", "- Lưu: VT.", "HIỆU TRƯC", "| ị ⁄⁄",
                  "TS. Lế Anh Đức"]
     got, recipients = signer(lines, blocks, witnesses)
-    assert got == (None, "HIỆU TRƯỞNG", "Lê Anh Đức", "TS.")
+    assert got == (None, "HIỆU TRƯỞNG", "Lê Văn Tâm", "TS.")
     assert recipients == ["Như Điều 3;", "Lưu: VT."]
     # without a reading near a position, no title rather than a wrong one
     got, _ = signer(lines, blocks)
@@ -89,7 +89,7 @@ def test_seal_residue_in_the_signature_column_is_no_position():
 
 
 def test_degree_before_the_name_goes_to_name_prefix():
-    assert split_prefix("TS. Lê Anh Đức") == ("TS.", "Lê Anh Đức")
+    assert split_prefix("TS. Lê Văn Tâm") == ("TS.", "Lê Văn Tâm")
     assert split_prefix("PGS.TS. Ngô Văn Hải") == ("PGS.TS.", "Ngô Văn Hải")
     assert split_prefix("ThS. Trần Thu Hà") == ("ThS.", "Trần Thu Hà")
     assert split_prefix("Tsang Văn A") == (None, "Tsang Văn A")
@@ -137,7 +137,7 @@ def test_segment_document_passes_blocks_and_ocr_witnesses():
     ocr = ["I. VIỆC", "- Làm.", "Nơi nhận:", "- Như trên;", "- Lưu: VT", "HIỆU TRƯC", "k",
            "TS. Lế Anh Đức"]
     restored = ["I. VIỆC", "- Làm.", "Nơi nhận:", "- Như trên;", "- Lưu: VT", "HIỆU LỰC", "k",
-                "TS. Lê Anh Đức"]
+                "TS. Lê Văn Tâm"]
     blocks = ["body", "body", REC, REC, REC, SIG, SIG, SIG]
     doc = Document(
         source=Source(file="scan.pdf", sha256="0" * 64, kind="scan", pages=1),
@@ -146,5 +146,5 @@ def test_segment_document_passes_blocks_and_ocr_witnesses():
     )
     out = segment_document(doc)
     assert (out.signature.title, out.signature.name, out.signature.name_prefix) == (
-        "HIỆU TRƯỞNG", "Lê Anh Đức", "TS.")
+        "HIỆU TRƯỞNG", "Lê Văn Tâm", "TS.")
     assert out.recipients == ["Như trên;", "Lưu: VT"]

@@ -5,7 +5,7 @@ that are no Vietnamese syllable ("ttraớu ê giaø dự toán …" for "Về gi
 short value such as a signer's name, a word Tesseract itself was unsure of ("Tuần" for
 "Tuấn", under a signature's ink). Such a value is kept, with a `Reading` saying so:
 - long values (title, subject): `unreadable` when a word of letters is neither a syllable nor
-  written in capitals (codes and abbreviations: "TTHC", "ĐKKD");
+  written in capitals (codes and abbreviations: "TTHC", "CCHC");
 - short values (the signature's lines): `confidence` the lowest word confidence of the lines
   the value came from, given when under model.REVIEW_CONFIDENCE.
 Header values have their own readings (header.readings, pipeline.segment.filled).

@@ -31,7 +31,7 @@ NAME_PREFIX = re.compile(rf"^(?P<prefix>{_DEGREE}\s?[.:](?:\s?{_DEGREE}\s?[.:])*
 
 
 def split_name_prefix(text: str) -> tuple[str | None, str]:
-    """("TS.", "Lê Anh Đức") from "TS. Lê Anh Đức"; (None, text) when no degree leads it."""
+    """("TS.", "Lê Văn Tâm") from "TS. Lê Văn Tâm"; (None, text) when no degree leads it."""
     found = NAME_PREFIX.match(text)
     if not found:
         return None, text
