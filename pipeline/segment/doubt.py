@@ -1,7 +1,7 @@
 """How sure segment is of the text fields it read from damaged lines: `Document.readings`.
 
 A value is sliced from the restored text, which can still hold what OCR could not read: words
-that are no Vietnamese syllable ("ttraớu ê giaø dự toán …" for "Về giao dự toán …"), or, in a
+that are no Vietnamese syllable ("xqaớu ê kiaø dự toán …" for "Về giao dự toán …"), or, in a
 short value such as a signer's name, a word Tesseract itself was unsure of ("Tuần" for
 "Tuấn", under a signature's ink). Such a value is kept, with a `Reading` saying so:
 - long values (title, subject): `unreadable` when a word of letters is neither a syllable nor
