@@ -61,12 +61,25 @@ def test_date_blanks_between_ngay_thang_nam_not_the_place_name():
 
 
 def test_date_words_glued_to_the_junk_of_the_blank():
-    # "ngày4†tháng": OCR made one word of the day word, the blank and the month word.
-    line = _line("header_right", ("Ngãi,", 100, 70), ("ngày4†tháng", 180, 220),
-                 ("01", 410, 30), ("năm", 450, 50), ("2025", 510, 70))
+    # "ngày4†tháng": OCR made one word of the day word, the blank and the month word. The
+    # line's print is set at 0.038 px per thousandth of its size (Times widths: "Quảng" 2666,
+    # "năm" 1722, "ngày" 1944, "tháng" 2222).
+    line = _line("header_right", ("Quảng", 0, 101), ("ngày4†tháng", 180, 220),
+                 ("01", 410, 30), ("năm", 450, 65), ("2025", 525, 70))
     day = next(spot for spot in find_blanks([line], 3000) if spot.field == "day")
-    assert day.box.left >= 180 + 220 * 4 // 11
-    assert day.box.left + day.box.width <= 180 + 220 * 6 // 11
+    assert day.box.left >= 180 + round(0.038 * 1944)
+    assert day.box.left + day.box.width <= 400 - round(0.038 * 2222)
+
+
+def test_day_word_glued_to_wide_handwriting_is_measured_at_the_print_size():
+    # "ngày/1}'": four narrow junk characters after "ngày" take half the word by their
+    # share of the characters, but the printed "ngày" (0.05 x 1944 = 97 px) is wider: the
+    # day's blank starts after it, not inside its y.
+    line = _line("header_right", ("Quảng", 0, 133), ("ngày/1}'", 200, 160),
+                 ("tháng", 400, 111), ("9", 530, 20), ("năm", 570, 86), ("2024", 670, 100))
+    day = next(spot for spot in find_blanks([line], 3000) if spot.field == "day")
+    assert day.print_spans[0] == (200, 200 + round(0.05 * 1944))
+    assert day.box.left >= 200 + round(0.05 * 1944)
 
 
 def test_lines_below_the_head_are_not_looked_at():

@@ -1,5 +1,5 @@
 """The second reader of filled-in blanks (pipeline/ocr/digits.py): cutting ink into digits,
-the UCI normalisation, the classifier on script-face digits (a face it was not trained on),
+the MNIST normalisation, the classifier on script-face digits (a face it was not trained on),
 and how its reading is combined with Tesseract's (pipeline/ocr/blanks.py)."""
 
 from __future__ import annotations
@@ -59,15 +59,38 @@ def test_low_marks_beside_the_digits_are_no_digits():
     assert len(split_digits(ink)) == 1
 
 
-def test_normalised_digit_is_64_counts_of_a_centred_box():
+def test_normalised_digit_is_mnist_grey_levels_of_a_centred_box():
     bar = np.zeros((50, 50), dtype=bool)
     bar[5:45, 20:26] = True  # an upright 1: 40 high, 6 wide
-    counts = normalise_digit(bar).reshape(8, 8)
-    assert counts.min() >= 0 and counts.max() <= 16
-    assert counts[:, 3:5].sum() == counts.sum()  # centred across ...
-    assert (counts[:, 3:5].sum(axis=1) > 0).all()  # ... and scaled to the full height
-    full = normalise_digit(np.ones((7, 7), dtype=bool))
-    assert (full == 16).all()
+    image = normalise_digit(bar).reshape(28, 28)
+    assert image.min() >= 0 and image.max() <= 1
+    rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+    assert rows[-1] - rows[0] + 1 == 20  # scaled to fill the 20x20 box in height ...
+    assert cols[0] <= 14 <= cols[-1] and rows[0] <= 14 <= rows[-1]  # ... set in the middle
+    assert cols[-1] - cols[0] + 1 <= 5  # aspect kept
+    full = normalise_digit(np.ones((7, 7), dtype=bool)).reshape(28, 28)
+    assert full.sum() == pytest.approx(400) and full.max() == 1
+
+
+def test_a_speck_beside_a_digit_is_no_part_of_it():
+    ink = np.zeros((60, 60), dtype=bool)
+    ink[10:50, 20:26] = True  # a 1
+    ink[10:14, 26:44] = True  # its flag, reaching over ...
+    ink[52:56, 38:42] = True  # ... a full stop below, which would make the digit taller
+    [digit] = split_digits(ink)
+    assert digit.shape == (40, 24)
+
+
+def test_a_letter_cut_from_the_handwriting_on_the_printed_word_is_no_digit():
+    ink = np.zeros((60, 120), dtype=bool)
+    ink[10:50, 10:40] = True  # the printed word's last letter ...
+    ink[45:48, 40:60] = True  # ... joined at its foot to the first digit
+    ink[10:50, 60:70] = True
+    ink[10:50, 85:95] = True  # the second digit, apart
+    assert len(split_digits(ink)) == 3
+    assert len(split_digits(ink, printed=[(0, 42)])) == 2
+    # A whole part on the printed columns was judged handwriting when the blank was grown.
+    assert len(split_digits(ink, printed=[(80, 100)])) == 3
 
 
 @pytest.mark.parametrize("digits", ["57", "16", "2191", "348", "09", "4", "12"])

@@ -382,6 +382,36 @@ def test_issuer_names_with_lower_case_words():
     assert (reference.type, reference.symbol) == ("Chỉ thị", "CT/TU")
 
 
+def test_symbols_joining_two_agencies_with_an_ampersand():
+    (reference,) = segment_lines(
+        ["Căn cứ Thông tư số 12/2019/TT-BNN&PTNT ngày 25/10/2019 của Bộ Nông nghiệp;"]
+    ).references
+    assert (reference.number, reference.symbol) == ("12", "2019/TT-BNN&PTNT")
+    assert reference.date == "2019-10-25"
+
+
+def test_a_year_read_earlier_than_a_cited_document_is_flagged_and_read_again():
+    # The printed year read "2016" (an 8 taken for a 6), but the document cites one of 2018.
+    doc = segment_lines([
+        "ỦY BAN NHÂN DÂN", "TỈNH AN GIANG", "Số: 12/CT-UBND",
+        "An Giang, ngày 9 tháng 4 năm 2016", "CHỈ THỊ", "Về việc trồng cây",
+        "Thực hiện Chỉ thị số 4/CT-UBND ngày 42/02/2018 của UBND tỉnh;", "- Trồng cây.",
+    ])
+    assert doc.header.date == "2018-04-09"
+    assert doc.header.readings["date"].needs_review
+
+
+def test_a_year_no_earlier_than_what_the_document_cites_is_left_alone():
+    doc = segment_lines([
+        "ỦY BAN NHÂN DÂN", "TỈNH AN GIANG", "Số: 12/CT-UBND",
+        "An Giang, ngày 9 tháng 4 năm 2018", "CHỈ THỊ", "Về việc trồng cây",
+        "Căn cứ Thông tư số 01/2018/TT-BNV ngày 2/1/2018;",
+        "- Hoàn thành trước ngày 30/6/2019.",  # a deadline is no cited document
+    ])
+    assert doc.header.date == "2018-04-09"
+    assert "date" not in doc.header.readings
+
+
 # --- appendix -----------------------------------------------------------------------------------
 
 APPENDIX_HEAD = [

@@ -11,7 +11,7 @@ followed past its sides, within a reach, while strokes that lie mostly on the pr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -35,7 +35,7 @@ def _overlap(left: int, right: int, span: tuple[int, int]) -> int:
     return max(0, min(right, span[1]) - max(left, span[0]) + 1)
 
 
-def printed_share(left: int, right: int, printed: list[tuple[int, int]]) -> float:
+def printed_share(left: int, right: int, printed: Sequence[tuple[int, int]]) -> float:
     """The share of the columns [left, right] that lie on printed words."""
     covered = np.zeros(right - left + 1, dtype=bool)
     for start, end in printed:

@@ -42,6 +42,10 @@ SLASHES = "/\u2044\u2215"
 # The words of the date line, folded and lower case, and how far OCR may have damaged them.
 DAY_WORD, MONTH_WORD, YEAR_WORD = "ngay", "thang", "nam"
 MAX_WORD_EDITS = 1
+# Times New Roman's widths of the letters unlike the lowercase 500 and capital 722.
+TIMES_ADVANCE = {"a": 444, "c": 444, "e": 444, "f": 333, "i": 278, "j": 278, "l": 278,
+                 "m": 778, "r": 333, "s": 389, "t": 278, "w": 722, "z": 444, "I": 333,
+                 "J": 389, "M": 889, "W": 944, ",": 250, ".": 250, ":": 278}
 # A blank's box reaches this many line heights above and below its line (handwriting is
 # taller than print and strays off the line) ...
 REACH_ABOVE, REACH_BELOW = 0.7, 0.5
@@ -142,6 +146,36 @@ def _x_at(word: Word, offset: int) -> int:
     return word.box.left + round(word.box.width * offset / max(1, len(word.text)))
 
 
+def _advance(text: str) -> int:
+    """The text's width in Times New Roman (the face official documents are set in, Decree
+    30/2020), in thousandths of its size; a letter's marks do not change its width."""
+    return sum(TIMES_ADVANCE.get(c, 722 if c.isupper() else 500) for c in fold(text))
+
+
+def _print_scale(words: list[Word]) -> float | None:
+    """Pixels per thousandth of the line's print size: the median over its words of letters
+    of their box width over their Times width."""
+    scales = sorted(w.box.width / _advance(w.text) for w in words
+                    if w.box is not None and len(w.text) >= 3 and w.text.isalpha())
+    return scales[len(scales) // 2] if scales else None
+
+
+def _printed_span(word: Word, start: int, end: int, scale: float | None,
+                  printed: str) -> tuple[int, int]:
+    """The columns of the printed word `printed` at character offsets [start, end) of `word`
+    (OCR may have misread its letters). When OCR glued the blank's handwriting to its start or
+    end ("ngày/1}'"), the printed part is measured at the line's print size from its side of
+    the box: handwritten characters are wider or narrower than their share of the word, and a
+    share would cut into the printed letters."""
+    assert word.box is not None
+    left, right = word.box.left, word.box.left + word.box.width
+    glued_after, glued_before = end < len(word.text), start > 0
+    if scale is None or glued_after == glued_before:
+        return _x_at(word, start), _x_at(word, end)
+    width = min(word.box.width, round(scale * _advance(printed)))
+    return (left, left + width) if glued_after else (right - width, right)
+
+
 def _between(field: str, left: int, right: int, line: Line, height: int,
              printed: list[Word], spans: list[tuple[int, int]]) -> BlankSpot | None:
     """The blank from x `left` to x `right` on `line`, reaching above and below it."""
@@ -240,12 +274,14 @@ def date_spots(line: Line) -> list[BlankSpot]:
         return []
     printed = [words[day[0]], words[month[0]], words[year[0]]]
     height = _line_height(printed)
-    spans = [(_x_at(words[i], start), _x_at(words[i], end)) for i, start, end in (day, month, year)]
+    scale = _print_scale(words)
+    spans = [_printed_span(words[i], start, end, scale, printed_word)
+             for (i, start, end), printed_word in zip((day, month, year),
+                                                       (DAY_WORD, MONTH_WORD, YEAR_WORD),
+                                                       strict=True)]
     spots = []
-    for field, before, after in (("day", day, month), ("month", month, year)):
-        left = _x_at(words[before[0]], before[2])
-        right = _x_at(words[after[0]], after[1])
-        spot = _between(field, left, right, line, height, printed, spans)
+    for field, before, after in (("day", 0, 1), ("month", 1, 2)):
+        spot = _between(field, spans[before][1], spans[after][0], line, height, printed, spans)
         if spot is not None:
             spots.append(spot)
     return spots
@@ -474,7 +510,7 @@ def read_spot(spot: BlankSpot, original: OriginalPage, lang: str) -> FilledBlank
         # reading would be of part of the blank. Tesseract's reading stays as it is.
         text, confidence = tesseract
     else:
-        reading = classify(strokes)
+        reading = classify(strokes, printed)
         classifier = in_range(spot.field, reading.text, reading.confidence)
         text, confidence = combined(spot.field, tesseract, classifier, handwritten)
     return FilledBlank(field=spot.field, text=text, confidence=round(confidence, 3),

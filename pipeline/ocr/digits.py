@@ -3,14 +3,15 @@
 Tesseract reads handwritten digits poorly, and its confidence says little about whether it
 read them right. This reader cuts the blank's ink into digits (connected components: parts
 lying over each other joined, a too-wide part split at its thinnest column), normalises each
-the way the UCI "Optical Recognition of Handwritten Digits" set was made (the digit's box
-scaled into a 32x32 bitmap, its on-pixels counted in 4x4 blocks: 8x8 counts 0..16) and
-classifies it with a small network trained on that set and on printed digits
-(`tools/train_digits.py`, `pipeline/data/digits_mlp.npz`). Only numpy and OpenCV at run time.
+the way MNIST's digits were made (the digit's box scaled, aspect kept, into 20x20 grey levels
+and set by its centre of mass in the middle of 28x28) and classifies it with a small network
+trained on MNIST, UCI and printed digits (`tools/train_digits.py`,
+`pipeline/data/digits_mlp.npz`). Only numpy and OpenCV at run time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,13 +19,17 @@ import cv2
 import numpy as np
 
 from pipeline import resources
+from pipeline.ocr.blank_box import PRINTED_SHARE, printed_share
 
-# The UCI preprocessing: a 32x32 bitmap counted in 4x4 blocks.
-BITMAP = 32
-BLOCK = 4
+# The MNIST preprocessing: the digit fitted into BOX x BOX, in a SIDE x SIDE image.
+SIDE = 28
+BOX = 20
 # Parts of the ink lying over each other by this share of the narrower one are one digit
 # (the bar of a 5, a 7's cross, a pen lifted mid-stroke).
 MERGE_OVERLAP = 0.4
+# Parts whose width and height are both under this share of the tallest part's height are
+# specks: dots, dirt, a full stop.
+SPECK = 0.2
 # Parts lower than this share of the tallest one are marks, not digits (a dot, a tick, the
 # dash a clerk writes after the number).
 MIN_DIGIT_HEIGHT = 0.45
@@ -67,12 +72,15 @@ class DigitReading:
 
 
 def _parts(strokes: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """The ink's connected parts as (left, top, right, bottom), left to right."""
+    """The ink's connected parts as (left, top, right, bottom), left to right, but for specks
+    (a dot beside a digit would be read as part of it)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(strokes.astype(np.uint8), 8)
+    tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max()) if count > 1 else 0
     boxes = []
     for i in range(1, count):
         left, top, width, height = (int(v) for v in stats[i, :4])
-        boxes.append((left, top, left + width, top + height))
+        if max(width, height) >= SPECK * tallest:
+            boxes.append((left, top, left + width, top + height))
     return sorted(boxes)
 
 
@@ -135,9 +143,19 @@ def _cut(strokes: np.ndarray, box: tuple[int, int, int, int],
     return pieces
 
 
-def split_digits(strokes: np.ndarray) -> list[np.ndarray]:
-    """The blank's ink (True) cut into digits, left to right, each cut to its box."""
-    boxes = [piece for box in _joined(_parts(strokes)) for piece in _cut(strokes, box)]
+def split_digits(strokes: np.ndarray, printed: Sequence[tuple[int, int]] = ()
+                 ) -> list[np.ndarray]:
+    """The blank's ink (True) cut into digits, left to right, each cut to its box. A piece
+    cut from a part and lying mostly on the columns `printed` (the printed words', inclusive)
+    is a printed letter the handwriting ran into ("ngày" with the day's first stroke joined
+    to its y), no digit; a whole part there was kept as handwriting (`grown_strokes`)."""
+    boxes = []
+    for part in _joined(_parts(strokes)):
+        pieces = _cut(strokes, part)
+        if len(pieces) > 1:
+            pieces = [p for p in pieces
+                      if printed_share(p[0], p[2] - 1, printed) <= PRINTED_SHARE]
+        boxes.extend(pieces)
     if not boxes:
         return []
     tallest = max(bottom - top for _, top, _, bottom in boxes)
@@ -150,7 +168,7 @@ def split_digits(strokes: np.ndarray) -> list[np.ndarray]:
 
 def upright(ink: np.ndarray) -> np.ndarray:
     """The digit with its slant taken out (sheared until its ink has no x-y covariance):
-    hands slant their digits, more or less, and a slanted 1 or 7 looks like nothing in 8x8."""
+    hands slant their digits, more or less, and a slanted 1 or 7 is read more surely upright."""
     moments = cv2.moments(ink.astype(np.uint8), True)
     if moments["mu02"] <= 0:
         return ink
@@ -164,26 +182,32 @@ def upright(ink: np.ndarray) -> np.ndarray:
     return out >= 128
 
 
+def _cut_to_ink(ink: np.ndarray) -> np.ndarray:
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+
 def normalise_digit(ink: np.ndarray, set_upright: bool = True) -> np.ndarray:
-    """A digit's ink (True) as UCI's 64 counts: its box scaled (aspect kept) to fill a 32x32
-    bitmap, centred, on-pixels counted in 4x4 blocks (0..16)."""
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    if not rows.size:
-        return np.zeros(64, dtype=np.float32)
-    ink = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-    if set_upright:
-        ink = upright(ink)
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    ink = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].astype(np.float32)
+    """A digit's ink (True) as MNIST's SIDE x SIDE grey levels (0..1, flattened): its box
+    scaled (aspect kept) to fit BOX x BOX, averaged down (the grey levels keep thin strokes),
+    its centre of mass in the middle."""
+    if not ink.any():
+        return np.zeros(SIDE * SIDE, dtype=np.float32)
+    ink = _cut_to_ink(ink)
+    if set_upright and (straightened := upright(ink)).any():
+        ink = _cut_to_ink(straightened)
     height, width = ink.shape
-    scale = BITMAP / max(height, width)
+    scale = BOX / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    scaled = cv2.resize(ink, size, interpolation=cv2.INTER_AREA) >= 0.5
-    bitmap = np.zeros((BITMAP, BITMAP), dtype=np.float32)
-    top, left = (BITMAP - scaled.shape[0]) // 2, (BITMAP - scaled.shape[1]) // 2
-    bitmap[top:top + scaled.shape[0], left:left + scaled.shape[1]] = scaled
-    counts = bitmap.reshape(BITMAP // BLOCK, BLOCK, BITMAP // BLOCK, BLOCK).sum(axis=(1, 3))
-    return counts.reshape(64)
+    grey = cv2.resize(ink.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    moments = cv2.moments(grey)
+    centre_y = moments["m01"] / moments["m00"] if moments["m00"] else grey.shape[0] / 2
+    centre_x = moments["m10"] / moments["m00"] if moments["m00"] else grey.shape[1] / 2
+    top = min(max(round(SIDE / 2 - centre_y), 0), SIDE - grey.shape[0])
+    left = min(max(round(SIDE / 2 - centre_x), 0), SIDE - grey.shape[1])
+    image = np.zeros((SIDE, SIDE), dtype=np.float32)
+    image[top:top + grey.shape[0], left:left + grey.shape[1]] = grey
+    return image.reshape(-1)
 
 
 # -- the classifier ------------------------------------------------------------------------------
@@ -191,15 +215,15 @@ def normalise_digit(ink: np.ndarray, set_upright: bool = True) -> np.ndarray:
 
 @dataclass(frozen=True)
 class DigitNetwork:
-    """A one-hidden-layer network (ReLU, softmax) over the 64 counts scaled to 0..1."""
+    """A one-hidden-layer network (ReLU, softmax) over a digit's normalised grey levels."""
 
-    hidden_weights: np.ndarray  # (64, hidden)
+    hidden_weights: np.ndarray  # (SIDE * SIDE, hidden)
     hidden_bias: np.ndarray
     out_weights: np.ndarray  # (hidden, 10)
     out_bias: np.ndarray
 
-    def probabilities(self, counts: np.ndarray) -> np.ndarray:
-        hidden = np.maximum(0.0, counts / 16.0 @ self.hidden_weights + self.hidden_bias)
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(0.0, images @ self.hidden_weights + self.hidden_bias)
         scores = hidden @ self.out_weights + self.out_bias
         scores = scores - scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
@@ -212,9 +236,9 @@ def network() -> DigitNetwork:
         return DigitNetwork(*(data[k].astype(np.float32) for k in ("w1", "b1", "w2", "b2")))
 
 
-def classify(strokes: np.ndarray) -> DigitReading:
-    """The blank's digits as the classifier reads them."""
-    digits = split_digits(strokes)
+def classify(strokes: np.ndarray, printed: Sequence[tuple[int, int]] = ()) -> DigitReading:
+    """The blank's digits as the classifier reads them (`printed`: see `split_digits`)."""
+    digits = split_digits(strokes, printed)
     if not digits:
         return DigitReading("", np.zeros((0, 10), dtype=np.float32))
     # Each digit is looked at as written and set upright; the two readings are averaged.

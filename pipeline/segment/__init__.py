@@ -42,6 +42,7 @@ from pipeline.segment.body_tables import find_body_tables
 from pipeline.segment.closing import is_closing_start, parse_closing
 from pipeline.segment.doubt import field_readings
 from pipeline.segment.header import HeaderParse, headerless_title_start, parse_header
+from pipeline.segment.issue_date import checked_date
 from pipeline.segment.letter import parse_letter
 from pipeline.segment.overlay_text import overlay_lines
 from pipeline.segment.patterns import PAGE_NUMBER, clean_line
@@ -50,7 +51,7 @@ from pipeline.segment.placement import (
     second_document_warning,
     unplaced_lines,
 )
-from pipeline.segment.references import find_references
+from pipeline.segment.references import cited_years, find_references
 from pipeline.segment.signature import is_signature_start, parse_signature, with_stamps
 from pipeline.segment.title import parse_title
 from pipeline.text.fold import nfc
@@ -130,7 +131,7 @@ def segment_document(doc: Document) -> Document:
         appendices.append(parse_appendix(lines[start:stop], tables))
 
     update: dict[str, Any] = {
-        "header": parsed_header.header,
+        "header": checked_date(parsed_header.header, cited_years(lines)),
         "title": title,
         "subject": letter.subject,
         "addressees": letter.addressees,

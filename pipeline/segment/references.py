@@ -82,9 +82,10 @@ _ISSUER_NEVER_LAST = {"thanh", "ban", "to", "chap", "mat", "thi", "bo"}
 _TYPE = "|".join(tolerant(w).replace(" ", r"\s+") for w in REFERENCE_TYPES)
 _SO = r"(?:\s+(?:s[a-z0-9]?|5[0-9o])\s*[:.]?)?"
 _PARTY = r"(?P<pnum>\d{1,5})\s*-\s*-?\s*(?P<psym>[A-Z][A-Za-z]{0,5}\s*/\s*[A-Z][A-Za-z0-9]{0,9})"
+# A symbol's parts may join two agencies' initials with "&" ("QĐ-BGD&ĐT", "BNN&PTNT").
 _STATE = (
-    r"(?P<snum>\d{1,5})\s*/\s*(?P<ssym>\d{4}\s*/\s*[A-Z][A-Za-z0-9]*(?:\s*-\s*[A-Z][A-Za-z0-9]*)*"
-    r"|[A-Z][A-Za-z0-9]*(?:\s*-\s*[A-Z][A-Za-z0-9]*)+)"
+    r"(?P<snum>\d{1,5})\s*/\s*(?P<ssym>\d{4}\s*/\s*[A-Z][A-Za-z0-9&]*(?:\s*-\s*[A-Z][A-Za-z0-9&]*)*"
+    r"|[A-Z][A-Za-z0-9&]*(?:\s*-\s*[A-Z][A-Za-z0-9&]*)+)"
 )
 _REFERENCE = re.compile(
     rf"(?<![^\W\d_])(?P<type>(?i:{_TYPE})){_SO}\s+(?:{_PARTY}|{_STATE})(?![A-Za-z0-9])"
@@ -201,3 +202,17 @@ def _is_own(reference: Reference, own_number: str) -> bool:
     own = fold(_squeeze(own_number)).upper()
     symbol = fold(reference.symbol or "").upper()
     return bool(symbol) and own.endswith(symbol) and own.startswith(reference.number or "-")
+
+
+_SYMBOL_YEAR = re.compile(r"(\d{4})\s*/")
+
+
+def cited_years(lines: list[str]) -> list[int]:
+    """The years of the documents `lines` cite: of their dates, however the day and month
+    read ("ngày 42/02/2018" keeps its year), and of normative symbols' years ("01/2015/TT-…")."""
+    years = []
+    for match in _REFERENCE.finditer(fold(join_lines(lines))):
+        year = match["y"] or match["wy"]
+        in_symbol = _SYMBOL_YEAR.match(match["ssym"] or "")
+        years.extend(int(y) for y in (year, in_symbol and in_symbol[1]) if y)
+    return years
