@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.model import Header, Reading
-from pipeline.segment.issue_date import CONFUSED_DIGITS, checked_date, nearest_reading
+from pipeline.segment.issue_date import checked_date, nearest_reading
 from pipeline.segment.references import cited_years
+from pipeline.text.lookalikes import DIGIT_LOOKALIKES
 
 
 def test_cited_years_come_from_dates_however_the_day_reads_and_from_symbols():
@@ -31,7 +32,7 @@ def test_a_new_reading_is_never_earlier_than_what_is_cited(year, latest):
     if reading is not None:
         assert reading >= latest
         changed = [(a, b) for a, b in zip(str(year), str(reading), strict=True) if a != b]
-        assert len(changed) == 1 and changed[0][1] in CONFUSED_DIGITS[changed[0][0]]
+        assert len(changed) == 1 and changed[0][1] in DIGIT_LOOKALIKES[changed[0][0]]
 
 
 def test_a_contradicted_date_keeps_its_reading_and_is_flagged():

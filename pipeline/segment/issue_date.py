@@ -11,10 +11,8 @@ latest cited year; without such a reading the year stays as read, flagged all th
 from __future__ import annotations
 
 from pipeline.model import Header, Reading
+from pipeline.text.lookalikes import DIGIT_LOOKALIKES
 
-# Digits Tesseract takes for one another on scans (closed loops, a stroke lost or added).
-CONFUSED_DIGITS = {"0": "689", "1": "7", "3": "58", "5": "36", "6": "058", "7": "1",
-                   "8": "0369", "9": "08"}
 # The confidence of a date whose year contradicts what the document cites.
 CONTRADICTED_CONFIDENCE = 0.3
 
@@ -25,7 +23,7 @@ def nearest_reading(year: int, latest: int) -> int | None:
     text = str(year)
     readings = [int(text[:i] + other + text[i + 1:])
                 for i in (len(text) - 2, len(text) - 1)
-                for other in CONFUSED_DIGITS.get(text[i], "")]
+                for other in DIGIT_LOOKALIKES.get(text[i], "")]
     fitting = [reading for reading in readings if reading >= latest]
     return min(fitting) if fitting else None
 

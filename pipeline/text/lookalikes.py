@@ -28,6 +28,14 @@ def roman_ones(text: str) -> str:
     return "".join("I" if ch in ROMAN_ONE_LOOKALIKES else ch for ch in text)
 
 
+# -- digit for digit --------------------------------------------------------------------------
+
+# Digits Tesseract takes for one another in print on scans (closed loops, a stroke lost or
+# added): "2013" for 2015, "2016" for 2018.
+DIGIT_LOOKALIKES = {"0": "689", "1": "7", "3": "58", "5": "36", "6": "058", "7": "1",
+                    "8": "0369", "9": "08"}
+
+
 # -- S and 5 ----------------------------------------------------------------------------------
 
 # A letter standing alone that English-model OCR makes of a digit: "Điều S." = Điều 5.
