@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, computed_field
 
 SCHEMA_NAME = "vn-plan-pipeline/plan"
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "2.0.0"
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 # A date with the parts the page gives: "2025-01-17", "2025-01" (the day left blank or not
@@ -172,13 +172,37 @@ class PageRecord(BaseModel):
                    warnings=page.warnings)
 
 
+class Alternative(BaseModel):
+    """Another reading the restorer weighed for a word, with how likely it judged it."""
+
+    text: str
+    confidence: float  # 0..1
+
+
 class Change(BaseModel):
     """One token the restorer changed, for reviewers and the quality block."""
 
-    line: int  # 0-based index into ocr_lines / restored_lines
+    line: int  # 1-based line of the .ocr.txt / .restored.txt files (a page break is a line)
     ocr: str
     restored: str
-    confidence: float  # 0..1: how sure the restorer is of this repair
+    confidence: float  # 0..1, calibrated: below 0.5 the repair is more often wrong than right
+    ocr_confidence: float | None = None  # Tesseract's 0..100 for the word; None for text inputs
+    page: int | None = None  # 1-based page the word is printed on; None for text inputs
+    box: Box | None = None  # the word on its page, in page pixels
+    alternatives: list[Alternative] = Field(default_factory=list)  # runners-up, best first
+
+
+class Doubt(BaseModel):
+    """A word the restorer left as read but is unsure of: Tesseract read it with low
+    confidence, or the restorer's own judgement of it is low. Listed for review."""
+
+    line: int  # 1-based, as in Change
+    text: str  # the word as read (and kept)
+    confidence: float | None = None  # 0..1, the restorer's calibrated belief the word is right
+    ocr_confidence: float | None = None  # Tesseract's 0..100
+    page: int | None = None
+    box: Box | None = None
+    alternatives: list[Alternative] = Field(default_factory=list)
 
 
 class RunOptions(BaseModel):
@@ -318,7 +342,7 @@ class Reference(BaseModel):
 class UnplacedLine(BaseModel):
     """A line of the restored text that no part of the JSON holds."""
 
-    line: int  # 0-based index into the restored text's lines
+    line: int  # 1-based line of the restored text file
     text: str
 
 
@@ -327,6 +351,8 @@ class Quality(BaseModel):
     changed_tokens: int = 0
     low_confidence_tokens: int = 0
     changes: list[Change] = Field(default_factory=list)
+    # Words kept as read that a reviewer should look at (see Doubt)
+    doubts: list[Doubt] = Field(default_factory=list)
     # Pages that could not be read (1-based; each page's record says why): the document is
     # the other pages, and the run's exit status is not 0.
     failed_pages: list[int] = Field(default_factory=list)

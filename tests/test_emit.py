@@ -51,8 +51,8 @@ def document() -> Document:
         ])],
         references=[Reference(type="Luật", number="1", text="Luật số 1")],
         quality={"changed_tokens": 4, "low_confidence_tokens": 1, "changes": [
-            Change(line=0, ocr="KE", restored="KẾ", confidence=0.9),
-            Change(line=1, ocr="s6", restored="số", confidence=0.3),
+            Change(line=1, ocr="KE", restored="KẾ", confidence=0.9),
+            Change(line=2, ocr="s6", restored="số", confidence=0.3),
         ]},
     )
 

@@ -45,7 +45,7 @@ def test_a_stray_line_is_listed_with_its_index():
     # a mark under the number ("DỰ THẢO" on a draft) is no header value and no issuer
     lines = [*PLAN[:3], "DỰ THẢO", *PLAN[3:]]
     doc = segment_document(text_doc(lines))
-    assert [(u.line, u.text) for u in doc.quality.unplaced_lines] == [(3, "DỰ THẢO")]
+    assert [(u.line, u.text) for u in doc.quality.unplaced_lines] == [(4, "DỰ THẢO")]
     assert doc.header.issuer == "ỦY BAN NHÂN DÂN TỈNH BÌNH AN"
 
 
@@ -54,7 +54,7 @@ def test_a_line_found_nowhere_in_the_json_is_unplaced():
     doc = doc.model_copy(update={"sections": [Section(paragraphs=["Một đoạn văn."])],
                                  "header": Header(document_type="Kế hoạch")})
     listed = unplaced_lines(doc, doc.text_lines)
-    assert [(u.line, u.text) for u in listed] == [(2, "Dòng lạc ở đây")]
+    assert [(u.line, u.text) for u in listed] == [(3, "Dòng lạc ở đây")]
 
 
 def test_a_line_across_a_headings_title_and_paragraph_is_placed():

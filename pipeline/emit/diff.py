@@ -21,7 +21,7 @@ def render_diff(document: Document, name: str) -> str:
     restored = document.restored_lines or document.ocr_lines
     by_line: dict[int, list[Change]] = {}
     for change in document.quality.changes:
-        by_line.setdefault(change.line, []).append(change)
+        by_line.setdefault(change.line - 1, []).append(change)
     out = [
         f"# word diff: {name}.ocr.txt -> {name}.restored.txt",
         "# [-OCR-]{+restored+}(confidence 0-1); only changed lines are listed",
@@ -39,7 +39,7 @@ def _doubtful(changes: list[Change]) -> list[str]:
     if not doubtful:
         return ["# no low-confidence repairs"]
     lines = [f"# least certain repairs first ({len(doubtful)} below {LOW_CONFIDENCE}):"]
-    lines += [f"#   line {c.line + 1}: {c.ocr} -> {c.restored} ({c.confidence:.2f})"
+    lines += [f"#   line {c.line}: {c.ocr} -> {c.restored} ({c.confidence:.2f})"
               for c in doubtful[:MAX_DOUBTFUL_LISTED]]
     if len(doubtful) > MAX_DOUBTFUL_LISTED:
         lines.append(f"#   … and {len(doubtful) - MAX_DOUBTFUL_LISTED} more")

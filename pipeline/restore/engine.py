@@ -241,7 +241,8 @@ class Restorer:
                            for cell in row for c in changes_of[id(cell)])
         changes.sort(key=lambda c: c.line)  # stable: a row's changes stay in cell order
         doc.restored_lines = restored
-        doc.quality.changes = changes
+        # the JSON counts lines as the text files and editors do, from 1
+        doc.quality.changes = [c.model_copy(update={"line": c.line + 1}) for c in changes]
         doc.quality.changed_tokens = len(changes)
         doc.quality.low_confidence_tokens = sum(c.confidence < LOW_CONFIDENCE for c in changes)
         return doc

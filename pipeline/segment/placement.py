@@ -159,7 +159,7 @@ def unplaced_lines(doc: Document, lines: list[str]) -> list[UnplacedLine]:
         in_header = sum(w in header_words for w in line_words)
         if in_header >= _HEADER_WORD_SHARE * len(line_words):
             continue
-        unplaced.append(UnplacedLine(line=index, text=line))
+        unplaced.append(UnplacedLine(line=index + 1, text=line))
     return unplaced
 
 
