@@ -121,6 +121,16 @@ class FilledBlank(BaseModel):
     box: Box | None = None  # the blank, in page pixels
 
 
+class Preview(BaseModel):
+    """A small JPEG of the page as read, for the review page (pipeline.ocr.preview): a box in
+    page pixels is at `scale` times its coordinates on it."""
+
+    jpeg: bytes
+    width: int
+    height: int
+    scale: float  # preview pixels per page pixel (<= 1)
+
+
 class Page(BaseModel):
     number: int  # 1-based
     width: int | None = None
@@ -143,6 +153,9 @@ class Page(BaseModel):
     # 300 s"); None when it was. A failed page has no text; the document's other pages do.
     error: str | None = None
     warnings: list[str] = Field(default_factory=list)  # see PageRecord.warnings
+    # The page as read, downscaled, for NAME.review.html; None where no image was read (a PDF
+    # page's own text used, a failed page, a text input). Not part of any JSON.
+    preview: Preview | None = Field(default=None, exclude=True)
 
 
 class PageRecord(BaseModel):

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from pipeline.emit.diff import render_diff
 from pipeline.emit.markdown import render_markdown
+from pipeline.emit.review import render_review
 from pipeline.emit.schema import validate
 from pipeline.errors import OutputError
 from pipeline.model import Document
 
-SUFFIXES = (".json", ".md", ".ocr.txt", ".restored.txt", ".diff")
+SUFFIXES = (".json", ".md", ".ocr.txt", ".restored.txt", ".diff", ".review.html")
 
 
 def output_paths(out_dir: Path, name: str) -> list[Path]:
@@ -41,6 +42,7 @@ def render_outputs(document: Document, name: str) -> dict[str, str]:
         ".ocr.txt": _text_file(document.ocr_lines),
         ".restored.txt": _text_file(restored),
         ".diff": render_diff(document, name),
+        ".review.html": render_review(document, name),
     }
 
 

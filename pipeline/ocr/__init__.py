@@ -49,6 +49,7 @@ from pipeline.ocr.prepare import (
     turn_upright,
     whiten_sparse_page,
 )
+from pipeline.ocr.preview import make_preview
 from pipeline.ocr.rasterize import load_page, page_count
 from pipeline.ocr.recognize import recognize_image, text_layer_page
 from pipeline.ocr.tables import detect_tables, link_continued_tables, read_table
@@ -105,6 +106,7 @@ def recognize_page(job: PageJob) -> Page:
     dpi, notes = source.dpi, source.notes + prepared.notes
     page = read_prepared_page(prepared.pixels, job, dpi, notes, overlays)
     page.rotation = prepared.rotation
+    read_pixels = prepared.pixels  # the pixels the kept reading's boxes are measured on
     turns = [(prepared.rotation, prepared.skew)]
     if page.ocr_confidence is not None and page.ocr_confidence < LOW_PAGE_CONFIDENCE:
         # Read badly: perhaps upside down (prepare_page only catches pages on their side).
@@ -117,6 +119,7 @@ def recognize_page(job: PageJob) -> Page:
             again.rotation = (prepared.rotation + degrees) % 360
             if (again.ocr_confidence or 0.0) > page.ocr_confidence:
                 page = again
+                read_pixels = turned
                 turns.append((degrees, -angle if straightened else 0.0))
     original = original_page(source, turns)
     page.blanks = read_blanks(page.lines, original, _page_height(page), job.lang)
@@ -128,6 +131,7 @@ def recognize_page(job: PageJob) -> Page:
     page.seals = [turned_box(box, source.pixels.shape, page.rotation) for box in source.seals]
     page.text_layer = layer.record if layer is not None else None
     page.warnings = list(image.warnings)
+    page.preview = make_preview(read_pixels)
     return with_page_number(page)
 
 
