@@ -47,3 +47,31 @@ def pytest_addoption(parser):
 @pytest.fixture(scope="session")
 def update_golden(request) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+# An invented one-page plan (header, title, two sections) with two slips a typist could make,
+# "quản ly" and "cán bo", for the restorer to repair: the review page's test input.
+REVIEW_PAGE_LINES = [
+    "ỦY BAN NHÂN DÂN XÃ AN HÒA",
+    "Số: 12/KH-UBND",
+    "An Hòa, ngày 5 tháng 3 năm 2026",
+    "KẾ HOẠCH",
+    "Chuyển đổi số trên địa bàn xã năm 2026",
+    "I. MỤC ĐÍCH, YÊU CẦU",
+    "- Nâng cao hiệu quả quản ly nhà nước trên địa bàn xã.",
+    "- Tăng cường ứng dụng công nghệ thông tin trong cơ quan.",
+    "II. NỘI DUNG",
+    "- Hoàn thiện hạ tầng mạng và thiết bị cho cán bo.",
+]
+
+
+@pytest.fixture(scope="session")
+def review_page_scan(tmp_path_factory) -> Path:
+    """REVIEW_PAGE_LINES rendered as a mildly degraded A5 scan at 300 dpi (a PNG)."""
+    from pipeline.synth import render_text_page
+
+    image, _ = render_text_page(REVIEW_PAGE_LINES, dpi=300, page_size="A5", degrade="mild",
+                                seed=3)
+    path = tmp_path_factory.mktemp("review_scan") / "plan_an_hoa.png"
+    image.save(path)
+    return path
