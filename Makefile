@@ -12,9 +12,10 @@ SHARED ?= ../shared
 
 # System packages: Tesseract with its Vietnamese model, poppler, and the Tinos font the
 # synthetic-scan renderer (tests, samples, benchmarks) uses; ghostscript for ocrmypdf, the
-# baseline `make bench-ocr` compares against.
+# baseline `make bench-ocr` compares against; chromium for the review page's browser test
+# (tests/test_review_browser.py drives it with playwright; no browser is downloaded).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-croscore \
-	ghostscript
+	ghostscript chromium
 STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
@@ -44,6 +45,8 @@ system-deps:
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -q Tinos || missing="$$missing fonts-croscore"; \
 	command -v gs >/dev/null || missing="$$missing ghostscript"; \
+	{ command -v chromium >/dev/null || command -v chromium-browser >/dev/null; } \
+	  || missing="$$missing chromium"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 	  echo "installing system packages:$$missing" >&2; \
