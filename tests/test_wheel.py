@@ -105,6 +105,10 @@ def test_installed_wheel_restores_and_runs_a_sample(installed):
     payload = json.loads(output.read_text(encoding="utf-8"))
     assert payload["source"]["kind"] == "text"
     assert "chuyển đổi số" in payload["title"] and payload["sections"]
+    # The review page's templates, styles and script are package data too.
+    review = output.with_name(output.name.removesuffix(".json") + ".review.html")
+    page = review.read_text(encoding="utf-8")
+    assert "chuyển đổi số" in page and "<style>" in page and 'addEventListener("keydown"' in page
 
 
 def test_installed_package_without_its_lexicon_fails_with_e203(installed):
