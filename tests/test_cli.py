@@ -71,6 +71,17 @@ def test_scan_json_records_its_pages_and_confidence(samples_run):
     assert 0 < payload["quality"]["ocr_confidence"] <= 100
 
 
+def test_review_pages_embed_every_page_read_in_the_workers(samples_run):
+    """The page pictures are made in the worker processes and reach emit with the pages."""
+    _, out = samples_run
+    for path in sample_inputs():
+        payload = json.loads((out / f"{output_stem(path)}.json").read_text(encoding="utf-8"))
+        review = (out / f"{output_stem(path)}.review.html").read_text(encoding="utf-8")
+        pictures = review.count('src="data:image/jpeg;base64,')
+        assert pictures == len(payload["pages"]), path.name  # none for the text input
+        assert "preview" not in json.dumps(payload)
+
+
 def test_corrupt_inputs_fail_alone(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
