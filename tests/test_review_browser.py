@@ -202,6 +202,29 @@ def test_clicking_a_marked_word_selects_its_box(page, reviewed):
     assert "selected" in page.locator('.mark.box[data-mark="c2"]').get_attribute("class")
 
 
+def test_clicking_a_line_outlines_it_on_the_page(page, reviewed):
+    document, _ = reviewed
+    scale = document.pages[0].preview.scale
+    line = next(number for number, line in enumerate(document.page_lines, start=1)
+                if line.box is not None and not any(m.line == number for m in marks_of(document)))
+    page.locator(f"#line-{line} .txt").click()
+    assert "current" in page.locator(f"#line-{line}").get_attribute("class")
+    outline = page.locator("#page-1 .line-box")
+    assert outline.is_visible()
+    image = page.locator("#page-1 img")
+    shown = image.bounding_box()
+    zoom = shown["width"] / image.evaluate("img => img.naturalWidth")
+    drawn = outline.bounding_box()
+    expected = document.page_lines[line - 1].box
+    assert abs((drawn["y"] - shown["y"]) / zoom - expected.top * scale) <= CENTRE_TOLERANCE_PX + 2
+    assert abs(drawn["height"] / zoom - expected.height * scale) <= CENTRE_TOLERANCE_PX + 4
+
+    change = document.quality.changes[0]  # a line with a mark selects its first mark
+    page.locator(f"#line-{change.line} .ln").click()
+    assert page.locator("#detail-c1").is_visible()
+    assert "selected" in page.locator('.mark.box[data-mark="c1"]').get_attribute("class")
+
+
 def test_filters_show_changes_only_or_doubts_only(page):
     change_box = page.locator('.box[data-mark="c1"]')
     doubt_box = page.locator('.box[data-mark="d1"]')

@@ -6,12 +6,16 @@
   var details = Array.prototype.slice.call(document.querySelectorAll(".detail"));
   var current = null;
 
-  function visible(detail) {
+  // Whether the filter shows marks of `kind` ("change" or "doubt").
+  function shown(kind) {
     var filter = body.getAttribute("data-filter");
-    var kind = detail.getAttribute("data-kind");
     return filter === "all" || (filter === "changes" && kind === "change") ||
       (filter === "doubts" && kind === "doubt");
   }
+
+  function visible(detail) { return shown(detail.getAttribute("data-kind")); }
+
+  function markKind(el) { return el.classList.contains("change") ? "change" : "doubt"; }
 
   function each(selector, action) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), action);
@@ -78,7 +82,7 @@
   document.addEventListener("click", function (event) {
     var target = event.target;
     var mark = target.closest(".mark");
-    if (mark && getComputedStyle(mark).cursor === "pointer") {
+    if (mark && shown(markKind(mark))) {
       event.preventDefault();
       select(mark.getAttribute("data-mark"), mark.classList.contains("word") ? false : true);
       if (mark.classList.contains("box")) {
@@ -99,8 +103,9 @@
     }
     var lineEl = target.closest(".line");
     if (lineEl) {
-      var first = lineEl.querySelector("mark.word");
-      if (first && getComputedStyle(first).cursor === "pointer") {
+      var first = Array.prototype.filter.call(lineEl.querySelectorAll("mark.word"),
+        function (word) { return shown(markKind(word)); })[0];
+      if (first) {
         select(first.getAttribute("data-mark"), false);
         var firstBox = document.querySelector('.mark.box[data-mark="' + current + '"]');
         if (firstBox) { firstBox.scrollIntoView({ block: "center" }); }
