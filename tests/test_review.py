@@ -230,3 +230,6 @@ def test_preview_is_small_and_travels_with_the_page_but_not_in_json(scan):
     assert pickle.loads(pickle.dumps(page)).preview == page.preview  # to and from workers
     assert "preview" not in page.model_dump()
     assert "preview" not in scan.model_dump_json()
+    # A document kept as JSON (bench.real's cache) reads back, without its pictures.
+    again = Document.model_validate_json(scan.model_dump_json())
+    assert again.pages[0].preview is None and again.pages[0].lines == page.lines
