@@ -1,0 +1,176 @@
+"""Where on the scan each repair and each doubtful word is: page, box and Tesseract's
+confidence, from the OCR words of its line; and the words Tesseract itself was unsure of that
+the restorer left as read (doubts).
+
+A line of the OCR text is its words joined by single spaces (`ocr.layout`); a table row's line
+is its cells' texts joined by " | " (`ocr.table_row_lines`), and a cell's words have no boxes
+of their own: a word of a cell stands in the cell's box, with the cell's mean confidence.
+
+A change names the restorer's token, which may be part of a whitespace word ("s6" of "s6,",
+"HOẠCH" of "KẾHOẠCH"): the line is cut into the same tokens and the changes, which come in
+line order, are matched to them in order of occurrence (the k-th change of "s6" on a line is
+the k-th token "s6"); the token's place in the line gives the word it is part of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.model import Box, Cell, Change, Document, Doubt, Line
+
+# Tesseract's confidence (0..100) below which a word the restorer kept is listed as a doubt.
+# bench/doubts.py on the dev real pages (`make bench-doubts`): see its docstring for the figures.
+DOUBT_OCR_CONFIDENCE = 85.0
+TABLE_CELL_SEPARATOR = " | "  # how the ocr stage writes a table row as a line
+_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
+_EDGE_PUNCTUATION = regex.compile(r"^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$")
+
+Tokenize = Callable[[str], Sequence[str]]  # a line -> its tokens' texts, concatenating to it
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A whitespace word of a line and where it was read: its characters in the line text,
+    its page, box and Tesseract confidence. `own_confidence` is False for a table cell's
+    words, which only have the cell's mean."""
+
+    start: int
+    end: int
+    text: str
+    page: int | None
+    box: Box | None
+    confidence: float | None
+    own_confidence: bool = True
+
+
+def located(doc: Document, rows: dict[int, list[Cell]], tokenize: Tokenize,
+            doubt_below: float = DOUBT_OCR_CONFIDENCE) -> Document:
+    """Fill page, box and ocr_confidence of every change and doubt (lines 1-based), and add
+    as doubts the kept words Tesseract read below `doubt_below`. Doubts already there (the
+    restorer's own) are kept and located; a low-confidence word they already stand on is not
+    listed again. Text inputs (no page lines) are left as they are."""
+    if not doc.page_lines or len(doc.page_lines) != len(doc.ocr_lines):
+        return doc
+    by_line: dict[int, list] = {}
+    for entry in [*doc.quality.changes, *doc.quality.doubts]:
+        by_line.setdefault(entry.line - 1, []).append(entry)
+    changes: list[Change] = []
+    doubts: list[tuple[int, int, Doubt]] = []  # (line index, start in line, doubt)
+    for li, line in enumerate(doc.page_lines):
+        entries = by_line.get(li, [])
+        line_changes = [e for e in entries if isinstance(e, Change)]
+        line_doubts = [e for e in entries if isinstance(e, Doubt)]
+        spots = line_spots(line, rows.get(li))
+        if not spots:
+            changes += line_changes
+            doubts += [(li, 0, d) for d in line_doubts]
+            continue
+        text = doc.ocr_lines[li]
+        tokens = list(tokenize(text))
+        claimed: set[int] = set()  # spots holding a change or a doubt already
+        for entry, at in zip(line_changes, token_starts(text, tokens,
+                                                        [c.ocr for c in line_changes]),
+                             strict=True):
+            entry, spot = _placed(entry, at, spots)
+            changes.append(entry)
+            claimed |= spot
+        for entry, at in zip(line_doubts, token_starts(text, tokens,
+                                                       [d.text for d in line_doubts]),
+                             strict=True):
+            entry, spot = _placed(entry, at, spots)
+            doubts.append((li, at if at is not None else 0, entry))
+            claimed |= spot
+        doubts += [(li, spot.start, _ocr_doubt(li, spot)) for k, spot in enumerate(spots)
+                   if k not in claimed and _is_ocr_doubt(spot, doubt_below)]
+    doc.quality.changes = changes
+    doc.quality.doubts = [d for _, _, d in sorted(doubts, key=lambda item: item[:2])]
+    return doc
+
+
+def line_spots(line: Line, row: list[Cell] | None) -> list[Spot]:
+    """The whitespace words of a line with where each was read; a table row's from its
+    cells."""
+    if row is not None:
+        return _cell_spots(row, line.page)
+    spots: list[Spot] = []
+    at = 0
+    for word in line.words:
+        start = line.text.find(word.text, at) if word.text else -1
+        if start < 0:
+            continue  # not in the line's text as written (never seen; kept safe)
+        at = start + len(word.text)
+        spots.append(Spot(start, at, word.text, line.page, word.box, word.confidence))
+    return spots
+
+
+def _cell_spots(row: list[Cell], page: int | None) -> list[Spot]:
+    spots: list[Spot] = []
+    at = 0
+    for k, cell in enumerate(row):
+        if k:
+            at += len(TABLE_CELL_SEPARATOR)
+        for match in regex.finditer(r"\S+", cell.text):
+            spots.append(Spot(at + match.start(), at + match.end(), match.group(), page,
+                              cell.box, cell.confidence, own_confidence=False))
+        at += len(cell.text)
+    return spots
+
+
+def token_starts(text: str, tokens: Sequence[str], wanted: Sequence[str]) -> list[int | None]:
+    """Where in `text` each of `wanted` (tokens in line order) starts: the next token equal
+    to it after the previous one found; where the tokens do not tell (a line restored in
+    pieces is tokenized piece by piece), the next occurrence of the text itself."""
+    starts: list[int] = []
+    offset = 0
+    for token in tokens:
+        starts.append(offset)
+        offset += len(token)
+    tokens_fit = offset == len(text)
+    found: list[int | None] = []
+    next_token = next_char = 0
+    for want in wanted:
+        at = None
+        if tokens_fit:
+            k = next((k for k in range(next_token, len(tokens)) if tokens[k] == want), None)
+            if k is not None:
+                at, next_token = starts[k], k + 1
+        if at is None:
+            start = text.find(want, next_char) if want else -1
+            at = start if start >= 0 else None
+        if at is not None:
+            next_char = at + len(want)
+        found.append(at)
+    return found
+
+
+def _placed(entry, at: int | None, spots: list[Spot]):
+    """The change or doubt with the place of the word that holds character `at`, and the
+    index of that word (as a set: empty when no word holds it)."""
+    k = _spot_at(spots, at)
+    if k is None:
+        return entry, set()
+    spot = spots[k]
+    confidence = round(spot.confidence, 2) if spot.confidence is not None else None
+    return entry.model_copy(update={"page": spot.page, "box": spot.box,
+                                    "ocr_confidence": confidence}), {k}
+
+
+def _spot_at(spots: list[Spot], at: int | None) -> int | None:
+    if at is None:
+        return None
+    return next((k for k, spot in enumerate(spots) if spot.start <= at < spot.end), None)
+
+
+def _is_ocr_doubt(spot: Spot, below: float) -> bool:
+    """A word (letters or digits, not a lone mark) Tesseract read with its own confidence
+    under `below`."""
+    return (spot.own_confidence and spot.confidence is not None and spot.confidence < below
+            and _LETTER_OR_DIGIT.search(spot.text) is not None)
+
+
+def _ocr_doubt(li: int, spot: Spot) -> Doubt:
+    return Doubt(line=li + 1, text=_EDGE_PUNCTUATION.sub("", spot.text),
+                 ocr_confidence=round(spot.confidence, 2), page=spot.page, box=spot.box)
