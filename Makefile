@@ -199,5 +199,6 @@ bench-blanks: setup
 bench-doubts: setup
 	$(PY) -m bench.doubts --shared $(SHARED) --jobs $(JOBS)
 
+# *.txt: the text files and NAME.changes.txt; *.diff: what runs before schema 2.0.0 wrote
 clean:
 	rm -rf "$(OUT)"/*.json "$(OUT)"/*.md "$(OUT)"/*.txt "$(OUT)"/*.diff .pytest_cache
