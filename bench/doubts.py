@@ -147,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         words += found
         listed += len(document.quality.doubts)
     report(words)
-    print(f"doubts listed by the pipeline (below {DOUBT_OCR_CONFIDENCE:.0f}, table rows and "
-          f"lone marks included): {listed}")
+    print(f"doubts the pipeline lists (below {DOUBT_OCR_CONFIDENCE:.0f}; digit-only words, "
+          f"not scored above, included): {listed}")
     return 0
 
 

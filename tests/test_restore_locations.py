@@ -179,3 +179,14 @@ def test_text_inputs_have_no_locations():
     assert all(c.page is None and c.box is None and c.ocr_confidence is None
                for c in document.quality.changes)
 
+
+
+def test_a_line_read_whole_gives_its_changes_the_lines_box():
+    # an overlay's line (a digital-signature box's text) has a box but no words of its own
+    stamp = Box(left=600, top=40, width=300, height=90)
+    document = _scan([Line(text="Ký bởi: Văn phòng s6 1", block="overlay", box=stamp,
+                           confidence=80)])
+    document.quality.changes = [Change(line=1, ocr="s6", restored="số", confidence=0.9)]
+    change, = _locate(document).quality.changes
+    assert (change.page, change.box, change.ocr_confidence) == (1, stamp, 80)
+    assert document.quality.doubts == []

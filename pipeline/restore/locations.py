@@ -4,7 +4,8 @@ the restorer left as read (doubts).
 
 A line of the OCR text is its words joined by single spaces (`ocr.layout`); a table row's line
 is its cells' texts joined by " | " (`ocr.table_row_lines`), and a cell's words have no boxes
-of their own: a word of a cell stands in the cell's box, with the cell's mean confidence.
+of their own: a word of a cell stands in the cell's box, with the cell's mean confidence (an
+overlay's line likewise in the line's box). Only words with their own confidence are doubted.
 
 A change names the restorer's token, which may be part of a whitespace word ("s6" of "s6,",
 "HOẠCH" of "KẾHOẠCH"): the line is cut into the same tokens and the changes, which come in
@@ -71,7 +72,7 @@ def located(doc: Document, rows: dict[int, list[Cell]], tokenize: Tokenize,
             doubts += [(li, 0, d) for d in line_doubts]
             continue
         text = doc.ocr_lines[li]
-        tokens = list(tokenize(text))
+        tokens = list(tokenize(text)) if entries else []  # (most lines have no changes)
         claimed: set[int] = set()  # spots holding a change or a doubt already
         for entry, at in zip(line_changes, token_starts(text, tokens,
                                                         [c.ocr for c in line_changes]),
@@ -94,9 +95,12 @@ def located(doc: Document, rows: dict[int, list[Cell]], tokenize: Tokenize,
 
 def line_spots(line: Line, row: list[Cell] | None) -> list[Spot]:
     """The whitespace words of a line with where each was read; a table row's from its
-    cells."""
+    cells, an overlay's from the line's own box."""
     if row is not None:
         return _cell_spots(row, line.page)
+    if not line.words:  # an overlay's line (its text known, not read word by word)
+        return [Spot(m.start(), m.end(), m.group(), line.page, line.box, line.confidence,
+                     own_confidence=False) for m in regex.finditer(r"\S+", line.text)]
     spots: list[Spot] = []
     at = 0
     for word in line.words:
