@@ -25,7 +25,7 @@ from pipeline.model import (
 from pipeline.ocr import ocr_document
 from pipeline.restore import default_restorer, restore_document
 from pipeline.restore.engine import table_row_lines
-from pipeline.restore.locations import DOUBT_OCR_CONFIDENCE, located
+from pipeline.restore.locations import DOUBT_OCR_CONFIDENCE, located, token_starts
 from pipeline.synth import render_text_pages
 
 # Invented lines, two A6 pages of them. Misspelt words are printed as such ("hảnh", "thục"):
@@ -190,3 +190,13 @@ def test_a_line_read_whole_gives_its_changes_the_lines_box():
     change, = _locate(document).quality.changes
     assert (change.page, change.box, change.ocr_confidence) == (1, stamp, 80)
     assert document.quality.doubts == []
+
+
+def test_tokens_are_found_in_order_and_out_of_order_from_the_start():
+    text = "Tối thiếu s6, người s6"
+    tokens = default_restorer().token_texts(text)
+    assert token_starts(text, tokens, ["s6", "s6"]) == [10, 20]
+    assert token_starts(text, tokens, ["người", "Tối"]) == [14, 0]
+    # a token the tokens do not have (a line restored in pieces) is looked for as text
+    assert token_starts(text, ["Tối thiếu s6, người s6"], ["thiếu"]) == [4]
+    assert token_starts(text, tokens, ["xã"]) == [None]

@@ -126,30 +126,48 @@ def _cell_spots(row: list[Cell], page: int | None) -> list[Spot]:
 
 
 def token_starts(text: str, tokens: Sequence[str], wanted: Sequence[str]) -> list[int | None]:
-    """Where in `text` each of `wanted` (tokens in line order) starts: the next token equal
-    to it after the previous one found; where the tokens do not tell (a line restored in
-    pieces is tokenized piece by piece), the next occurrence of the text itself."""
+    """Where in `text` each of `wanted` (tokens, in line order) starts: the next token equal
+    to it after the one found before; where the tokens do not tell (a line restored in
+    pieces is tokenized piece by piece), the next occurrence of the text itself. One out of
+    order is looked for from the line's start."""
     starts: list[int] = []
     offset = 0
     for token in tokens:
         starts.append(offset)
         offset += len(token)
-    tokens_fit = offset == len(text)
+    token_at = {k: start for k, start in enumerate(starts)} if offset == len(text) else {}
     found: list[int | None] = []
     next_token = next_char = 0
     for want in wanted:
-        at = None
-        if tokens_fit:
-            k = next((k for k in range(next_token, len(tokens)) if tokens[k] == want), None)
-            if k is not None:
-                at, next_token = starts[k], k + 1
-        if at is None:
-            start = text.find(want, next_char) if want else -1
-            at = start if start >= 0 else None
+        k = _next_equal(tokens, want, next_token, token_at)
+        if k is not None:
+            at, next_token = token_at[k], k + 1
+        else:
+            at = _next_occurrence(text, want, next_char)
         if at is not None:
             next_char = at + len(want)
         found.append(at)
     return found
+
+
+def _next_equal(tokens: Sequence[str], want: str, start: int, usable: dict[int, int]
+                ) -> int | None:
+    for first in (start, 0):
+        k = next((k for k in range(first, len(tokens)) if k in usable and tokens[k] == want),
+                 None)
+        if k is not None:
+            return k
+    return None
+
+
+def _next_occurrence(text: str, want: str, start: int) -> int | None:
+    if not want:
+        return None
+    for first in (start, 0):
+        at = text.find(want, first)
+        if at >= 0:
+            return at
+    return None
 
 
 def _placed(entry, at: int | None, spots: list[Spot]):
