@@ -139,16 +139,19 @@ def main(argv: list[str] | None = None) -> int:
         read = list(pool.map(lambda page: read_ours(page, Path(tmp), []).document_json, pages))
     restorer = default_restorer()
     words: list[OutputWord] = []
-    listed = 0
+    listed = changes = boxed = 0
     for page, document_json in zip(pages, read, strict=True):
         document = restorer.restore_document(Document.model_validate_json(document_json))
         found = page_words(document, gold_of(page))
         log(f"{page.name}: {len(found)} words, {sum(w.wrong for w in found)} wrong")
         words += found
         listed += len(document.quality.doubts)
+        changes += len(document.quality.changes)
+        boxed += sum(c.page is not None and c.box is not None for c in document.quality.changes)
     report(words)
     print(f"doubts the pipeline lists (below {DOUBT_OCR_CONFIDENCE:.0f}; digit-only words, "
           f"not scored above, included): {listed}")
+    print(f"changes with their page and box: {boxed} of {changes}")
     return 0
 
 
