@@ -63,34 +63,41 @@ def located(doc: Document, rows: dict[int, list[Cell]], tokenize: Tokenize,
     changes: list[Change] = []
     doubts: list[tuple[int, int, Doubt]] = []  # (line index, start in line, doubt)
     for li, line in enumerate(doc.page_lines):
-        entries = by_line.get(li, [])
-        line_changes = [e for e in entries if isinstance(e, Change)]
-        line_doubts = [e for e in entries if isinstance(e, Doubt)]
-        spots = line_spots(line, rows.get(li))
-        if not spots:
-            changes += line_changes
-            doubts += [(li, 0, d) for d in line_doubts]
-            continue
-        text = doc.ocr_lines[li]
-        tokens = list(tokenize(text)) if entries else []  # (most lines have no changes)
-        claimed: set[int] = set()  # spots holding a change or a doubt already
-        for entry, at in zip(line_changes, token_starts(text, tokens,
-                                                        [c.ocr for c in line_changes]),
-                             strict=True):
-            entry, spot = _placed(entry, at, spots)
-            changes.append(entry)
-            claimed |= spot
-        for entry, at in zip(line_doubts, token_starts(text, tokens,
-                                                       [d.text for d in line_doubts]),
-                             strict=True):
-            entry, spot = _placed(entry, at, spots)
-            doubts.append((li, at if at is not None else 0, entry))
-            claimed |= spot
-        doubts += [(li, spot.start, _ocr_doubt(li, spot)) for k, spot in enumerate(spots)
-                   if k not in claimed and _is_ocr_doubt(spot, doubt_below)]
+        found_changes, found_doubts = _located_line(
+            li, doc.ocr_lines[li], line_spots(line, rows.get(li)), by_line.pop(li, []),
+            tokenize, doubt_below)
+        changes += found_changes
+        doubts += found_doubts
+    for li, entries in by_line.items():  # on no line of the text (never seen): kept as is
+        changes += [e for e in entries if isinstance(e, Change)]
+        doubts += [(li, 0, e) for e in entries if isinstance(e, Doubt)]
     doc.quality.changes = changes
     doc.quality.doubts = [d for _, _, d in sorted(doubts, key=lambda item: item[:2])]
     return doc
+
+
+def _located_line(li: int, text: str, spots: list[Spot], entries: list, tokenize: Tokenize,
+                  doubt_below: float) -> tuple[list[Change], list[tuple[int, int, Doubt]]]:
+    """One line's changes and doubts located, and its kept words Tesseract doubted added."""
+    line_changes = [e for e in entries if isinstance(e, Change)]
+    line_doubts = [e for e in entries if isinstance(e, Doubt)]
+    tokens = list(tokenize(text)) if entries and spots else []  # most lines have none
+    claimed: set[int] = set()  # words holding a change or a doubt already
+    changes: list[Change] = []
+    for entry, at in zip(line_changes, token_starts(text, tokens, [c.ocr for c in line_changes]),
+                         strict=True):
+        entry, spot = _placed(entry, at, spots)
+        changes.append(entry)
+        claimed |= spot
+    doubts: list[tuple[int, int, Doubt]] = []
+    for entry, at in zip(line_doubts, token_starts(text, tokens, [d.text for d in line_doubts]),
+                         strict=True):
+        entry, spot = _placed(entry, at, spots)
+        doubts.append((li, at if at is not None else 0, entry))
+        claimed |= spot
+    doubts += [(li, spot.start, _ocr_doubt(li, spot)) for k, spot in enumerate(spots)
+               if k not in claimed and _is_ocr_doubt(spot, doubt_below)]
+    return changes, doubts
 
 
 def line_spots(line: Line, row: list[Cell] | None) -> list[Spot]:
