@@ -20,7 +20,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
 	candidates clean channel-vie vie-fonts bench-restore-real bench-real bench-structure \
-	bench-blanks reliability-doc
+	bench-blanks bench-doubts reliability-doc
 
 all: run
 
@@ -197,5 +197,11 @@ bench-structure: setup
 bench-blanks: setup
 	$(PY) -m bench.blanks --jobs $(JOBS)
 
+# The OCR doubt threshold: for thresholds 60..95, words listed as doubts on the dev real pages
+# and the share of the output's errors they catch (see bench/doubts.py).
+bench-doubts: setup
+	$(PY) -m bench.doubts --shared $(SHARED) --jobs $(JOBS)
+
+# *.txt: the text files and NAME.changes.txt; *.diff: what runs before schema 2.0.0 wrote
 clean:
 	rm -rf "$(OUT)"/*.json "$(OUT)"/*.md "$(OUT)"/*.txt "$(OUT)"/*.diff .pytest_cache

@@ -331,6 +331,16 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
+PAGE_BREAK = "\f"  # what our text files (and OCRmyPDF's sidecar) put between two pages
+
+
+def without_page_break(line: str) -> str:
+    """A line of a text input with its form feeds taken out: the line our .ocr.txt and
+    .restored.txt put between two pages ("\f") is a blank line, not text, and a sidecar's
+    "\fFirst line of page 2" is that line."""
+    return line.replace(PAGE_BREAK, "")
+
+
 def ingest(item: InputFile) -> Document:
     """A Document with its source filled; text inputs also get their OCR lines."""
     kind = {"pdf": "scan", "image": "scan", "text": "text"}[item.kind]
@@ -341,7 +351,7 @@ def ingest(item: InputFile) -> Document:
         text, warnings = read_text_noting(item.path)
         for warning in warnings:
             log.warning("%s", warning)
-        document.ocr_lines = split_lines(text)
+        document.ocr_lines = [without_page_break(line) for line in split_lines(text)]
         document.source.pages = 1
         document.quality.warnings.extend(
             warning.replace(str(item.path), item.path.name, 1) for warning in warnings)

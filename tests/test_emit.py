@@ -1,4 +1,5 @@
-"""The emit stage alone: schema, JSON, Markdown, diff, and all-or-nothing writing."""
+"""The emit stage alone: schema, JSON, Markdown, the changes file, text files, and all-or-nothing
+writing."""
 
 from __future__ import annotations
 
@@ -14,11 +15,15 @@ from pipeline.emit.schema import SCHEMA_PATH, build_schema, published_schema, va
 from pipeline.errors import OutputError, SchemaViolation
 from pipeline.model import (
     Appendix,
+    Box,
     Change,
     Document,
+    Doubt,
     Group,
     Header,
     Item,
+    Line,
+    Quality,
     Reference,
     Row,
     Section,
@@ -101,17 +106,76 @@ def test_markdown_without_structure_keeps_the_text(document):
     assert "một\n\nhai" in render_markdown(bare)
 
 
-def test_diff_lists_changed_lines_and_doubtful_repairs_first(document):
-    diff = render_diff_text(document)
-    lines = diff.splitlines()
-    assert "line 2: s6 -> số (0.30)" in diff
-    assert lines.index("@@ line 1") < lines.index("@@ line 2")
-    assert "[-KE-]{+KẾ+}(0.90) [-HOACH-]{+HOẠCH+}\n" in diff
-    assert "@@ line 3" not in diff  # unchanged lines are not listed
+def test_changes_file_of_a_text_input_lists_lines_and_doubtful_repairs_first(document):
+    changes = render_changes_text(document)
+    lines = changes.splitlines()
+    assert lines[0] == "# changes: plan.ocr.txt -> plan.restored.txt"
+    assert "#   line 2: s6 -> số (0.30)" in lines  # a text input has no pages
+    assert "@@ lines 1-2" in lines  # consecutive changed lines make one hunk
+    assert "> [-KE-]{+KẾ+}(0.90) [-HOACH-]{+HOẠCH+}" in lines
+    assert lines[lines.index("@@ lines 1-2") + 3] == ""  # the unchanged line after, as read
+    assert "@@ line 4" in lines and lines[lines.index("@@ line 4") + 1] == ""
 
 
-def render_diff_text(document):
-    return render_outputs(document, "plan")[".diff"]
+def render_changes_text(document):
+    return render_outputs(document, "plan")[".changes.txt"]
+
+
+@pytest.fixture
+def scanned() -> Document:
+    """Two pages read by OCR: page lines with their pages, the blank line between the pages
+    on none; a repair and a doubt on each page."""
+    box = Box(left=10, top=20, width=30, height=12)
+    pages = [["Ủy ban nhân dân", "- Can cu Luat s6 1", "- Thực hiện tốt"],
+             ["Tối thiếu 3 người", "Kế hoach năm"]]
+    page_lines = [Line(text=text, page=1) for text in pages[0]] + [Line(text="")] + [
+        Line(text=text, page=2) for text in pages[1]]
+    ocr = [line.text for line in page_lines]
+    restored = [*ocr[:1], "- Căn cứ Luật số 1", *ocr[2:5], "Kế hoạch năm"]
+    return Document(
+        source=Source(file="scan.png", sha256="0" * 64, kind="scan", pages=2),
+        ocr_lines=ocr, page_lines=page_lines, restored_lines=restored,
+        quality=Quality(changes=[
+            Change(line=2, ocr="Can", restored="Căn", confidence=0.95, page=1, box=box),
+            Change(line=2, ocr="cu", restored="cứ", confidence=0.9, page=1, box=box),
+            Change(line=2, ocr="Luat", restored="Luật", confidence=0.9, page=1, box=box),
+            Change(line=2, ocr="s6", restored="số", confidence=0.3, page=1, box=box),
+            Change(line=6, ocr="hoach", restored="hoạch", confidence=0.45, page=2, box=box),
+        ], doubts=[Doubt(line=5, text="thiếu", ocr_confidence=71.0, page=2, box=box)]))
+
+
+def test_changes_file_gives_pages_context_and_least_certain_first(scanned):
+    lines = render_changes_text(scanned).splitlines()
+    listed = [line for line in lines if line.startswith("#   ")]
+    assert listed == ["#   page 1, line 2: s6 -> số (0.30)",
+                      "#   page 2, line 6: hoach -> hoạch (0.45)",
+                      "#   page 2, line 5: thiếu kept (read at 71)"]
+    hunk = lines.index("@@ page 1, line 2")
+    assert lines[hunk:hunk + 4] == [
+        "@@ page 1, line 2",
+        "  Ủy ban nhân dân",
+        "> - [-Can-]{+Căn+}(0.95) [-cu-]{+cứ+}(0.90) [-Luat-]{+Luật+}(0.90) "
+        "[-s6-]{+số+}(0.30) 1",
+        "  - Thực hiện tốt",
+    ]
+    second = lines.index("@@ page 2, line 6")
+    assert lines[second:second + 3] == ["@@ page 2, line 6", "  Tối thiếu 3 người",
+                                        "> Kế [-hoach-]{+hoạch+}(0.45) năm"]
+    # list items must not look like a unified diff's removed and added lines to an editor
+    assert not [line for line in lines if line.startswith(("- ", "+ "))]
+
+
+def test_text_files_put_a_form_feed_between_pages(scanned):
+    files = render_outputs(scanned, "scan")
+    for suffix in (".ocr.txt", ".restored.txt"):
+        lines = files[suffix].split("\n")
+        assert lines[3] == "\f" and lines.count("\f") == 1
+        assert lines[:-1] == [("\f" if k == 3 else line) for k, line in
+                              enumerate(scanned.ocr_lines if suffix == ".ocr.txt"
+                                        else scanned.restored_lines)]
+    # line N of the files is line N of the JSON
+    restored = files[".restored.txt"].split("\n")
+    assert all(restored[c.line - 1].count(c.restored) for c in scanned.quality.changes)
 
 
 def test_text_outputs_are_line_aligned(document):

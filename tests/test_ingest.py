@@ -126,3 +126,13 @@ def test_ingest_text_document(tmp_path):
     assert document.source.kind == "text"
     assert document.source.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert document.ocr_lines == ["dòng một", "", "dòng ba"]
+
+
+def test_form_feed_lines_of_our_text_files_are_page_breaks_not_text(tmp_path):
+    # NAME.ocr.txt / NAME.restored.txt put "\f" on the line between two pages; OCRmyPDF's
+    # sidecar puts it before the next page's first line: both read back as the lines they are
+    path = tmp_path / "plan.restored.txt"
+    path.write_text("Trang một\n\f\nTrang hai\n\fTrang ba\n", encoding="utf-8")
+    document = ingest.ingest(ingest.sniff(path))
+    assert document.source.kind == "text"
+    assert document.ocr_lines == ["Trang một", "", "Trang hai", "Trang ba"]

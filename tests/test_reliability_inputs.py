@@ -44,7 +44,7 @@ CASES = [
      "(~25 s per MB on one core)"),
     ("very long text input to `run`",
      "restored in chunks of 100k characters (memory of the restore bounded); the document "
-     "itself (lines, JSON, diff) is still held whole"),
+     "itself (lines, JSON, changes file) is still held whole"),
 ]
 
 LINES = [

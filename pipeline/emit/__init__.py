@@ -1,4 +1,5 @@
-"""The emit stage: a finished Document -> NAME.json, .md, .ocr.txt, .restored.txt, .diff.
+"""The emit stage: a finished Document -> NAME.json, .md, .ocr.txt, .restored.txt,
+.changes.txt.
 
 The five files are written into a staging folder beside their place and moved into place only
 when all five exist, the JSON last (see `write_outputs`): an input that fails leaves the
@@ -15,14 +16,18 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from pipeline.emit.diff import render_diff
+from pipeline.emit.changes import render_changes
 from pipeline.emit.markdown import render_markdown
 from pipeline.emit.review import render_review
 from pipeline.emit.schema import validate
 from pipeline.errors import OutputError
 from pipeline.model import Document
 
-SUFFIXES = (".json", ".md", ".ocr.txt", ".restored.txt", ".diff", ".review.html")
+SUFFIXES = (".json", ".md", ".ocr.txt", ".restored.txt", ".changes.txt", ".review.html")
+# What stands in the text files for the blank line between two pages (`joined_lines`): a form
+# feed, as OCRmyPDF's sidecar text has it, so that line N of the files is still line N of the
+# JSON, and a reader of the files sees where a page ends.
+PAGE_BREAK = "\f"
 
 
 def output_paths(out_dir: Path, name: str) -> list[Path]:
@@ -36,12 +41,13 @@ def render_outputs(document: Document, name: str) -> dict[str, str]:
     validate(payload)
     restored = document.restored_lines if document.restored_lines is not None \
         else document.ocr_lines
+    breaks = page_break_lines(document)
     return {
         ".json": json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
         ".md": render_markdown(document),
-        ".ocr.txt": _text_file(document.ocr_lines),
-        ".restored.txt": _text_file(restored),
-        ".diff": render_diff(document, name),
+        ".ocr.txt": _text_file(document.ocr_lines, breaks),
+        ".restored.txt": _text_file(restored, breaks),
+        ".changes.txt": render_changes(document, name),
         ".review.html": render_review(document, name),
     }
 
@@ -105,5 +111,14 @@ def _writer_alive(staging_name: str) -> bool:
     return True
 
 
-def _text_file(lines: list[str]) -> str:
-    return "".join(unicodedata.normalize("NFC", line) + "\n" for line in lines)
+def page_break_lines(document: Document) -> set[int]:
+    """Indices of the lines that stand between two pages: blank, on no page."""
+    if len(document.page_lines) != len(document.ocr_lines):
+        return set()  # a text input: its lines stand nowhere
+    return {li for li, line in enumerate(document.page_lines)
+            if line.page is None and not line.text and not document.ocr_lines[li]}
+
+
+def _text_file(lines: list[str], breaks: set[int]) -> str:
+    return "".join((PAGE_BREAK if li in breaks and not line else
+                    unicodedata.normalize("NFC", line)) + "\n" for li, line in enumerate(lines))

@@ -27,6 +27,7 @@ from pipeline.restore.decoder import Slot, beam_viterbi_batch, local_confidences
 from pipeline.restore.glue import GlueFinder
 from pipeline.restore.lexicon import Lexicon
 from pipeline.restore.lm import COMMA_TOKEN
+from pipeline.restore.locations import TABLE_CELL_SEPARATOR, located
 from pipeline.restore.positions import inside_words, is_list_letter
 from pipeline.restore.readings import UNIT_READINGS
 from pipeline.restore.readings.list_markers import restore_list_markers
@@ -38,7 +39,6 @@ from pipeline.restore.units import Position, decoding_units
 from pipeline.restore.word_candidates import WordCandidates
 
 LOW_CONFIDENCE = 0.5  # changes below this are counted as low-confidence in the quality block
-TABLE_CELL_SEPARATOR = " | "  # how the ocr stage writes a table row as a line
 
 
 class Restorer:
@@ -85,6 +85,10 @@ class Restorer:
         for _ in range(2):  # a token may hold three glued syllables ("PHOIHOPVOI")
             tokens = [part for tok in tokens for part in split_glued(tok, self.glue.glue_point)]
         return tokens
+
+    def token_texts(self, line: str) -> list[str]:
+        """The texts of the line's tokens, as `restore_lines` cuts it."""
+        return [tok.text for tok in self.tokenize(line)]
 
     def _is_comma(self, tok: Token) -> bool:
         return self._comma_id is not None and tok.kind == "punct" and tok.text == COMMA_TOKEN
@@ -245,7 +249,8 @@ class Restorer:
         doc.quality.changes = [c.model_copy(update={"line": c.line + 1}) for c in changes]
         doc.quality.changed_tokens = len(changes)
         doc.quality.low_confidence_tokens = sum(c.confidence < LOW_CONFIDENCE for c in changes)
-        return doc
+        # where each change and doubt is on the scan, and the words Tesseract doubted
+        return located(doc, rows, self.token_texts)
 
 
 def table_row_lines(doc: Document) -> dict[int, list[Cell]]:
