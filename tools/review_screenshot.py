@@ -9,7 +9,7 @@ that the N-th mark is shown with its details (0: none).
 
 docs/img/review_hy_kh288_p1.png is made with
     .venv/bin/python -m tools.review_screenshot ../shared/realscans/hy_kh288_p1.png \\
-        docs/img/review_hy_kh288_p1.png --select 1
+        docs/img/review_hy_kh288_p1.png --select 5
 """
 
 from __future__ import annotations
