@@ -44,17 +44,6 @@ def ocr_word(document: Document, line: int, text: str) -> Word:
     raise AssertionError(f"no word {text!r} on line {line}: {[w.text for w in words]}")
 
 
-def with_locations(document: Document) -> Document:
-    """Page and box of every change, from its OCR word, where restore did not give them (the
-    locations are filled in by restore on the branch that adds them)."""
-    for change in document.quality.changes:
-        if change.box is None:
-            word = ocr_word(document, change.line, change.ocr)
-            change.page, change.box = document.page_lines[change.line - 1].page, word.box
-            change.ocr_confidence = change.ocr_confidence or word.confidence
-    return document
-
-
 def with_doubt(document: Document) -> Document:
     """One more doubt, on the least confident word no change or doubt holds, with two
     alternatives (one of them markup, to be shown as text): the test's own mark, whatever
@@ -82,7 +71,7 @@ def with_doubt(document: Document) -> Document:
 def reviewed(review_page_scan, tmp_path_factory) -> tuple[Document, Path]:
     item = sniff(review_page_scan)
     document = segment_document(restore_document(ocr_document(ingest(item), item)))
-    document = with_doubt(with_locations(document))
+    document = with_doubt(document)
     out = tmp_path_factory.mktemp("review_out")
     write_outputs(document, out, "plan_an_hoa")
     return document, out / "plan_an_hoa.review.html"
