@@ -12,6 +12,7 @@ from conftest import run_cli
 from pipeline.ingest import search
 from pipeline.model import Document, Doubt, Source
 from pipeline.restore import default_restorer
+from pipeline.restore.inventory import generate_syllables, is_well_formed
 from pipeline.text.keep_words import (
     KeepWords,
     KeepWordsError,
@@ -20,14 +21,14 @@ from pipeline.text.keep_words import (
     read_keep_words,
 )
 
-# Typed text with an invented hamlet, "Khe Bưởng": "bưởng" is a well-formed syllable that no
-# word list attests, and the restorer takes it for a slip of "hưởng".
-PLACE = "Khe Bưởng"
-LINE = f"Tổ chức diễn tập tại thôn {PLACE}, xã Tân Lập trong năm 2026."
+# Typed text with an invented hamlet, "Bưởng Hạ": "bưởng" is a well-formed syllable that no
+# word list attests; opening a list item, the restorer takes it for a slip of "hưởng".
+PLACE = "Bưởng Hạ"
+LINE = f"- {PLACE}: 35 hộ gia đình ở vùng trũng thấp, xã Tân Lập."
 TEXT = (
     "ỦY BAN NHÂN DÂN\nXÃ TÂN LẬP\nSố: 12/KH-UBND\n\nKẾ HOẠCH\n"
     "Diễn tập phòng chống thiên tai năm 2026\n\nI. MỤC ĐÍCH, YÊU CẦU\n"
-    f"- {LINE}\n"
+    f"{LINE}\n"
 )
 
 
@@ -102,24 +103,24 @@ def test_a_corrected_name_stays_as_corrected_only_with_keep_words():
     assert "Bưởng" in {change.ocr for change in changes}
 
     keep = parse_keep_words(f"# reviewed\n{PLACE.upper()}\n", "k.txt")
-    kept, changes = restorer.restore_lines([LINE, LINE.upper()], keep)
-    assert kept == [LINE, LINE.upper()]
+    caps = f"THÔN {PLACE.upper()}"
+    kept, changes = restorer.restore_lines([LINE, caps], keep)
+    assert kept == [LINE, caps]
     assert changes == []
 
 
 def test_neighbours_of_a_pinned_word_are_still_restored():
     keep = parse_keep_words(f"{PLACE}\n", "k.txt")
-    line = f"Uy ban nhan dan xa Tan Lap to chuc dien tap tai thon {PLACE}"
+    line = f"{PLACE} to chuc dien tap phong chong thien tai nam 2026"
     restored, changes = default_restorer().restore_lines([line], keep)
-    assert restored[0].startswith("Ủy ban nhân dân xã Tân Lập tổ chức diễn tập tại thôn ")
-    assert restored[0].endswith(PLACE)
-    assert not {"Khe", "Bưởng"} & {change.ocr for change in changes}
+    assert restored == [f"{PLACE} tổ chức diễn tập phòng chống thiên tai năm 2026"]
+    assert not {"Bưởng", "Hạ"} & {change.ocr for change in changes}
 
 
 def test_a_pinned_word_is_no_doubt():
     document = Document(source=Source(file="x.txt", sha256="0" * 64, kind="text", pages=1),
                         ocr_lines=[LINE])
-    document.quality.doubts = [Doubt(line=1, text="Bưởng,"), Doubt(line=1, text="Lập")]
+    document.quality.doubts = [Doubt(line=1, text="Hạ:"), Doubt(line=1, text="Lập")]
     keep = parse_keep_words(f"{PLACE}\n", "k.txt")
     document = default_restorer().restore_document(document, keep)
     assert document.restored_lines == [LINE]
@@ -185,12 +186,12 @@ def test_run_keeps_the_words_of_keep_words_txt_and_redoes_inputs_when_it_changes
     payload = json.loads((out / "2026" / "plan.json").read_text(encoding="utf-8"))
     assert payload["source"]["options"]["keep_words"] == parse_keep_words(
         PLACE, "k").fingerprint()
-    assert "Bưởng" not in {change["ocr"] for change in payload["quality"]["changes"]}
+    assert not {"Bưởng", "Hạ"} & {change["ocr"] for change in payload["quality"]["changes"]}
     assert not (out / "keep-words.json").exists()  # the list is no input
 
     same = run_cli("run", str(inputs), "--out", str(out), "--incremental")
     assert same.returncode == 0 and b"up to date" in same.stderr
-    (inputs / "keep-words.txt").write_text(f"{PLACE}\nNà Phưởng\n", encoding="utf-8")
+    (inputs / "keep-words.txt").write_text(f"{PLACE}\nNà Chuồi\n", encoding="utf-8")
     changed = run_cli("run", str(inputs), "--out", str(out), "--incremental")
     assert changed.returncode == 0 and b"up to date" not in changed.stderr
 
@@ -198,8 +199,8 @@ def test_run_keeps_the_words_of_keep_words_txt_and_redoes_inputs_when_it_changes
 def test_keep_words_option_and_default_file_add_up(tmp_path):
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
-    other = "Đồng Phưởng"
-    (inputs / "plan.txt").write_text(f"{TEXT}- Tập huấn tại thôn {other}, xã Tân Lập.\n",
+    other = "Phưởng Thượng"
+    (inputs / "plan.txt").write_text(f"{TEXT}- {other}: 20 hộ gia đình ven suối.\n",
                                      encoding="utf-8")
     (inputs / "keep-words.txt").write_text(f"{PLACE}\n", encoding="utf-8")
     option = tmp_path / "reviewed.txt"
@@ -207,4 +208,21 @@ def test_keep_words_option_and_default_file_add_up(tmp_path):
     done = run_cli("run", str(inputs), "--out", str(out), "--keep-words", str(option))
     assert done.returncode == 0, done.stderr.decode()
     restored = (out / "plan.restored.txt").read_text(encoding="utf-8")
-    assert LINE in restored and f"thôn {other}," in restored
+    assert LINE in restored and f"- {other}: 20 hộ" in restored
+
+
+# --- typed text keeps a name no word list knows ----------------------------------------------
+
+def test_typed_text_keeps_an_unlisted_name_after_a_word_but_fixes_slips_in_strong_context():
+    lines = ["Nhân dân thôn Khe Bưởng và thôn Nà Phưởng tham gia diễn tập.",
+             "Người bệnh được chuyển lên Đệnh viện đa khoa tỉnh để điều trị."]
+    restored, _ = default_restorer().restore_lines(lines)
+    assert restored[0] == lines[0]  # "bưởng", "phưởng": no word list has them: names
+    assert "Bệnh viện đa khoa" in restored[1]  # a slip the context is sure of still fixed
+
+
+def test_well_formed_is_what_the_syllable_generator_makes():
+    generated = generate_syllables()
+    assert all(is_well_formed(syllable) for syllable in generated)
+    near = {syllable[:-1] for syllable in generated} | {"nguời", "đuợc", "thoả", "kha", "ce"}
+    assert all(is_well_formed(text) == (text in generated) for text in near)
