@@ -10,6 +10,7 @@ IN ?= samples
 OUT ?= outputs
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 KEEP_WORDS ?=
+KEEP_WORDS_OPTION = $(if $(KEEP_WORDS),--keep-words "$(KEEP_WORDS)")
 SHARED ?= ../shared
 
 # System packages: Tesseract with its Vietnamese model, poppler, and the Tinos font the
@@ -26,8 +27,7 @@ STAMP := $(VENV)/.installed
 all: run
 
 run: setup
-	$(PY) -m pipeline run "$(IN)" --out "$(OUT)" --jobs $(JOBS) --incremental \
-	  $(if $(KEEP_WORDS),--keep-words "$(KEEP_WORDS)")
+	$(PY) -m pipeline run "$(IN)" --out "$(OUT)" --jobs $(JOBS) --incremental $(KEEP_WORDS_OPTION)
 
 setup: system-deps $(STAMP)
 

@@ -4,10 +4,12 @@ keep-words.txt files beside the inputs. Place names here are invented."""
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
 import unicodedata
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 from pipeline.ingest import search
 from pipeline.model import Document, Doubt, Source
@@ -226,3 +228,16 @@ def test_well_formed_is_what_the_syllable_generator_makes():
     assert all(is_well_formed(syllable) for syllable in generated)
     near = {syllable[:-1] for syllable in generated} | {"nguời", "đuợc", "thoả", "kha", "ce"}
     assert all(is_well_formed(text) == (text in generated) for text in near)
+
+
+def test_make_run_passes_keep_words():
+    def run_line(*variables: str) -> list[str]:
+        done = subprocess.run(["make", "-n", "run", *variables], cwd=ROOT, capture_output=True,
+                              check=False, timeout=60)
+        line = next(line for line in done.stdout.decode().splitlines()
+                    if "-m pipeline run" in line)
+        return shlex.split(line)
+
+    words = run_line("KEEP_WORDS=reviewed names.txt")
+    assert words[words.index("--keep-words") + 1] == "reviewed names.txt"
+    assert "--keep-words" not in run_line()
