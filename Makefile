@@ -1,5 +1,6 @@
 # vn-plan-pipeline — thin wrapper over `python -m pipeline` and the tools/ scripts.
 #   make all [IN=samples OUT=outputs]   set up, then process every input in IN
+#            [KEEP_WORDS=FILE]          words the restorer leaves as read (--keep-words)
 #   make test                           set up, then run the test suite
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -8,6 +9,8 @@ PY := $(VENV)/bin/python
 IN ?= samples
 OUT ?= outputs
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+KEEP_WORDS ?=
+KEEP_WORDS_OPTION = $(if $(KEEP_WORDS),--keep-words "$(KEEP_WORDS)")
 SHARED ?= ../shared
 
 # System packages: Tesseract with its Vietnamese model, poppler, and the Tinos font the
@@ -25,7 +28,7 @@ STAMP := $(VENV)/.installed
 all: run
 
 run: setup
-	$(PY) -m pipeline run "$(IN)" --out "$(OUT)" --jobs $(JOBS) --incremental
+	$(PY) -m pipeline run "$(IN)" --out "$(OUT)" --jobs $(JOBS) --incremental $(KEEP_WORDS_OPTION)
 
 setup: system-deps $(STAMP)
 

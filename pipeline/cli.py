@@ -1,8 +1,8 @@
 """Command line: arguments and exit codes; `pipeline.run` does the work.
 
     python -m pipeline run PATH... --out DIR [--jobs N] [--lang vie] [--ocr auto|force|skip-text]
-                           [--image-dpi N] [--incremental]
-    python -m pipeline restore [FILE]
+                           [--image-dpi N] [--incremental] [--keep-words FILE]
+    python -m pipeline restore [FILE] [--keep-words FILE]
     python -m pipeline schema
 
 Exit status: 0 when every input succeeded; otherwise the highest exit code among the failed
@@ -25,6 +25,7 @@ from pipeline import __version__, progress
 from pipeline.errors import InternalError, PipelineError, UsageError
 from pipeline.model import OcrMode
 from pipeline.run import Options, restore_stream, run_inputs
+from pipeline.text.keep_words import DEFAULT_NAME, KeepWords, KeepWordsError, read_keep_words
 
 log = logging.getLogger("pipeline")
 
@@ -76,12 +77,18 @@ def _parser() -> argparse.ArgumentParser:
                           "text size (default: measured; dpi tags are often wrong)")
     run.add_argument("--incremental", action="store_true",
                      help="skip inputs whose outputs were made from the same input (sha256) "
-                          "by this version with the same --lang, --ocr and --image-dpi")
+                          "by this version with the same --lang, --ocr, --image-dpi and "
+                          "keep-words")
+    run.add_argument("--keep-words", type=Path, metavar="FILE",
+                     help="words and phrases to leave as they are read (one a line, # "
+                          f"comments), with every {DEFAULT_NAME} found beside the inputs")
     run.set_defaults(command=run_command)
 
     restore = commands.add_parser("restore", help="restore OCR text: FILE or stdin -> stdout",
                                   parents=[verbosity])
     restore.add_argument("file", nargs="?", type=Path, help="text file (default: stdin)")
+    restore.add_argument("--keep-words", type=Path, metavar="FILE",
+                         help="words and phrases to leave as they are read (one a line)")
     restore.set_defaults(command=restore_command)
 
     schema = commands.add_parser("schema", help="print the output JSON Schema",
@@ -111,9 +118,21 @@ def restore_command(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.file}: no such file")
     label = str(args.file) if args.file is not None else "<stdin>"
     opened = args.file.open("rb") if args.file is not None else nullcontext(sys.stdin.buffer)
+    keep = _keep_words(args.keep_words)
     with opened as stream:
-        restore_stream(stream, sys.stdout, label)
+        restore_stream(stream, sys.stdout, label, keep)
     return 0
+
+
+def _keep_words(path: Path | None) -> KeepWords | None:
+    """The --keep-words file's list; a file that cannot be read or holds a line that is no
+    word is a usage error (E002), found before any input is read."""
+    if path is None:
+        return None
+    try:
+        return read_keep_words(path)
+    except KeepWordsError as error:
+        raise UsageError(f"--keep-words {error}") from error
 
 
 def schema_command(args: argparse.Namespace) -> int:
@@ -127,5 +146,6 @@ def schema_command(args: argparse.Namespace) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     options = Options(jobs=args.jobs, lang=args.lang, ocr=args.ocr, image_dpi=args.image_dpi,
-                      incremental=args.incremental, progress=progress.wanted(args.quiet))
+                      incremental=args.incremental, progress=progress.wanted(args.quiet),
+                      keep_words=_keep_words(args.keep_words))
     return run_inputs(args.paths, args.out, options)

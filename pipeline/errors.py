@@ -43,6 +43,13 @@ class CorruptInput(PipelineError):
     describe = "corrupt or unreadable input"
 
 
+class BadKeepWords(CorruptInput):
+    """A keep-words.txt found beside the inputs cannot be read or has a line that is no word
+    or phrase: the inputs it applies to fail (a bad --keep-words file is a UsageError)."""
+
+    describe = "bad keep-words file"
+
+
 class MissingDependency(PipelineError):
     """A program or language model the pipeline needs is not installed."""
 

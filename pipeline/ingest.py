@@ -21,6 +21,7 @@ from typing import BinaryIO, Literal
 from pipeline import legacy_encoding
 from pipeline.errors import CorruptInput, InputNotFound, UnsupportedInput
 from pipeline.model import Document, Source
+from pipeline.text.keep_words import DEFAULT_NAME as KEEP_WORDS_FILE
 
 log = logging.getLogger("pipeline")
 
@@ -88,8 +89,9 @@ def discover(paths: list[Path], exclude: Path | None = None) -> list[Path]:
 
 def search(folder: Path, exclude: Path | None = None
            ) -> tuple[list[Path], list[tuple[Path, CorruptInput]]]:
-    """The supported files under `folder` (sorted, hidden ones left out) and one error per
-    folder that could not be read: a folder skipped in silence would look processed.
+    """The supported files under `folder` (sorted, hidden ones and the user's keep-words.txt
+    left out) and one error per folder that could not be read: a folder skipped in silence
+    would look processed.
 
     `exclude` and everything under it is left out: an output folder inside the input folder
     would otherwise be read back as input on every run."""
@@ -105,6 +107,7 @@ def search(folder: Path, exclude: Path | None = None
         dirs[:] = [d for d in dirs if Path(top, d).resolve() != skip]
         files.extend(Path(top, name) for name in names
                      if Path(name).suffix.lower() in EXTENSIONS and not name.startswith(".")
+                     and name != KEEP_WORDS_FILE  # the user's keep-words list, not an input
                      and Path(top, name).is_file())
     return sorted(files), errors
 

@@ -224,6 +224,9 @@ class RunOptions(BaseModel):
     lang: str
     ocr: OcrMode
     image_dpi: int | None = None
+    # A hash of the keep-words the input was restored with (--keep-words and the
+    # keep-words.txt files beside it; `pipeline.text.keep_words`), null without any
+    keep_words: str | None = None
 
 
 class Source(BaseModel):

@@ -3,7 +3,9 @@ calls, and tests and other programs with it.
 
 `run_inputs`: find inputs, name their outputs, skip those up to date (--incremental), OCR
 their pages in the page pool (`pipeline.workers`), then restore, segment and emit each; one
-input's failure never stops the others, and the exit status says how it went. Output names are
+input's failure never stops the others, and the exit status says how it went. Each input is
+restored with its keep-words: the --keep-words list and the keep-words.txt files of the folders
+from the one named down to the input's own (`pipeline.text.keep_words`). Output names are
 the input's path under the folder it was found in, without its extension (`IN/2025/scan.pdf`
 -> `OUT/2025/scan.json`), so they are unique in a run and the same in the next one. Staging
 folders a killed run left are removed first; the pipeline's own data files are checked before
@@ -26,6 +28,7 @@ from typing import BinaryIO, TextIO
 
 from pipeline import __version__, external, ingest, resources, workers
 from pipeline.errors import (
+    BadKeepWords,
     InputNotFound,
     InternalError,
     OutputError,
@@ -34,6 +37,8 @@ from pipeline.errors import (
 )
 from pipeline.model import Document, OcrMode, RunOptions
 from pipeline.progress import Progress
+from pipeline.text import keep_words
+from pipeline.text.keep_words import KeepWords, KeepWordsError
 
 log = logging.getLogger("pipeline")
 
@@ -48,10 +53,13 @@ class Options:
     image_dpi: int | None = None
     incremental: bool = False
     progress: bool = False  # the progress bar on stderr
+    keep_words: KeepWords | None = None  # the --keep-words list, read
 
-    def recorded(self) -> RunOptions:
-        """The options that change the output, recorded in its JSON's `source`."""
-        return RunOptions(lang=self.lang, ocr=self.ocr, image_dpi=self.image_dpi)
+    def recorded(self, keep: KeepWords | None = None) -> RunOptions:
+        """The options that change the output, recorded in its JSON's `source`; `keep`: the
+        input's whole keep-words list (its hash is recorded)."""
+        return RunOptions(lang=self.lang, ocr=self.ocr, image_dpi=self.image_dpi,
+                          keep_words=keep.fingerprint() if keep else None)
 
 
 @dataclass
@@ -65,6 +73,12 @@ class Job:
     pages: list[workers.Task] = field(default_factory=list)
     error: PipelineError | None = None
     page_errors: list[PipelineError] = field(default_factory=list)  # pages that failed alone
+    keep: KeepWords | None = None  # the words its restoring leaves as read
+
+    @property
+    def root(self) -> Path:
+        """The folder it was found in (a file named on the command line: its own folder)."""
+        return Path(*self.path.parts[: len(self.path.parts) - len(self.relative.parts)])
 
 
 def run_inputs(paths: list[Path], out_dir: Path, options: Options) -> int:
@@ -97,6 +111,7 @@ def _prepare(paths: list[Path], out_dir: Path, options: Options) -> list[Job]:
         raise InputNotFound(f"no inputs found in {', '.join(map(str, paths))} "
                             f"(looked for {' '.join(ingest.EXTENSIONS)})")
     _name_outputs(jobs, out_dir)
+    _attach_keep_words(jobs, options.keep_words)
     if options.incremental:
         jobs = [job for job in jobs if job.error or not _up_to_date(job, out_dir, options)]
     for job in jobs:
@@ -179,6 +194,36 @@ def _refuse_overwriting_inputs(job: Job, out_dir: Path, inputs: set[Path]) -> No
             return
 
 
+def _attach_keep_words(jobs: list[Job], given: KeepWords | None) -> None:
+    """Each input's keep-words: the --keep-words list (`given`) and every keep-words.txt of
+    the folders from the one it was found in down to its own. An input whose keep-words.txt
+    cannot be read fails with BadKeepWords (E103); the other inputs go on."""
+    read: dict[Path, KeepWords | BadKeepWords] = {}
+    for job in jobs:
+        if job.error is not None:
+            continue
+        lists = [given] if given else []
+        for path in keep_words.default_files(job.path, job.root):
+            found = read.get(path)
+            if found is None:
+                found = read[path] = _read_default_keep_words(path)
+            if isinstance(found, BadKeepWords):
+                job.error = found
+                break
+            lists.append(found)
+        else:
+            job.keep = keep_words.merge(lists)
+
+
+def _read_default_keep_words(path: Path) -> KeepWords | BadKeepWords:
+    try:
+        found = keep_words.read_keep_words(path)
+    except KeepWordsError as error:
+        return BadKeepWords(f"{error} (fix or remove it: it applies to the inputs below it)")
+    log.info("keep-words: %d from %s", len(found.entries), path)
+    return found
+
+
 def _up_to_date(job: Job, out_dir: Path, options: Options) -> bool:
     """The outputs are complete and were made from this very input (its sha256), by this
     version of the pipeline, with these options: file times say nothing of that."""
@@ -191,7 +236,7 @@ def _up_to_date(job: Job, out_dir: Path, options: Options) -> bool:
         source = json.loads(outputs[0].read_text(encoding="utf-8"))["source"]
         return (source["sha256"] == ingest.sha256_of(job.path)
                 and source.get("pipeline_version") == __version__
-                and source.get("options") == options.recorded().model_dump())
+                and source.get("options") == options.recorded(job.keep).model_dump())
     except (OSError, ValueError, KeyError, TypeError):
         return False  # unreadable or not ours: make it again
 
@@ -282,13 +327,13 @@ def _process(job: Job, counter: str, options: Options) -> Document:
     document = ingest.ingest(job.item)
     document.source.file = job.relative.as_posix()
     document.source.pipeline_version = __version__
-    document.source.options = options.recorded()
+    document.source.options = options.recorded(job.keep)
     if job.pages:
         log.info("%s %s: OCR of %d page(s)", counter, job.relative, len(job.pages))
         pages, job.page_errors = workers.page_results(job.pages)
         document = assemble(document, pages)
     log.info("%s %s: restoring %d lines", counter, job.relative, len(document.ocr_lines))
-    document = restore_document(document)
+    document = restore_document(document, job.keep)
     return segment_document(document)
 
 
@@ -311,14 +356,16 @@ def _report(jobs: list[Job]) -> int:
                + [error.exit_code for job in partial for error in job.page_errors])
 
 
-def restore_stream(source: BinaryIO, out: TextIO, label: str) -> None:
+def restore_stream(source: BinaryIO, out: TextIO, label: str,
+                   keep: KeepWords | None = None) -> None:
     """OCR text from `source` restored to `out`, read, restored and written a block of lines
     at a time: memory does not grow with the input (ingest.text_blocks; a long line is cut at
-    a space, its restored parts rejoined). `label` names the input in warnings."""
+    a space, its restored parts rejoined). `label` names the input in warnings; words that
+    spell an entry of `keep` stay as read."""
     from pipeline.restore import restore_lines
 
     for raw, line, offset in ingest.text_blocks(source):
         text = ingest.decode_text(raw, label, line, offset)
-        lines, _ = restore_lines(ingest.split_lines(text))
+        lines, _ = restore_lines(ingest.split_lines(text), keep)
         ending = "\n" if text.endswith("\n") else ""
         out.write("\n".join(lines) + ending if lines else text)

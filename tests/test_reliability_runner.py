@@ -345,10 +345,10 @@ def test_internal_error_has_its_own_code(tmp_path, monkeypatch, caplog):
 
     real_restore = pipeline.restore.restore_document
 
-    def restore_with_a_bug(document):
+    def restore_with_a_bug(document, keep=None):
         if document.source.file == "bug.txt":
             raise ZeroDivisionError("a bug")
-        return real_restore(document)
+        return real_restore(document, keep)
 
     monkeypatch.setattr(pipeline.restore, "restore_document", restore_with_a_bug)
     write(tmp_path / "in" / "bug.txt", plan_text(1))
@@ -389,7 +389,8 @@ def test_incremental_redoes_changed_content_and_options(tmp_path):
     assert run_cli("run", str(plan), "--out", str(out), "--incremental").returncode == 0
     source = json.loads((out / "plan.json").read_text(encoding="utf-8"))["source"]
     assert source["pipeline_version"] == __version__
-    assert source["options"] == {"lang": "vie", "ocr": "auto", "image_dpi": None}
+    assert source["options"] == {"lang": "vie", "ocr": "auto", "image_dpi": None,
+                                 "keep_words": None}
     write(plan, plan_text(2))
     os.utime(plan, (946684800, 946684800))  # the year 2000: older than its outputs
     done = run_cli("run", str(plan), "--out", str(out), "--incremental")

@@ -411,7 +411,7 @@ def test_every_unit_reading_has_the_one_signature():
     from pipeline.restore.readings import UNIT_READINGS
 
     assert [m.__name__.rsplit(".", 1)[1] for m in UNIT_READINGS] == [
-        "names", "specks", "lookalikes", "lexicon_bonus", "placeholders"]
+        "names", "unlisted_names", "specks", "lookalikes", "lexicon_bonus", "placeholders"]
     for module in UNIT_READINGS:
         assert list(inspect.signature(module.add_readings).parameters) == ["unit", "restorer"]
 

@@ -46,7 +46,8 @@ and every bad input and fault the tests try, with what each gets.
   them.
 - **`--incremental` redoes what changed.** An input is skipped only when its outputs were made
   from the same content (sha256), by the same pipeline version, with the same `--lang`,
-  `--ocr` and `--image-dpi`; all are recorded in the JSON's `source`.
+  `--ocr`, `--image-dpi` and keep-words (`--keep-words` and the `keep-words.txt` files beside
+  it); all are recorded in the JSON's `source`.
 - **What may be wrong in an output is said in it.** A text file with bytes its encoding does
   not allow keeps its encoding (one bad byte does not turn a UTF-8 file into cp1258); a PDF
   page whose image data is damaged is read as far as it can be. Either way the JSON's

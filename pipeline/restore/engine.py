@@ -25,6 +25,7 @@ from pipeline.restore.casing import apply_casing, is_caps_line, official_lower
 from pipeline.restore.clean_text import line_is_clean, looks_clean
 from pipeline.restore.decoder import Slot, beam_viterbi_batch, local_confidences_batch
 from pipeline.restore.glue import GlueFinder
+from pipeline.restore.keep import KeepMatcher, pinned_slot, without_pinned
 from pipeline.restore.lexicon import Lexicon
 from pipeline.restore.lm import COMMA_TOKEN
 from pipeline.restore.locations import TABLE_CELL_SEPARATOR, located
@@ -37,6 +38,7 @@ from pipeline.restore.slots import SPECK, UnitSlots
 from pipeline.restore.tokens import Token, restore_protected, split_glued, tokenize_line
 from pipeline.restore.units import Position, decoding_units
 from pipeline.restore.word_candidates import WordCandidates
+from pipeline.text.keep_words import KeepWords, match_key
 
 LOW_CONFIDENCE = 0.5  # changes below this are counted as low-confidence in the quality block
 
@@ -58,6 +60,7 @@ class Restorer:
         # a list goes on after a comma, where without it "Chính phủ trình" would win)
         comma = lm.id(COMMA_TOKEN)
         self._comma_id = None if comma == lm.unk else comma
+        self._matchers: dict[str | None, KeepMatcher] = {}
 
     def scoring_fingerprint(self) -> str:
         """Fingerprint of what this restorer's English candidates depend on."""
@@ -98,38 +101,62 @@ class Restorer:
             return self.lm.num
         return self.lm.id(text.lower())
 
+    def matcher(self, keep: KeepWords | None) -> KeepMatcher:
+        """The keep words' matcher (empty without a list), made once per list."""
+        key = keep.fingerprint() if keep else None
+        found = self._matchers.get(key)
+        if found is None:
+            found = KeepMatcher.build(keep, self.tokenize) if keep else KeepMatcher([])
+            self._matchers[key] = found
+        return found
+
+    def _pinned(self, tokenized: Sequence[Sequence[Token]], keep: KeepWords | None
+                ) -> set[Position]:
+        """(line, token) of every token that spells a keep word."""
+        matcher = self.matcher(keep)
+        if not matcher:
+            return set()
+        return {(li, ti) for li, toks in enumerate(tokenized) for ti in matcher.pinned(toks)}
+
     # ---------------------------------------------------------------- lines
-    def restore_lines(self, lines: Sequence[str]) -> tuple[list[str], list[Change]]:
+    def restore_lines(self, lines: Sequence[str], keep: KeepWords | None = None
+                      ) -> tuple[list[str], list[Change]]:
         """Restore lines; the output has exactly as many lines, and the changed tokens.
+        Words that spell an entry of `keep` stay as they are read (`keep.py`).
 
         A text of more than CHUNK_CHARS characters is restored a chunk of lines at a time
         (each judged typed or OCR'd on its own words), and a line longer than PIECE_CHARS a
         piece at a time (`chunks.py`)."""
         if text_chunks.fits_at_once(lines):
-            return self._restore_block(lines)
+            return self._restore_block(lines, keep)
         restored: list[list[str]] = [[] for _ in lines]
         changes: list[Change] = []
         for chunk in text_chunks.chunks(lines):
-            out, found = self._restore_block([piece for _, piece in chunk])
+            out, found = self._restore_block([piece for _, piece in chunk], keep)
             for (li, _), text in zip(chunk, out, strict=True):
                 restored[li].append(text)
             changes.extend(c.model_copy(update={"line": chunk[c.line][0]}) for c in found)
         return ["".join(pieces) for pieces in restored], changes
 
-    def _restore_block(self, lines: Sequence[str]) -> tuple[list[str], list[Change]]:
+    def _restore_block(self, lines: Sequence[str], keep: KeepWords | None = None
+                       ) -> tuple[list[str], list[Change]]:
         """`restore_lines` of a text small enough to be restored at once."""
         tokenized = [self.tokenize(line) for line in lines]
+        pinned = self._pinned(tokenized, keep)
         words = [t.text for toks in tokenized for t in toks if t.kind == "word"]
         doc_clean = looks_clean(words)
         outputs = [[t.text for t in toks] for toks in tokenized]
         confidences: dict[Position, float] = {}
         caps = [is_caps_line(toks) for toks in tokenized]
         units = decoding_units(tokenized, caps, self._is_comma)
-        self._decode_units(units, tokenized, outputs, confidences, doc_clean, caps)
+        self._decode_units(units, tokenized, outputs, confidences, doc_clean, caps, pinned)
         restore_list_markers(tokenized, outputs, doc_clean)
         restored_lines, changes = [], []
         for li, toks in enumerate(tokenized):
             for ti, tok in enumerate(toks):
+                if (li, ti) in pinned:  # as read (no Đ put back in a code, no list letter)
+                    outputs[li][ti] = self.words.official(tok.text)
+                    continue  # (official tones are how every output is written, no change)
                 if tok.kind == "protected" and outputs[li][ti] == tok.text:
                     outputs[li][ti] = restore_protected(tok.text)
                 outputs[li][ti] = self.words.official(outputs[li][ti])
@@ -144,14 +171,15 @@ class Restorer:
         return restored_lines, changes
 
     def _decode_units(self, units, tokenized, outputs, confidences, doc_clean: bool,
-                      caps: list[bool]) -> None:
+                      caps: list[bool], pinned: set[Position] = frozenset()) -> None:
         """Build every unit's slots, decode them all in one batch, write the choices."""
         settings = self.settings
         clean_lines = {li for li, toks in enumerate(tokenized)
                        if doc_clean or line_is_clean(toks)}
         caps_lines = {li for li, is_caps in enumerate(caps) if is_caps}
         names: dict[int, dict[int, int | None]] = {}  # per line, for all its units
-        built = [self._unit_slots(unit, tokenized, clean_lines, names) for unit in units]
+        built = [self._unit_slots(unit, tokenized, clean_lines, names, pinned)
+                 for unit in units]
         all_slots = [unit.slots for unit in built]
         choices = beam_viterbi_batch(self.lm, all_slots, settings.lm_weight, settings.beam_width)
         confs = local_confidences_batch(self.lm, all_slots, choices, settings.lm_weight)
@@ -169,8 +197,10 @@ class Restorer:
                     _drop_space_beside(tokenized[li], outputs[li], ti)
 
     def _unit_slots(self, unit: list[Position], tokenized, clean_lines: set[int],
-                    names: dict[int, dict[int, int | None]]) -> UnitSlots:
-        """The unit's slots with their channel candidates, then every extra reading."""
+                    names: dict[int, dict[int, int | None]],
+                    pinned: set[Position] = frozenset()) -> UnitSlots:
+        """The unit's slots with their channel candidates, then every extra reading; a
+        pinned token's slot is then its own reading alone (`keep.py`)."""
         for li in {li for li, _ in unit} - names.keys():
             names[li] = person_name_words(tokenized[li], self.index)
         slots: list[Slot | None] = []
@@ -192,15 +222,28 @@ class Restorer:
         built = UnitSlots(unit, tokenized, slots, clean_lines, names)
         for reading in UNIT_READINGS:
             reading.add_readings(built, self)
+        for pos, (li, ti) in enumerate(unit):
+            if (li, ti) in pinned and built.slots[pos] is not None:
+                tok = tokenized[li][ti]
+                text = restore_protected(tok.text) if tok.kind == "protected" else tok.text
+                lm_id = self._fixed_id(text) if tok.kind == "protected" else self._word_id(text)
+                built.slots[pos] = pinned_slot(tok, lm_id)
         return built
 
+    def _word_id(self, text: str) -> int:
+        """A kept word's LM id: <unk> for one with digits or one the LM does not know."""
+        if any(ch.isdigit() for ch in text):
+            return self.lm.unk
+        return self.lm.id(official_lower(text))
+
     # ---------------------------------------------------------------- documents
-    def restore_cells(self, texts: Sequence[str]) -> list[str]:
+    def restore_cells(self, texts: Sequence[str], keep: KeepWords | None = None) -> list[str]:
         """Restore many short texts in one batch; an empty line between two texts keeps
         their words out of each other's LM context."""
-        return self._restore_cells(texts)[0]
+        return self._restore_cells(texts, keep)[0]
 
-    def _restore_cells(self, texts: Sequence[str]) -> tuple[list[str], list[list[Change]]]:
+    def _restore_cells(self, texts: Sequence[str], keep: KeepWords | None = None
+                       ) -> tuple[list[str], list[list[Change]]]:
         """`restore_cells`, with each text's changes (their `line` counted in the text)."""
         lines: list[str] = []
         spans = []
@@ -208,7 +251,7 @@ class Restorer:
             parts = text.split("\n")
             spans.append((len(lines), len(parts)))
             lines.extend([*parts, ""])
-        restored, changes = self.restore_lines(lines)
+        restored, changes = self.restore_lines(lines, keep)
         text_of = {}
         for k, (start, n) in enumerate(spans):
             text_of.update({start + j: (k, j) for j in range(n)})
@@ -218,23 +261,24 @@ class Restorer:
             per_text[k].append(change.model_copy(update={"line": j}))
         return ["\n".join(restored[start : start + n]) for start, n in spans], per_text
 
-    def restore_text(self, text: str) -> str:
+    def restore_text(self, text: str, keep: KeepWords | None = None) -> str:
         lines = text.split("\n")
-        restored, _ = self.restore_lines(lines)
+        restored, _ = self.restore_lines(lines, keep)
         return "\n".join(restored)
 
-    def restore_document(self, doc: Document) -> Document:
+    def restore_document(self, doc: Document, keep: KeepWords | None = None) -> Document:
         """Fill restored_lines, the quality block and every table cell's `restored`.
 
         Each table cell is restored once, on its own (`restore_cells`); a line of the text
         that shows a table row ("cell | cell | ...", `table_row_lines`) is made of its
         restored cells, so the text files and the JSON agree. The other lines are restored
-        together, the row lines left out of them."""
+        together, the row lines left out of them. Words that spell an entry of `keep` stay
+        as read, and are neither changes nor doubts."""
         rows = table_row_lines(doc)
         body = ["" if li in rows else line for li, line in enumerate(doc.ocr_lines)]
-        restored, changes = self.restore_lines(body)
+        restored, changes = self.restore_lines(body, keep)
         cells = [cell for page in doc.pages for table in page.tables for cell in table.cells]
-        texts, cell_changes = self._restore_cells([c.text for c in cells])
+        texts, cell_changes = self._restore_cells([c.text for c in cells], keep)
         changes_of = {}
         for cell, text, found in zip(cells, texts, cell_changes, strict=True):
             cell.restored = text
@@ -250,7 +294,20 @@ class Restorer:
         doc.quality.changed_tokens = len(changes)
         doc.quality.low_confidence_tokens = sum(c.confidence < LOW_CONFIDENCE for c in changes)
         # where each change and doubt is on the scan, and the words Tesseract doubted
-        return located(doc, rows, self.token_texts)
+        doc = located(doc, rows, self.token_texts)
+        # last, after every other step that lists doubts: none is about a pinned word
+        doc.quality.doubts = without_pinned(doc.quality.doubts,
+                                            self.pinned_words(doc.ocr_lines, keep))
+        return doc
+
+    def pinned_words(self, lines: Sequence[str], keep: KeepWords | None
+                     ) -> set[tuple[int, str]]:
+        """(1-based line, match key) of every word of `lines` that spells a keep word."""
+        if not self.matcher(keep):
+            return set()
+        tokenized = [self.tokenize(line) for line in lines]
+        return {(li + 1, match_key(tokenized[li][ti].text))
+                for li, ti in self._pinned(tokenized, keep)}
 
 
 def table_row_lines(doc: Document) -> dict[int, list[Cell]]:
@@ -299,13 +356,14 @@ def default_restorer() -> Restorer:
     return Restorer.load()
 
 
-def restore_lines(lines: Sequence[str]) -> tuple[list[str], list[Change]]:
-    return default_restorer().restore_lines(lines)
+def restore_lines(lines: Sequence[str], keep: KeepWords | None = None
+                  ) -> tuple[list[str], list[Change]]:
+    return default_restorer().restore_lines(lines, keep)
 
 
-def restore_text(text: str) -> str:
-    return default_restorer().restore_text(text)
+def restore_text(text: str, keep: KeepWords | None = None) -> str:
+    return default_restorer().restore_text(text, keep)
 
 
-def restore_document(doc: Document) -> Document:
-    return default_restorer().restore_document(doc)
+def restore_document(doc: Document, keep: KeepWords | None = None) -> Document:
+    return default_restorer().restore_document(doc, keep)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline import resources
-from pipeline.text.syllables import place_tone, to_official_tone
+from pipeline.text.syllables import place_tone, split_tone, to_official_tone
 
 INVENTORY_PATH = resources.location(resources.SYLLABLES)  # where tools write the inventory
 
@@ -46,6 +47,26 @@ def rhymes() -> list[str]:
     return list(OPEN_RHYMES) + [
         nucleus + coda for nucleus, codas in CLOSED_RHYMES.items() for coda in codas.split()
     ]
+
+
+@lru_cache(maxsize=1)
+def _rhyme_set() -> frozenset[str]:
+    return frozenset(rhymes())
+
+
+@lru_cache(maxsize=1 << 14)
+def is_well_formed(syllable: str) -> bool:
+    """Whether a (lower case) syllable is one `generate_syllables` makes: a possible
+    Vietnamese syllable, attested or not ("bưởng" is, "nguời" is not)."""
+    letters, tone = split_tone(syllable)
+    if to_official_tone(syllable) != unicodedata.normalize("NFC", syllable):
+        return False
+    for onset in ONSETS:
+        rhyme = letters[len(onset):]
+        if (letters.startswith(onset) and rhyme in _rhyme_set() and onset_fits(onset, rhyme)
+                and (tone in ("s", "j") or not rhyme.endswith(STOP_CODAS))):
+            return True
+    return False
 
 
 def onset_fits(onset: str, rhyme: str) -> bool:

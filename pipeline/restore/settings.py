@@ -110,6 +110,9 @@ class RestoreSettings:
     # person names (`readings/names.py`)
     name_letter_change: float = 4.0  # a person name's syllable read with other letters
     name_form_bonus: float = 5.0  # a surname's and a middle name's usual spelling
+    # a Title-case syllable no word list attests, after a word in typed text: a name
+    # (`readings/unlisted_names.py`)
+    unlisted_name_change: float = 4.0
 
     # lexicon terms (`readings/lexicon_bonus.py`)
     lexicon_bonus: float = 1.0

@@ -10,6 +10,8 @@ order, which the decoder's ties follow):
 
 - `names`: a person's name keeps its letters; a sure name's surname and middle name take
   their usual spelling;
+- `unlisted_names`: in typed text, a Title-case word no word list knows keeps its letters
+  unless the context is strong (a hamlet's name);
 - `specks`: a short token standing apart may be dirt OCR read as letters (dropped);
 - `lookalikes`: a letter standing alone may be the digit English OCR made it ("Điều S.");
 - `lexicon_bonus`: candidates that spell a lexicon term are cheaper;
@@ -22,6 +24,13 @@ word's candidate pool before the pre-ranking cuts it (`word_candidates.py`), and
 
 from __future__ import annotations
 
-from pipeline.restore.readings import lexicon_bonus, lookalikes, names, placeholders, specks
+from pipeline.restore.readings import (
+    lexicon_bonus,
+    lookalikes,
+    names,
+    placeholders,
+    specks,
+    unlisted_names,
+)
 
-UNIT_READINGS = (names, specks, lookalikes, lexicon_bonus, placeholders)
+UNIT_READINGS = (names, unlisted_names, specks, lookalikes, lexicon_bonus, placeholders)
