@@ -2,6 +2,7 @@
 
     python -m pipeline run PATH... --out DIR [--jobs N] [--lang vie] [--ocr auto|force|skip-text]
                            [--image-dpi N] [--incremental] [--keep-words FILE]
+                           [--executor local|dask] [--scheduler ADDRESS]
     python -m pipeline restore [FILE] [--keep-words FILE]
     python -m pipeline schema
 
@@ -82,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--keep-words", type=Path, metavar="FILE",
                      help="words and phrases to leave as they are read (one a line, # "
                           f"comments), with every {DEFAULT_NAME} found beside the inputs")
+    run.add_argument("--executor", choices=("local", "dask"), default="local",
+                     help="where pages are read: local worker processes (default) or a Dask "
+                          "cluster (a LocalCluster of --jobs workers, or --scheduler's)")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --executor dask: the Dask scheduler to run on "
+                          "(tcp://HOST:8786); default: a LocalCluster started for the run")
     run.set_defaults(command=run_command)
 
     restore = commands.add_parser("restore", help="restore OCR text: FILE or stdin -> stdout",
@@ -145,7 +152,10 @@ def schema_command(args: argparse.Namespace) -> int:
 # --- run -----------------------------------------------------------------------------------
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.scheduler and args.executor != "dask":
+        raise UsageError("--scheduler needs --executor dask")
     options = Options(jobs=args.jobs, lang=args.lang, ocr=args.ocr, image_dpi=args.image_dpi,
                       incremental=args.incremental, progress=progress.wanted(args.quiet),
-                      keep_words=_keep_words(args.keep_words))
+                      keep_words=_keep_words(args.keep_words), executor=args.executor,
+                      scheduler=args.scheduler)
     return run_inputs(args.paths, args.out, options)

@@ -2,7 +2,8 @@
 calls, and tests and other programs with it.
 
 `run_inputs`: find inputs, name their outputs, skip those up to date (--incremental), OCR
-their pages in the page pool (`pipeline.workers`), then restore, segment and emit each; one
+their pages in the page pool (`pipeline.workers`, or a Dask cluster's: `pipeline.dask_pool`),
+then restore, segment and emit each, here, whichever pool read the pages; one
 input's failure never stops the others, and the exit status says how it went. Each input is
 restored with its keep-words: the --keep-words list and the keep-words.txt files of the folders
 from the one named down to the input's own (`pipeline.text.keep_words`). Output names are
@@ -54,6 +55,11 @@ class Options:
     incremental: bool = False
     progress: bool = False  # the progress bar on stderr
     keep_words: KeepWords | None = None  # the --keep-words list, read
+    # Where pages are read: "local" (worker processes here) or "dask" (a Dask cluster: the
+    # scheduler at `scheduler`, else a LocalCluster of `jobs` workers). Not recorded: the
+    # outputs are the same.
+    executor: str = "local"
+    scheduler: str | None = None
 
     def recorded(self, keep: KeepWords | None = None) -> RunOptions:
         """The options that change the output, recorded in its JSON's `source`; `keep`: the
@@ -91,10 +97,19 @@ def run_inputs(paths: list[Path], out_dir: Path, options: Options) -> int:
         return 0
     log.info("%d input(s) -> %s", len(jobs), out_dir)
     scans = [job for job in jobs if job.error is None and job.item.kind != "text"]
-    with workers.PagePool(options.jobs) as pool:  # (workers start when pages are queued)
+    with page_pool(options) as pool:  # (workers start when pages are queued)
         _submit_pages(scans, pool, options.lang, options.ocr, options.image_dpi)
         _finish_all(jobs, out_dir, options)
     return _report(jobs)
+
+
+def page_pool(options: Options):
+    """The pool that reads the pages: the executor is the one thing that differs."""
+    if options.executor == "dask":
+        from pipeline.dask_pool import DaskPool
+
+        return DaskPool(options.jobs, options.scheduler, options.lang)
+    return workers.PagePool(options.jobs)
 
 
 def _prepare(paths: list[Path], out_dir: Path, options: Options) -> list[Job]:

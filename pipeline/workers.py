@@ -256,16 +256,8 @@ class PagePool:
                 continue
             del worker.tasks[number]
             worker.running = None if worker.running == number else worker.running
-            if kind == "done":
-                self._finish(task, value=message[2])
-            elif kind == "error":
-                self._finish(task, error=message[2])
-            else:  # "bug": an unexpected exception, with its traceback
-                import logging
-
-                logging.getLogger("pipeline").error("%s: internal error\n%s", task.label,
-                                                    message[2])
-                self._finish(task, error=PageBug(message[3]))
+            value, error = task_outcome(task.label, kind, list(message[2:]))
+            self._finish(task, value=value, error=error)
 
     def _buried(self, worker: _Worker, reason: str | None = None) -> None:
         """A worker is dead (or was killed): read what it still said, then its page that was
@@ -374,15 +366,35 @@ def _worker_main(conn: Connection, starts: Connection, parent: int,
             starts.send((number, time.monotonic()))  # before the page can kill this worker
         except OSError:
             _end_group()
-        try:
-            _test_fault(argument)
-            outbox.put(("done", number, function(argument)))
-        except PipelineError as error:
-            outbox.put(("error", number, error))
-        except Exception as error:  # a bug: its traceback goes to the main process's log
-            outbox.put(("bug", number, traceback.format_exc(), repr(error)))
+        kind, *said = run_task(function, argument)
+        outbox.put((kind, number, *said))
     outbox.put(None)
     outbox.join()
+
+
+def run_task(function: Callable[[Any], Any], argument: Any) -> tuple:
+    """`function(argument)` in a worker, as a message for the main process: ("done", value),
+    ("error", PipelineError), or ("bug", traceback, repr) for anything unexpected (its
+    traceback goes to the main process's log). Every executor's workers run pages this way."""
+    try:
+        _test_fault(argument)
+        return ("done", function(argument))
+    except PipelineError as error:
+        return ("error", error)
+    except Exception as error:
+        return ("bug", traceback.format_exc(), repr(error))
+
+
+def task_outcome(label: str, kind: str, said: list) -> tuple[Any, PipelineError | None]:
+    """(value, error) of a task from what its worker said (`run_task`'s message)."""
+    if kind == "done":
+        return said[0], None
+    if kind == "error":
+        return None, said[0]
+    import logging
+
+    logging.getLogger("pipeline").error("%s: internal error\n%s", label, said[0])
+    return None, PageBug(said[1])
 
 
 def _send_all(conn: Connection, outbox: queue.Queue) -> None:
