@@ -38,7 +38,7 @@ import signal
 import threading
 import time
 import warnings
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -81,7 +81,8 @@ class DaskPool:
         self._tasks: dict[int, workers.Task] = {}
         self._inputs: dict[str, list] = {}  # sha256 -> [its bytes' future, its pages left]
         self._digests: dict[Any, str] = {}  # input path -> sha256
-        self._slots = 1
+        self._threads: dict[str, int] = {}  # worker address -> its threads (pages at once)
+        self._where: dict[int, str] = {}  # task number in flight -> the worker it was sent to
         self._checked = 0.0
         self._workerless_since: float | None = None
         self._next = 0
@@ -120,10 +121,10 @@ class DaskPool:
         from pipeline.dask_worker import PageWorkerPlugin
 
         self.client.register_plugin(PageWorkerPlugin(self.lang), name=PageWorkerPlugin.name)
-        self._slots = self._worker_threads()
+        self._refresh_workers()
         self.startup_s = time.monotonic() - started
         log.info("Dask: %s, %d worker thread(s), ready in %.1f s",
-                 self.scheduler or "LocalCluster", self._slots, self.startup_s)
+                 self.scheduler or "LocalCluster", sum(self._threads.values()), self.startup_s)
 
     def _connect(self):
         import dask
@@ -167,11 +168,11 @@ class DaskPool:
         pending = [task for task in tasks if not task.done]
         while any(not task.done for task in pending):
             try:
-                task, future = self._landed.get(timeout=WATCH_INTERVAL_S)
+                task, outcome = self._landed.get(timeout=WATCH_INTERVAL_S)
             except queue.Empty:
                 self._watch_cluster()
                 continue
-            self._settle(task, future)
+            self._settle(task, outcome)
 
     def shutdown(self, cancel: bool = False) -> None:
         """Cancels what is queued or in flight, closes the client and a LocalCluster."""
@@ -200,13 +201,16 @@ class DaskPool:
         return digest
 
     def _dispatch(self) -> None:
-        """Queued tasks to the cluster while fewer than one per worker thread are in flight
-        (called by the main thread and by Dask's callback thread as pages finish)."""
+        """Queued tasks to workers with a thread free, each to its own worker: the scheduler
+        would send a document's pages to the worker holding its bytes, and a worker lost
+        counts against every page it held (called by the main thread and by Dask's callback
+        thread as pages finish)."""
         from pipeline.dask_worker import held, read_page
 
         while True:
             with self._lock:
-                if not self._queue or len(self._flying) >= self._slots or self.client is None:
+                worker = self._free_worker()
+                if not self._queue or worker is None or self.client is None:
                     return
                 task = self._queue.popleft()
                 digest = self._digest(task.argument.path)
@@ -218,42 +222,29 @@ class DaskPool:
                                                       key=f"vn-plan-input-{digest}")
                 future = self.client.submit(read_page, task.function, task.argument, entry[0],
                                             digest, __version__, pure=False,
-                                            key=f"vn-plan-page-{task.number}-{digest[:12]}")
+                                            key=f"vn-plan-page-{task.number}-{digest[:12]}",
+                                            workers=[worker], allow_other_workers=True)
                 self._flying[task.number] = future
+                self._where[task.number] = worker
             future.add_done_callback(lambda done, task=task: self._landing(task, done))
 
     def _landing(self, task: workers.Task, future) -> None:
-        """In Dask's callback thread: the next page goes out at once, the result waits for
-        the main thread."""
+        """In Dask's callback thread: the result is fetched at once (a worker lost later
+        does not take it along), the next page goes out, the result waits for the main
+        thread."""
+        self._landed.put((task, _outcome(future)))
         with self._lock:
             self._flying.pop(task.number, None)
-        self._landed.put((task, future))
+            self._where.pop(task.number, None)
         with contextlib.suppress(Exception):  # (the client closing)
             self._dispatch()
 
-    def _settle(self, task: workers.Task, future) -> None:
+    def _settle(self, task: workers.Task, outcome: tuple) -> None:
         if task.done:  # failed already (no worker for too long)
             return
-        value, error = None, None
-        if future.status == "finished":
-            kind, *said = future.result()
-            value, error = workers.task_outcome(task.label, kind, said)
-        elif future.status == "error":
-            error = self._failure(future.exception())
-        else:  # cancelled, or lost with the scheduler
-            error = workers.WorkerDied(f"its Dask task was {future.status}")
+        kind, *said = outcome
+        value, error = workers.task_outcome(task.label, kind, said) if kind else (None, said[0])
         self._finish(task, value, error)
-
-    @staticmethod
-    def _failure(exception: BaseException) -> PipelineError:
-        from distributed import KilledWorker
-
-        if isinstance(exception, KilledWorker):
-            return workers.WorkerDied(f"the Dask workers reading it died "
-                                      f"{exception.allowed_failures + 1} times")
-        if isinstance(exception, PipelineError):
-            return exception
-        return workers.PageBug(f"Dask task failed: {exception!r}")
 
     def _finish(self, task: workers.Task, value: Any, error: PipelineError | None,
                 notify: bool = True) -> None:
@@ -276,10 +267,8 @@ class DaskPool:
         if self.client is None or now - self._checked < CLUSTER_CHECK_S:
             return
         self._checked = now
-        threads = self._worker_threads()
-        if threads:
+        if self._refresh_workers():
             self._workerless_since = None
-            self._slots = threads
             self._dispatch()
             return
         self._workerless_since = self._workerless_since or now
@@ -292,14 +281,41 @@ class DaskPool:
             futures = list(self._flying.values())
             self._queue.clear()
             self._flying.clear()
+            self._where.clear()
         with contextlib.suppress(Exception):
             self.client.cancel(futures, force=True)
         for task in waiting:
             self._finish(task, None, workers.WorkerDied(
                 f"no Dask worker for {self.no_workers_timeout:.0f} s"))
 
-    def _worker_threads(self) -> int:
-        try:
-            return sum(self.client.nthreads().values())
-        except Exception:  # the scheduler unreachable for a moment: as before
-            return self._slots
+    def _refresh_workers(self) -> int:
+        """The cluster's workers now (their threads, in all)."""
+        with contextlib.suppress(Exception):  # the scheduler unreachable for a moment: as before
+            threads = dict(self.client.nthreads())
+            with self._lock:
+                self._threads = threads
+        return sum(self._threads.values())
+
+    def _free_worker(self) -> str | None:
+        """The worker with the fewest pages in flight, if it has a thread free."""
+        busy = Counter(self._where[number] for number in self._flying)
+        free = [(busy[address], address) for address, threads in self._threads.items()
+                if busy[address] < threads]
+        return min(free)[1] if free else None
+
+
+def _outcome(future) -> tuple:
+    """What a page's worker said (`workers.run_task`'s message), or (None, error) when the
+    task itself failed: its workers died (`MAX_WORKER_DEATHS`), it was cancelled, or the
+    scheduler was lost."""
+    from distributed import KilledWorker
+
+    try:
+        return tuple(future.result())
+    except KilledWorker as killed:
+        return (None, workers.WorkerDied(
+            f"the Dask workers reading it died {killed.allowed_failures + 1} times"))
+    except PipelineError as error:
+        return (None, error)
+    except BaseException as error:  # cancelled (a BaseException), the scheduler lost, …
+        return (None, workers.WorkerDied(f"its Dask task failed: {error!r}"))
