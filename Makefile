@@ -23,7 +23,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
 	candidates clean channel-vie vie-fonts bench-restore-real bench-real bench-structure \
-	bench-blanks bench-doubts reliability-doc
+	bench-blanks bench-doubts reliability-doc bench-dask
 
 all: run
 
@@ -178,6 +178,11 @@ model: setup
 lexicon: setup
 	$(PY) tools/build_lexicon.py --shared $(SHARED) --out dictionaries/vi_admin_terms.txt
 	$(PY) tools/learn_abbreviations.py --shared $(SHARED) --out pipeline/data/abbreviations_d.tsv
+
+# Pages/s of the executors (issue 15): local --jobs 1 and 2, a Dask LocalCluster of 1 and 2
+# workers, on the 11 sample pages in one run; cluster start-up reported apart.
+bench-dask: setup
+	$(PY) -m bench.executors --repeat 2
 
 # OCR benchmark: our ocr stage vs plain tesseract and ocrmypdf on rendered scans (prints a table).
 bench-ocr: setup

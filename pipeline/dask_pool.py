@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from pipeline import __version__, workers
-from pipeline.errors import MissingDependency, PipelineError, UsageError
+from pipeline.errors import ExternalToolFailed, MissingDependency, PipelineError, UsageError
 
 log = logging.getLogger("pipeline")
 
@@ -52,6 +52,7 @@ NO_WORKERS_TIMEOUT_S = 300.0
 WATCH_INTERVAL_S = 0.2
 CLUSTER_CHECK_S = 2.0
 CONNECT_TIMEOUT_S = 30
+LOCAL_START_TIMEOUT_S = 120
 
 
 def available() -> bool:
@@ -138,13 +139,20 @@ class DaskPool:
             except (OSError, TimeoutError, ValueError) as error:
                 raise UsageError(f"--scheduler {self.scheduler}: cannot reach the Dask "
                                  f"scheduler ({error})") from error
-        with dask.config.set({"distributed.scheduler.allowed-failures":
-                              workers.MAX_WORKER_DEATHS - 1}):
-            self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
-                                        processes=True, dashboard_address=None,
-                                        scheduler_port=0, silence_logs=logging.ERROR)
-        client = Client(self.cluster)
-        client.wait_for_workers(self.jobs, timeout=120)
+        try:
+            with dask.config.set({"distributed.scheduler.allowed-failures":
+                                  workers.MAX_WORKER_DEATHS - 1}):
+                self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
+                                            processes=True, dashboard_address=None,
+                                            scheduler_port=0, silence_logs=logging.ERROR)
+            client = Client(self.cluster)
+            client.wait_for_workers(self.jobs, timeout=LOCAL_START_TIMEOUT_S)
+        except Exception as error:  # (workers that cannot start: the pages cannot be read)
+            if self.cluster is not None:
+                with contextlib.suppress(Exception):
+                    self.cluster.close(timeout=10)
+                self.cluster = None
+            raise ExternalToolFailed(f"cannot start a Dask LocalCluster: {error!r}") from error
         return client
 
     def submit(self, function: Callable[[Any], Any], argument: Any,
