@@ -13,8 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ROOT, SAMPLES, run_cli
+from conftest import ROOT, SAMPLES, run_cli
 
 PNG = "plan_hoa_khanh_thuong_pctt.png"  # one page
 PDF = "plan_dong_son_ha_tiem_chung.pdf"  # two pages
