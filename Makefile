@@ -180,9 +180,10 @@ lexicon: setup
 	$(PY) tools/learn_abbreviations.py --shared $(SHARED) --out pipeline/data/abbreviations_d.tsv
 
 # Pages/s of the executors (issue 15): local --jobs 1 and 2, a Dask LocalCluster of 1 and 2
-# workers, on the 11 sample pages in one run; cluster start-up reported apart.
+# workers, on the 11 sample pages in one run (3 rounds interleaved, best kept); cluster start-up
+# reported apart.
 bench-dask: setup
-	$(PY) -m bench.executors --repeat 2
+	$(PY) -m bench.executors --repeat 3
 
 # OCR benchmark: our ocr stage vs plain tesseract and ocrmypdf on rendered scans (prints a table).
 bench-ocr: setup

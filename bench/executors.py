@@ -12,14 +12,16 @@ writing, the client's work, are the same for both executors and are left out.
 Start-up is reported apart and is not in the pages/s, which measure throughput: a Dask
 cluster's start (scheduler, worker processes, the worker plugin loading the OCR state) and,
 for both executors, a warm-up round of one page per worker (local workers load their
-Tesseract engine on their first page). Then every page is queued at once and the wall time
-until the last is read gives pages/s (the best of --repeat rounds). The machine's load
-average is printed: other programs running change the figures.
+Tesseract engine on their first page). The four pools are started first; then, in each of
+--repeat rounds, each pool in turn gets every page queued at once, and the wall time until
+the last is read gives pages/s (the best round of each is kept). The machine's load average
+is printed: other programs running change the figures, hence the rounds interleaved.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -42,13 +44,24 @@ def main(argv: list[str] | None = None) -> int:
     external.require_languages(args.lang)
     pages = _pages(args.paths, args.lang)
     print(f"{len(pages)} pages; load average {_load()}; {os.cpu_count()} cores", file=sys.stderr)
-    rows = []
-    for executor, jobs in CONFIGS:
-        startup, rates = _measure(executor, jobs, pages, args.lang, args.repeat)
-        rows.append((executor, jobs, startup, max(rates)))
-        print(f"{executor} {jobs}: {max(rates):.3f} pages/s (rounds {rates}), start-up "
-              f"{startup:.1f} s; load average {_load()}", file=sys.stderr)
-    _print_table(rows, len(pages))
+    with contextlib.ExitStack() as stack:
+        pools, startups = {}, {}
+        for executor, jobs in CONFIGS:  # all started and warm before any round is timed
+            started = time.monotonic()
+            pools[executor, jobs] = stack.enter_context(
+                page_pool(Options(jobs=jobs, lang=args.lang, executor=executor)))
+            _read(pools[executor, jobs], pages[:jobs])  # warm-up: one page per worker
+            startups[executor, jobs] = time.monotonic() - started
+        rates: dict[tuple[str, int], list[float]] = {config: [] for config in CONFIGS}
+        for round_number in range(1, args.repeat + 1):  # rounds interleaved: a burst of
+            for config in CONFIGS:  # other load falls on one round of each, not one executor
+                began = time.monotonic()
+                _read(pools[config], pages)
+                rates[config].append(round(len(pages) / (time.monotonic() - began), 3))
+                print(f"round {round_number} {config[0]} {config[1]}: {rates[config][-1]:.3f} "
+                      f"pages/s; load average {_load()}", file=sys.stderr)
+    _print_table([(executor, jobs, startups[executor, jobs], max(rates[executor, jobs]))
+                  for executor, jobs in CONFIGS], len(pages))
     return 0
 
 
@@ -61,21 +74,6 @@ def _pages(paths: list[Path], lang: str) -> list:
             if item.kind != "text":
                 found.extend(plan_pages(item, lang))
     return found
-
-
-def _measure(executor: str, jobs: int, pages: list, lang: str,
-             repeat: int) -> tuple[float, list[float]]:
-    """(start-up s, [pages/s of each timed round])."""
-    started = time.monotonic()
-    with page_pool(Options(jobs=jobs, lang=lang, executor=executor)) as pool:
-        _read(pool, pages[:jobs])  # warm-up: one page per worker (and the cluster's start)
-        startup = time.monotonic() - started
-        rates = []
-        for _ in range(repeat):
-            began = time.monotonic()
-            _read(pool, pages)
-            rates.append(round(len(pages) / (time.monotonic() - began), 3))
-    return startup, rates
 
 
 def _read(pool, pages: list) -> None:

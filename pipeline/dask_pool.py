@@ -53,6 +53,10 @@ WATCH_INTERVAL_S = 0.2
 CLUSTER_CHECK_S = 2.0
 CONNECT_TIMEOUT_S = 30
 LOCAL_START_TIMEOUT_S = 120
+# Dask's settings for reading pages, for a LocalCluster and for machines of a cluster
+# (DASK_CONFIG=<checkout>/pipeline/data/dask): a page fails after two workers died under it;
+# the workers' malloc settings (Dask's default made pages 20-30 % slower).
+DASK_SETTINGS = "data/dask/vn-plan.yaml"
 
 
 def available() -> bool:
@@ -140,11 +144,14 @@ class DaskPool:
                 raise UsageError(f"--scheduler {self.scheduler}: cannot reach the Dask "
                                  f"scheduler ({error})") from error
         try:
-            with dask.config.set({"distributed.scheduler.allowed-failures":
-                                  workers.MAX_WORKER_DEATHS - 1}):
+            with dask.config.set(_settings()):
                 self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
-                                            processes=True, dashboard_address=None,
-                                            scheduler_port=0, silence_logs=logging.ERROR)
+                                            processes=True, scheduler_port=0,
+                                            # no dashboard, and its HTTP server on a free
+                                            # port (not 8787, perhaps another run's)
+                                            dashboard_address=":0",
+                                            scheduler_kwargs={"dashboard": False},
+                                            silence_logs=logging.ERROR)
             client = Client(self.cluster)
             client.wait_for_workers(self.jobs, timeout=LOCAL_START_TIMEOUT_S)
         except Exception as error:  # (workers that cannot start: the pages cannot be read)
@@ -237,15 +244,15 @@ class DaskPool:
             future.add_done_callback(lambda done, task=task: self._landing(task, done))
 
     def _landing(self, task: workers.Task, future) -> None:
-        """In Dask's callback thread: the result is fetched at once (a worker lost later
-        does not take it along), the next page goes out, the result waits for the main
-        thread."""
-        self._landed.put((task, _outcome(future)))
+        """In Dask's callback thread: the next page goes out to the worker now free, then
+        the result is fetched (a worker lost later does not take it along) and waits for the
+        main thread."""
         with self._lock:
             self._flying.pop(task.number, None)
             self._where.pop(task.number, None)
         with contextlib.suppress(Exception):  # (the client closing)
             self._dispatch()
+        self._landed.put((task, _outcome(future)))
 
     def _settle(self, task: workers.Task, outcome: tuple) -> None:
         if task.done:  # failed already (no worker for too long)
@@ -327,3 +334,18 @@ def _outcome(future) -> tuple:
         return (None, error)
     except BaseException as error:  # cancelled (a BaseException), the scheduler lost, …
         return (None, workers.WorkerDied(f"its Dask task failed: {error!r}"))
+
+
+def _settings() -> dict[str, Any]:
+    """DASK_SETTINGS as dask.config.set's dotted keys, each a leaf or the worker environment
+    (set whole: Dask's own MALLOC_TRIM_THRESHOLD_ alone must not be kept)."""
+    import yaml
+
+    from pipeline import resources
+
+    settings = yaml.safe_load(resources.read_text(DASK_SETTINGS))["distributed"]
+    environ = {name: str(value)
+               for name, value in settings["nanny"]["pre-spawn-environ"].items()}
+    return {"distributed.scheduler.allowed-failures":
+            settings["scheduler"]["allowed-failures"],
+            "distributed.nanny.pre-spawn-environ": environ}

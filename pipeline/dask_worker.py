@@ -55,6 +55,10 @@ class PageWorkerPlugin(WorkerPlugin):
             log.warning("Dask worker %s has %d threads: it reads one page at a time; start "
                         "workers with --nthreads 1 and --nworkers N instead", worker.address,
                         worker.state.nthreads)
+        if "MALLOC_TRIM_THRESHOLD_" in os.environ and "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+            log.warning("Dask worker %s runs with Dask's default malloc settings, which make "
+                        "pages 20-30 %% slower: start it with DASK_CONFIG=<checkout>/pipeline/"
+                        "data/dask (README, Running on a Dask cluster)", worker.address)
         _folder = Path(tempfile.mkdtemp(prefix="vn-plan-inputs-"))
         warm_up(self.lang)
 

@@ -87,6 +87,12 @@ def test_a_page_that_kills_every_worker_fails_alone_as_locally(tmp_path):
             == (local_out / f"{stem}.ocr.txt").read_bytes())
 
 
+def _cluster_env() -> dict[str, str]:
+    """The environment the README gives the machines of a cluster."""
+    return {**os.environ, "PYTHONPATH": str(ROOT),
+            "DASK_CONFIG": str(ROOT / "pipeline" / "data" / "dask")}
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -99,7 +105,8 @@ def scheduler():
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host",
                                 "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               env=_cluster_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
     address = f"tcp://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -126,9 +133,10 @@ def test_a_scheduler_started_apart_with_no_worker_then_one(samples_run, schedule
                            timeout=120, check=False)
     assert alone.returncode == 1, alone.stderr.decode()
     assert b"no Dask worker for 3 s" in alone.stderr
+    worker_log = tmp_path / "worker.log"
     worker = subprocess.Popen([sys.executable, "-m", "dask", "worker", scheduler, "--nworkers",
-                               "1", "--nthreads", "1", "--no-nanny", "--no-dashboard"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "1", "--nthreads", "1", "--no-dashboard"], env=_cluster_env(),
+                              stdout=subprocess.DEVNULL, stderr=worker_log.open("wb"))
     try:
         env["VN_PLAN_NO_WORKERS_TIMEOUT"] = "60"  # the worker is starting
         done = subprocess.run([*command, str(tmp_path / "out")], capture_output=True, env=env,
@@ -141,6 +149,7 @@ def test_a_scheduler_started_apart_with_no_worker_then_one(samples_run, schedule
             worker.kill()
             worker.wait()
     assert done.returncode == 0, done.stderr.decode()
+    assert b"malloc settings" not in worker_log.read_bytes()  # the README's settings taken
     _assert_same_outputs(tmp_path / "out", local_out, [Path(PNG).stem])
 
 
