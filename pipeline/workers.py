@@ -74,7 +74,7 @@ class Task:
     function: Callable[[Any], Any]
     argument: Any
     label: str
-    pool: PagePool
+    pool: PagePool  # or pipeline.dask_pool.DaskPool: the pool that runs it (its `wait`)
     number: int = 0
     value: Any = None
     error: PipelineError | None = None
