@@ -82,7 +82,7 @@ class DaskPool:
         self._lock = threading.Lock()  # the queue and the flights, shared with Dask's callbacks
         self._queue: deque[workers.Task] = deque()
         self._flying: dict[int, Any] = {}  # task number -> its Dask future
-        self._landed: queue.Queue = queue.Queue()  # (task, future) done, for the main thread
+        self._landed: queue.Queue = queue.Queue()  # (task, outcome) done, for the main thread
         self._tasks: dict[int, workers.Task] = {}
         self._inputs: dict[str, list] = {}  # sha256 -> [its bytes' future, its pages left]
         self._digests: dict[Any, str] = {}  # input path -> sha256
@@ -113,23 +113,31 @@ class DaskPool:
     def start(self) -> None:
         """Starts the LocalCluster or connects to the scheduler (once; a failure is kept and
         raised again at once), and registers the worker plugin."""
-        if self.client is not None:
-            return
         if self._failed_start is not None:
             raise self._failed_start
+        if self.client is not None:
+            return
         started = time.monotonic()
         try:
             self.client = self._connect()
+            self._register_plugin()
         except PipelineError as error:
             self._failed_start = error
             raise
-        from pipeline.dask_worker import PageWorkerPlugin
-
-        self.client.register_plugin(PageWorkerPlugin(self.lang), name=PageWorkerPlugin.name)
         self._refresh_workers()
         self.startup_s = time.monotonic() - started
         log.info("Dask: %s, %d worker thread(s), ready in %.1f s",
                  self.scheduler or "LocalCluster", sum(self._threads.values()), self.startup_s)
+
+    def _register_plugin(self) -> None:
+        """The worker plugin on every worker, and on those that join later."""
+        from pipeline.dask_worker import PageWorkerPlugin
+
+        try:
+            self.client.register_plugin(PageWorkerPlugin(self.lang), name=PageWorkerPlugin.name)
+        except Exception as error:  # a worker without the pipeline (or a broken one)
+            raise MissingDependency(f"a Dask worker cannot load vn-plan-pipeline's page "
+                                    f"reader: {error!r}") from error
 
     def _connect(self):
         import dask

@@ -158,3 +158,25 @@ def test_scheduler_needs_the_dask_executor(tmp_path):
                    "tcp://127.0.0.1:8786")
     assert done.returncode == 2
     assert b"--scheduler needs --executor dask" in done.stderr
+
+
+def _fails_naming_its_file(job):
+    from pipeline.errors import CorruptInput
+
+    raise CorruptInput(f"{job.path}: cannot be read")
+
+
+def test_a_worker_names_the_clients_file_and_refuses_another_version(tmp_path, monkeypatch):
+    from pipeline import __version__, dask_worker
+    from pipeline.dask_worker import read_page
+    from pipeline.ocr import PageJob
+
+    monkeypatch.setattr(dask_worker, "_folder", tmp_path / "worker")  # its copies of inputs
+
+    job = PageJob(tmp_path / "on-the-client" / "scan.png", "image", 1, "vie")
+    kind, error = read_page(_fails_naming_its_file, job, b"not an image", "ab" * 32,
+                            __version__)
+    assert kind == "error" and error.exit_code == 5
+    assert str(error) == f"E103 corrupt or unreadable input: {job.path}: cannot be read"
+    kind, error = read_page(_fails_naming_its_file, job, b"", "cd" * 32, "0.0.0-other")
+    assert kind == "error" and error.code == "E201" and "0.0.0-other" in str(error)
