@@ -37,6 +37,7 @@ import queue
 import signal
 import threading
 import time
+import uuid
 import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
@@ -91,6 +92,10 @@ class DaskPool:
         self._checked = 0.0
         self._workerless_since: float | None = None
         self._next = 0
+        # Pages' keys are this run's own: clients sharing a scheduler must not share a task
+        # (another run may read the same file with other options). Inputs' keys are their
+        # content's: the same bytes may well be shared.
+        self._run = uuid.uuid4().hex[:12]
         self._old_handlers: dict[int, Any] = {}
 
     # -- the pool as a context ----------------------------------------------------------------
@@ -245,7 +250,7 @@ class DaskPool:
                                                       key=f"vn-plan-input-{digest}")
                 future = self.client.submit(read_page, task.function, task.argument, entry[0],
                                             digest, __version__, pure=False,
-                                            key=f"vn-plan-page-{task.number}-{digest[:12]}",
+                                            key=f"vn-plan-page-{self._run}-{task.number}",
                                             workers=[worker], allow_other_workers=True)
                 self._flying[task.number] = future
                 self._where[task.number] = worker
