@@ -48,8 +48,8 @@ def channel_tokens(model: str) -> str:
 
 
 ARTIFACTS = (LEXICON, SYLLABLES, LANGUAGE_MODEL, HAND_CHANNEL, PRECOMPUTED_CANDIDATES,
-             RESTORE_CALIBRATION, ABBREVIATIONS, DIGIT_MODEL, SCHEMA, *(channel(m) for m in OCR_MODELS),
-             *(channel_tokens(m) for m in OCR_MODELS))
+             RESTORE_CALIBRATION, ABBREVIATIONS, DIGIT_MODEL, SCHEMA,
+             *(channel(m) for m in OCR_MODELS), *(channel_tokens(m) for m in OCR_MODELS))
 
 # Files handed out as paths stay valid for the process (a no-op for an unpacked install; a
 # zipped one would have them extracted to temporary files).

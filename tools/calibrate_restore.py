@@ -56,7 +56,8 @@ def judged_words(restorer: Restorer, set_name: str, limit: int | None) -> list:
             pairs = [json.loads(line) for line in fh][:limit]
         t0 = time.perf_counter()
         out.extend(label(restorer, [p["truth"] for p in pairs], [p["ocr"] for p in pairs]))
-        log(f"{path}: {len(pairs)} lines, {len(out)} words so far ({time.perf_counter() - t0:.0f} s)")
+        log(f"{path}: {len(pairs)} lines, {len(out)} words so far "
+            f"({time.perf_counter() - t0:.0f} s)")
     return out
 
 
