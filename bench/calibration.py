@@ -5,7 +5,9 @@ A judged word (`restore.engine.Judgement`: a change or a word kept as read) is "
 the restored word is its source word, compared as bench/scoring.py compares tokens (NFC, lower
 case, punctuation at the ends stripped, official tone placement). The restored line's words
 (split on whitespace) are aligned to the truth line's by token Levenshtein distance, as the
-scorer does; a word left unaligned (inserted, or in an uneven replace block) is wrong.
+scorer does; a word left unaligned (inserted, or in an uneven replace block) is wrong. A
+speck the restorer dropped (its output empty) is right when putting it back would make the
+line's token distance to the truth larger.
 """
 
 from __future__ import annotations
@@ -65,9 +67,15 @@ def label(restorer, truths: Sequence[str], ocr: Sequence[str]) -> list[Judged]:
     for li, judgements in by_line.items():
         starts, mapped = aligned_truth(restored.lines[li], truths[li])
         ours = [_key(m.group()) for m in _WORD.finditer(restored.lines[li])]
+        theirs = [_key(w) for w in truths[li].split()]
         for j in judgements:
-            w = bisect.bisect_right(starts, j.start) - 1
-            right = 0 <= w < len(mapped) and mapped[w] is not None and mapped[w] == ours[w]
+            if not j.output:  # a speck dropped: right when keeping it would be an error more
+                at = bisect.bisect_left(starts, j.start)
+                kept = [*ours[:at], _key(j.ocr), *ours[at:]]
+                right = Levenshtein.distance(ours, theirs) < Levenshtein.distance(kept, theirs)
+            else:
+                w = bisect.bisect_right(starts, j.start) - 1
+                right = 0 <= w < len(mapped) and mapped[w] is not None and mapped[w] == ours[w]
             out.append(Judged(j.kind, j.raw, j.confidence, right))
     return out
 

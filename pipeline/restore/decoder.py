@@ -182,17 +182,21 @@ class Belief(NamedTuple):
 
 CERTAIN = Belief(1.0, ())  # a clause stop's "slot": nothing to weigh
 
-def _path_ids(lm, unit: Unit, choices: Sequence[int]) -> tuple[list[int], dict[int, int]]:
-    """The best path as LM ids, <s> <s> before and </s> after every clause, padded."""
+def _path_ids(lm, unit: Unit, choices: Sequence[int]
+              ) -> tuple[list[int], dict[int, tuple[int, bool]]]:
+    """The best path as LM ids, <s> <s> before and </s> after every clause, padded; and
+    where each slot's word is in it, or would be when the path skips it (a speck dropped:
+    the context passes through, as in the search)."""
     bos, eos = lm.bos, lm.eos
     path, where = [bos, bos], {}
     for pos, slot in enumerate(unit):
         if slot is None:
             path.extend([eos, bos, bos])
             continue
-        where[pos] = len(path)
         chosen = int(slot.ids[choices[pos]])
-        path.append(lm.unk if chosen == EPSILON else chosen)
+        where[pos] = (len(path), chosen == EPSILON)
+        if chosen != EPSILON:
+            path.append(chosen)
     path.extend([eos, eos, eos])  # padding behind </s> is read, never scored
     return path, where
 
@@ -240,9 +244,11 @@ def _local_beliefs(
         for pos, slot in enumerate(unit):
             if slot is None:
                 continue
-            i, k = where[pos], len(slot.ids)
-            r1 = path[i + 1]
-            neighbours.append((path[i - 2], path[i - 1], r1, path[i + 2] if r1 != eos else eos))
+            (i, skipped), k = where[pos], len(slot.ids)
+            right = i if skipped else i + 1
+            r1 = path[right]
+            neighbours.append((path[i - 2], path[i - 1], r1,
+                               path[right + 1] if r1 != eos else eos))
             cands.append(slot.ids)
             spans.append((u, pos, offset, k, r1 != eos))
             offset += k
@@ -252,16 +258,25 @@ def _local_beliefs(
     sizes = np.array([k for *_, k, _ in spans])
     l2, l1, r1, r2 = (np.repeat(col, sizes) for col in np.array(neighbours, dtype=np.int64).T)
     cand = np.concatenate(cands)
-    cand = np.where(cand == EPSILON, lm.unk, cand)
+    eps = cand == EPSILON
+    # a word c between l2 l1 and r1 r2 takes part in P(c | l2 l1), P(r1 | l1 c) and
+    # P(r2 | c r1); without it ("no word here") the LM reads P(r1 | l2 l1), P(r2 | l1 r1)
+    first = np.where(eps, r1, cand)
+    second_mid, second_end = np.where(eps, r1, cand), np.where(eps, r2, r1)
     lp = lm.logprob_batch(
-        np.concatenate([l2, l1, cand]), np.concatenate([l1, cand, r1]),
-        np.concatenate([cand, r1, r2]),
+        np.concatenate([l2, l1, np.where(eps, lm.unk, cand)]),
+        np.concatenate([l1, second_mid, r1]),
+        np.concatenate([first, second_end, r2]),
     ).reshape(3, -1)
     # softmax per slot, vectorised over all slots: segment max and sum by reduceat
     starts = np.array([start for _, _, start, _, _ in spans])
     third = np.repeat(np.array([t for *_, t in spans], dtype=bool), sizes)
     costs = np.concatenate([units[u][pos].costs for u, pos, *_ in spans])
-    scores = -costs + lm_weight * (lp[0] + lp[1] + np.where(third, lp[2], 0.0))
+    # a clause left empty (its only word dropped) is free, as in the search
+    empty = eps & (l1 == lm.bos) & (r1 == eos)
+    lm_terms = (np.where(empty, 0.0, lp[0]) + np.where(~eps | third, lp[1], 0.0)
+                + np.where(third & ~eps, lp[2], 0.0))
+    scores = -costs + lm_weight * lm_terms
     scores = scores - np.repeat(np.maximum.reduceat(scores, starts), sizes)
     probs = np.exp(scores)
     probs /= np.repeat(np.add.reduceat(probs, starts), sizes)
