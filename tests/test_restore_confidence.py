@@ -137,6 +137,15 @@ def test_every_word_is_judged_and_confidences_are_calibrated(restorer):
                        if j.output != j.ocr}
 
 
+def test_judgements_of_a_line_restored_in_pieces_point_into_the_whole_line(restorer):
+    line = "Ve viec to chuc hop mat cac co quan. " * 80  # longer than chunks.PIECE_CHARS
+    restored = restorer.judge_lines(["Uy ban nhan dan", line])
+    judged = [j for j in restored.judgements if j.line == 1]
+    assert len(judged) == 9 * 80
+    assert all(restored.lines[1][j.start:].startswith(j.output) for j in judged)
+    assert {c.line for c in restored.changes} == {0, 1}
+
+
 def test_a_garbled_word_kept_in_typed_text_is_a_doubt(restorer):
     doc = Document(source=Source(file="x.txt", sha256="0" * 64, kind="text", pages=1),
                    ocr_lines=["Ủy ban nhân dân tỉnh", "",

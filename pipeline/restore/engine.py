@@ -6,7 +6,9 @@ the skeleton's words, numbers and clause stops form decoding units (`units.py`);
 gets its candidates (`word_candidates.py`) and the extra readings of `readings/`; a beam
 Viterbi with the trigram LM picks the path (`decoder.py`). The output line is the skeleton
 with the chosen words put back in the input's casing (`casing.py`), so line count, spacing
-and punctuation never change.
+and punctuation never change. Every word weighed is judged: the decoder's local belief in it,
+calibrated (`calibration.py`), with its runners-up; a change carries both, a kept word below
+LOW_CONFIDENCE is a doubt.
 """
 
 from __future__ import annotations
