@@ -22,6 +22,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils 
 STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
+	calibrate-restore \
 	candidates clean channel-vie vie-fonts bench-restore-real bench-real bench-structure \
 	bench-blanks bench-doubts reliability-doc
 
@@ -80,6 +81,16 @@ bench-restore: setup
 	test -f $(PAIRS)/dev.jsonl || $(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split dev \
 	  --syllables 20000 --seed 1 --models eng,vie --out $(PAIRS)/dev.jsonl
 	$(PY) -m bench.restore --set dev
+
+# The restorer's confidence curves (pipeline/data/restore_calibration.json), fitted on the dev
+# pairs and checked on test pairs (both splits the LM never trained on). Rerun after `make
+# model`, a new channel or a restore change that moves the decoder's beliefs.
+calibrate-restore: setup
+	test -f $(PAIRS)/dev.jsonl || $(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split dev \
+	  --syllables 20000 --seed 1 --models eng,vie --out $(PAIRS)/dev.jsonl
+	test -f $(PAIRS)/test.jsonl || $(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split test \
+	  --syllables 10000 --seed 3 --models eng,vie --out $(PAIRS)/test.jsonl
+	$(PY) tools/calibrate_restore.py --fit dev --check test
 
 # The English-OCR channel (pipeline/data/channel_eng*.tsv) is learned from OCR pairs of
 # rendered train-split corpus text, one file per seed (each ~10 min on one core, cached in
