@@ -40,7 +40,7 @@ from pipeline.restore.glue import GlueFinder
 from pipeline.restore.keep import KeepMatcher, pinned_slot, without_pinned
 from pipeline.restore.lexicon import Lexicon
 from pipeline.restore.lm import COMMA_TOKEN
-from pipeline.restore.locations import TABLE_CELL_SEPARATOR, located
+from pipeline.restore.locations import TABLE_CELL_SEPARATOR, KeptWord, located
 from pipeline.restore.positions import inside_words, is_list_letter
 from pipeline.restore.readings import UNIT_READINGS
 from pipeline.restore.readings.list_markers import restore_list_markers
@@ -383,7 +383,7 @@ class Restorer:
         as read, and are neither changes nor doubts."""
         rows = table_row_lines(doc)
         body = ["" if li in rows else line for li, line in enumerate(doc.ocr_lines)]
-        restored, changes, doubts, _ = self.judge_lines(body, keep)
+        restored, changes, doubts, judgements = self.judge_lines(body, keep)
         cells = [cell for page in doc.pages for table in page.tables for cell in table.cells]
         texts, cell_found = self._restore_cells([c.text for c in cells], keep)
         found_of = {}
@@ -404,7 +404,7 @@ class Restorer:
         doc.quality.changed_tokens = len(changes)
         doc.quality.low_confidence_tokens = sum(c.confidence < LOW_CONFIDENCE for c in changes)
         # where each change and doubt is on the scan, and the words Tesseract doubted
-        doc = located(doc, rows, self.token_texts)
+        doc = located(doc, rows, self.token_texts, kept=_kept_words(judgements))
         # last, after every other step that lists doubts: none is about a pinned word
         doc.quality.doubts = without_pinned(doc.quality.doubts,
                                             self.pinned_words(doc.ocr_lines, keep))
@@ -451,6 +451,18 @@ def _rows(cells: Sequence[Cell]) -> list[list[Cell]]:
     for cell in cells:
         by_row.setdefault(cell.row, []).append(cell)
     return [sorted(by_row[row], key=lambda cell: cell.col) for row in sorted(by_row)]
+
+
+def _kept_words(judgements: Sequence[Judgement]) -> dict[int, list[KeptWord]]:
+    """The words judged and kept as read, by 0-based line, in line order."""
+    kept: dict[int, list[KeptWord]] = {}
+    for judged in judgements:
+        if judged.output == judged.ocr:
+            alternatives = [Alternative.model_construct(text=text, confidence=round(p, 4))
+                            for text, p in judged.alternatives]
+            kept.setdefault(judged.line, []).append(
+                KeptWord(judged.ocr, round(judged.confidence, 4), alternatives))
+    return kept
 
 
 def _runners_up(tok: Token, out: str, weighed: _Weighed, raw: float,
