@@ -1,9 +1,9 @@
 """The emit stage: a finished Document -> NAME.json, .md, .ocr.txt, .restored.txt,
-.changes.txt.
+.changes.txt, .review.html (SUFFIXES).
 
-The five files are written into a staging folder beside their place and moved into place only
-when all five exist, the JSON last (see `write_outputs`): an input that fails leaves the
-outputs of an earlier run as they were, and a NAME.json always comes with its four companions.
+The files are written into a staging folder beside their place and moved into place only
+when all of them exist, the JSON last (see `write_outputs`): an input that fails leaves the
+outputs of an earlier run as they were, and a NAME.json always comes with its companions.
 NAME may have folders in it ("2025/scan"): they are made under the output folder.
 """
 
@@ -31,12 +31,12 @@ PAGE_BREAK = "\f"
 
 
 def output_paths(out_dir: Path, name: str) -> list[Path]:
-    """The five files of `name` (which may be a relative path: "2025/scan"), JSON first."""
+    """The files of `name` (which may be a relative path: "2025/scan"), JSON first."""
     return [out_dir / f"{name}{suffix}" for suffix in SUFFIXES]
 
 
 def render_outputs(document: Document, name: str) -> dict[str, str]:
-    """The five files' contents, by suffix. Validates the JSON against the published schema."""
+    """The files' contents, by suffix. Validates the JSON against the published schema."""
     payload = document.to_public_json()
     validate(payload)
     restored = document.restored_lines if document.restored_lines is not None \
@@ -58,9 +58,9 @@ STAGING_PREFIX = ".vn-plan-staging."
 
 
 def write_outputs(document: Document, out_dir: Path, name: str) -> list[Path]:
-    """Write the five files of `name`, replacing an earlier set only once all five are made.
+    """Write the files of `name`, replacing an earlier set only once all of them are made.
 
-    The JSON marks a complete set: the old one is removed just before the four others are
+    The JSON marks a complete set: the old one is removed just before the others are
     moved in and the new one is moved in last, so NAME.json never stands beside files of
     another run (a run killed in between leaves no NAME.json: the set is seen as not done).
     """
