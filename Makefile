@@ -1,5 +1,5 @@
 # vn-plan-pipeline — thin wrapper over `python -m pipeline` and the tools/ scripts.
-#   make all [IN=samples OUT=outputs]   set up, then process every input in IN
+#   make all [IN=samples OUT=outputs]   set up, then process every input in IN (NAME.pdf too)
 #            [KEEP_WORDS=FILE]          words the restorer leaves as read (--keep-words)
 #   make test                           set up, then run the test suite
 SHELL := /bin/bash
@@ -28,7 +28,7 @@ STAMP := $(VENV)/.installed
 all: run
 
 run: setup
-	$(PY) -m pipeline run "$(IN)" --out "$(OUT)" --jobs $(JOBS) --incremental $(KEEP_WORDS_OPTION)
+	$(PY) -m pipeline run "$(IN)" --out "$(OUT)" --jobs $(JOBS) --incremental --pdf $(KEEP_WORDS_OPTION)
 
 setup: system-deps $(STAMP)
 
@@ -207,4 +207,4 @@ bench-doubts: setup
 
 # *.txt: the text files and NAME.changes.txt; *.diff: what runs before schema 2.0.0 wrote
 clean:
-	rm -rf "$(OUT)"/*.json "$(OUT)"/*.md "$(OUT)"/*.txt "$(OUT)"/*.diff .pytest_cache
+	rm -rf "$(OUT)"/*.json "$(OUT)"/*.md "$(OUT)"/*.txt "$(OUT)"/*.diff "$(OUT)"/*.pdf .pytest_cache

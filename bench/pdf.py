@@ -17,7 +17,6 @@ For each PDF made by `run --pdf`:
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 from dataclasses import asdict, dataclass

@@ -187,7 +187,10 @@ def render_pdf(document: Document, input_path: Path, kind: str) -> bytes:
 def _open_base(input_path: Path, kind: str) -> pikepdf.Pdf:
     if kind == "pdf":
         return pikepdf.open(input_path)
-    return pikepdf.open(io.BytesIO(image_pdf(input_path)))
+    pdf = pikepdf.open(io.BytesIO(image_pdf(input_path)))
+    if "/ID" in pdf.trailer:  # img2pdf's is random: the saved file's is made from its content
+        del pdf.trailer.ID
+    return pdf
 
 
 def image_pdf(path: Path) -> bytes:
@@ -259,7 +262,8 @@ def _add_text_layer(pdf: pikepdf.Pdf, pdf_page: pikepdf.Page, page: Page,
                     placed: list[Placed], font: Dictionary) -> None:
     """The page's own content wrapped in q/Q (its graphics state cannot leak into the text),
     then the text."""
-    name = pdf_page.add_resource(font, Name.Font, prefix=FONT_PREFIX)
+    name = _free_font_name(pdf_page)
+    pdf_page.add_resource(font, Name.Font, name=name)
     geometry = PageGeometry.of(pdf_page, page)
     ops = [b"BT", b"3 Tr"]
     for item in placed:
@@ -268,6 +272,15 @@ def _add_text_layer(pdf: pikepdf.Pdf, pdf_page: pikepdf.Page, page: Page,
     pdf_page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
     pdf_page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"))
     pdf_page.contents_add(_flate_stream(pdf, b"\n".join(ops) + b"\n"))
+
+
+def _free_font_name(pdf_page: pikepdf.Page) -> Name:
+    """A font name the page's resources do not use yet, the same in every run."""
+    used = set(pdf_page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary()).keys())
+    number = 0
+    while f"/{FONT_PREFIX}{number or ''}" in used:
+        number += 1
+    return Name(f"/{FONT_PREFIX}{number or ''}")
 
 
 @dataclass(frozen=True)
@@ -411,7 +424,20 @@ def _make_pdfa(pdf: pikepdf.Pdf) -> None:
 
 
 def _srgb_profile() -> bytes:
-    """The sRGB ICC profile (littleCMS's built-in, through Pillow)."""
+    """The sRGB ICC profile (littleCMS's built-in, through Pillow), with a fixed creation
+    date so that NAME.pdf is the same in every run (its profile ID computed again)."""
     from PIL import ImageCms
 
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    data[24:36] = (2000).to_bytes(2, "big") + bytes([0, 1, 0, 1]) + bytes(6)  # 2000-01-01
+    return _with_profile_id(bytes(data))
+
+
+def _with_profile_id(data: bytes) -> bytes:
+    """The ICC profile ID (header bytes 84-99): the MD5 of the profile with its flags,
+    rendering intent and ID zeroed (ICC.1:2010, 7.2.18)."""
+    import hashlib
+
+    blank = bytearray(data)
+    blank[44:48], blank[64:68], blank[84:100] = bytes(4), bytes(4), bytes(16)
+    return data[:84] + hashlib.md5(bytes(blank)).digest() + data[100:]
