@@ -23,7 +23,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
 	candidates clean channel-vie vie-fonts bench-restore-real bench-real bench-structure \
-	bench-blanks bench-doubts reliability-doc
+	bench-blanks bench-doubts bench-pdf reliability-doc
 
 all: run
 
@@ -204,6 +204,13 @@ bench-blanks: setup
 # and the share of the output's errors they catch (see bench/doubts.py).
 bench-doubts: setup
 	$(PY) -m bench.doubts --shared $(SHARED) --jobs $(JOBS)
+
+# NAME.pdf of the bundled samples checked: pdftotext against the restored text, the images against
+# the input's, size growth, qpdf's check, the PDF/A claim (see bench/pdf.py).
+PDF_BENCH_OUT := .cache/bench_pdf
+bench-pdf: setup
+	$(PY) -m pipeline run samples --out $(PDF_BENCH_OUT) --jobs $(JOBS) --pdf -q
+	$(PY) -m bench.pdf $(PDF_BENCH_OUT) samples/*.pdf samples/*.png
 
 # *.txt: the text files and NAME.changes.txt; *.diff: what runs before schema 2.0.0 wrote
 clean:

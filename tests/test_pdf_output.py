@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
 
 import img2pdf
 import pikepdf
@@ -13,8 +12,8 @@ import pytest
 from conftest import run_cli, sample_inputs
 from test_textlayer import LINES, unicode_font, write_text_pdf
 
-from bench.pdf import check_pdf, claims_pdfa, images_identical
-from bench.scoring import score, score_tokens
+from bench.pdf import check_pdf, claims_pdfa, images_identical, order_free_accuracy
+from bench.scoring import score
 from pipeline import external
 from pipeline.emit import PDF_SUFFIX, write_outputs
 from pipeline.emit.pdf import line_placed, page_texts
@@ -28,14 +27,6 @@ MAX_SIZE_GROWTH = 0.10
 
 def scans() -> list:
     return [p for p in sample_inputs() if p.suffix in (".pdf", ".png")]
-
-
-def order_free_accuracy(gold: str, text: str) -> float:
-    """Share of the gold syllables found, as a multiset, in `text` (extra ones count too):
-    pdftotext's default mode puts side-by-side blocks (the two header columns, a table's
-    cells) in its own reading order, which an aligned score counts as errors."""
-    want, got = Counter(score_tokens(gold)), Counter(score_tokens(text))
-    return 1.0 - sum(((want - got) + (got - want)).values()) / max(1, sum(want.values()))
 
 
 @pytest.mark.parametrize("path", scans(), ids=lambda p: p.name)
@@ -151,8 +142,10 @@ def test_restored_words_go_one_for_one_on_the_ocr_words_else_over_the_line():
     placed = line_placed(line, "Kế hoạch này")
     assert [(p.text, p.box) for p in placed] == list(zip(["Kế", "hoạch", "này"], boxes,
                                                          strict=True))
-    spread = line_placed(line, "Kế hoạch này nữa")
-    assert [(p.text, p.box) for p in spread] == [("Kế hoạch này nữa", line.box)]
+    spread = line_placed(line, "Kế hoạch này nữa")  # 13 letters and 4 gaps over 28 px
+    assert [(p.text, p.box.left, p.box.width) for p in spread] == [
+        ("Kế", 0, 3), ("hoạch", 5, 8), ("này", 15, 5), ("nữa", 21, 5)]
+    assert all(p.line_box == line.box for p in spread)
 
 
 def test_pages_with_their_own_text_or_no_placement_get_no_text():

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ log = logging.getLogger("pipeline")
 
 GLYPH_WIDTH = 500  # the glyphless font's advance, in 1/1000 em (tools/make_glyphless_font.py)
 BASELINE = 0.8  # the baseline's depth in a line's box (the font's ascent, 800 of 1000)
+SNAP_DEGREES = 15.0  # text slanted less than this on the page is drawn level (`_square`)
 FONT_PREFIX = "FVnPlanText"
 PDFA_PART, PDFA_CONFORMANCE = "2", "B"
 
@@ -76,12 +78,18 @@ def page_texts(document: Document) -> dict[int, list[Placed]]:
     for li, line in enumerate(document.page_lines):
         if line.page not in pages or li >= len(restored):
             continue
+        if line.block == "overlay" and _has_own_text(pages[line.page]):
+            continue  # a signature box's text: the input has it as text already
         if line.block == "table":
             cells = next(rows[line.page], None)
             placed[line.page].extend(_cells_placed(cells or [], pages[line.page]))
         else:
             placed[line.page].extend(line_placed(line, restored[li]))
     return placed
+
+
+def _has_own_text(page: Page) -> bool:
+    return page.text_layer is not None and page.text_layer.kind != "none"
 
 
 def _gets_text(page: Page) -> bool:
@@ -100,7 +108,23 @@ def line_placed(line: Line, restored: str) -> list[Placed]:
     boxes = [word.box for word in line.words]
     if len(boxes) == len(words) and all(box is not None for box in boxes):
         return [Placed(text, box, line_box) for text, box in zip(words, boxes, strict=True)]
-    return [Placed(" ".join(words), line_box, line_box)]
+    return spread(words, line_box, line_box)
+
+
+def spread(words: list[str], box: Box, line_box: Box) -> list[Placed]:
+    """Words laid over `box` left to right, each as wide as its letters, a letter's width
+    after each: every word its own run with a gap after it, so that pdftotext and viewers
+    tell the words apart as they do printed words (one run with spaces in it, squeezed, is
+    read as one word), and a table's neighbouring cells do not touch."""
+    units = sum(map(len, words)) + len(words)
+    placed, at = [], 0
+    for word in words:
+        left = box.left + round(box.width * at / units)
+        right = box.left + round(box.width * (at + len(word)) / units)
+        placed.append(Placed(word, Box(left=left, top=box.top, width=max(1, right - left),
+                                       height=box.height), line_box))
+        at += len(word) + 1
+    return placed
 
 
 def _table_rows(page: Page) -> Iterator[list]:
@@ -141,7 +165,7 @@ def _wrapped(words: list[str], box: Box, line_height: int) -> list[Placed]:
     for k in range(0, len(words), per_line):
         top = box.top + (k // per_line) * size
         line_box = Box(left=box.left, top=top, width=box.width, height=size)
-        placed.append(Placed(" ".join(words[k:k + per_line]), line_box, line_box))
+        placed.extend(spread(words[k:k + per_line], line_box, line_box))
     return placed
 
 
@@ -175,7 +199,8 @@ def render_pdf(document: Document, input_path: Path, kind: str) -> bytes:
         font = font or _glyphless_font(pdf)
         _add_text_layer(pdf, pdf.pages[number - 1], document.pages[number - 1], placed, font)
     if obstacles:
-        log.info("%s: NAME.pdf is not PDF/A: %s", input_path.name, "; ".join(obstacles))
+        log.info("%s: its searchable PDF is not PDF/A-2b: %s", input_path.name,
+                 "; ".join(obstacles))
     else:
         _make_pdfa(pdf)
     out = io.BytesIO()
@@ -313,6 +338,19 @@ class PageGeometry:
         return mapped[:2] / mapped[2]
 
 
+def _square(x_axis: np.ndarray, y_axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The text's axes turned to the page's nearest quarter turn when they lie within
+    SNAP_DEGREES of it (a photo's lines, a skewed scan's): pdftotext and viewers read slanted
+    text letter by letter and out of order, level text as words and lines."""
+    angle = math.atan2(x_axis[1], x_axis[0])
+    quarter = round(angle / (math.pi / 2)) * (math.pi / 2)
+    if abs(angle - quarter) > math.radians(SNAP_DEGREES):
+        return x_axis, y_axis
+    hand = 1.0 if x_axis[0] * y_axis[1] - x_axis[1] * y_axis[0] >= 0 else -1.0
+    level = np.array([math.cos(quarter), math.sin(quarter)]).round(12)
+    return level, hand * np.array([-level[1], level[0]])
+
+
 def _inherited(obj: pikepdf.Dictionary, key: str):
     while obj is not None:
         if key in obj:
@@ -327,8 +365,8 @@ def _text_ops(item: Placed, geometry: PageGeometry, font: str) -> list[bytes]:
     codes = [ord(ch) for ch in item.text if ord(ch) <= 0xFFFF and not 0xD800 <= ord(ch) < 0xE000]
     if not codes:
         return []
-    # A space closes every run, inside its box: pdftotext and viewers then never glue two
-    # runs that touch (a table's cells, words read close together) into one word.
+    # A space closes every run, inside its box: poppler (pdftotext, evince) then ends the word
+    # there even where two words' boxes touch or overlap, as OCR boxes may.
     codes.append(0x20)
     box, line = item.box, item.line_box
     baseline = line.top + BASELINE * line.height
@@ -338,7 +376,7 @@ def _text_ops(item: Placed, geometry: PageGeometry, font: str) -> list[bytes]:
     width, size = float(np.hypot(*along)), float(np.hypot(*up))
     if width <= 0 or size <= 0:
         return []
-    x_axis, y_axis = along / width, up / size
+    x_axis, y_axis = _square(along / width, up / size)
     scaling = 100.0 * width / (len(codes) * size * GLYPH_WIDTH / 1000.0)
     matrix = " ".join(f"{v:.4f}" for v in (*x_axis, *y_axis, *origin))
     text = "".join(f"{code:04X}" for code in codes)
