@@ -219,8 +219,9 @@ def _open_base(input_path: Path, kind: str) -> pikepdf.Pdf:
 
 
 def image_pdf(path: Path) -> bytes:
-    """The image file as a PDF, its data embedded as it is where PDF allows (img2pdf); an
-    image with an alpha channel, which PDF images cannot hold, is embedded without it."""
+    """The image file as a PDF, its data embedded as it is where PDF allows (img2pdf; an
+    alpha channel becomes a soft mask); an image img2pdf refuses for its alpha channel is
+    embedded without it."""
     import img2pdf
 
     try:
