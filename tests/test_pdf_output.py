@@ -189,3 +189,18 @@ def test_incremental_with_pdf_redoes_a_set_made_without_it_and_pdfs_repeat(
     other = run_cli("run", str(review_page_scan), "--out", str(tmp_path / "b"), "--pdf", "-q")
     assert other.returncode == 0, other.stderr.decode()
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_an_input_whose_pdf_cannot_be_made_still_gets_its_other_outputs(tmp_path, monkeypatch):
+    from pipeline import emit
+    from pipeline.emit import PdfSource
+
+    def damaged(*args):
+        raise pikepdf.PdfError("damaged xref")
+
+    monkeypatch.setattr(emit, "render_pdf", damaged)
+    document = Document(source=Source(file="scan.pdf", sha256="0" * 64, kind="scan", pages=1),
+                        ocr_lines=["KE HOACH"], restored_lines=["KẾ HOẠCH"])
+    written = write_outputs(document, tmp_path, "scan", PdfSource(tmp_path / "scan.pdf", "pdf"))
+    assert [p.name for p in written][0] == "scan.json"
+    assert (tmp_path / "scan.json").is_file() and not (tmp_path / "scan.pdf").exists()

@@ -10,6 +10,7 @@ NAME may have folders in it ("2025/scan"): they are made under the output folder
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -19,11 +20,13 @@ from pathlib import Path
 
 from pipeline.emit.changes import render_changes
 from pipeline.emit.markdown import render_markdown
-from pipeline.emit.pdf import render_pdf
+from pipeline.emit.pdf import PDF_ERRORS, render_pdf
 from pipeline.emit.review import render_review
 from pipeline.emit.schema import validate
 from pipeline.errors import OutputError
 from pipeline.model import Document
+
+log = logging.getLogger("pipeline")
 
 SUFFIXES = (".json", ".md", ".ocr.txt", ".restored.txt", ".changes.txt", ".review.html")
 PDF_SUFFIX = ".pdf"  # the searchable PDF, written when asked for (`run --pdf`) and possible
@@ -65,8 +68,20 @@ def render_outputs(document: Document, name: str,
         ".review.html": render_review(document, name),
     }
     if pdf is not None:
-        contents[PDF_SUFFIX] = render_pdf(document, pdf.path, pdf.kind)
+        made = _pdf_or_none(document, pdf)
+        if made is not None:
+            contents[PDF_SUFFIX] = made
     return contents
+
+
+def _pdf_or_none(document: Document, pdf: PdfSource) -> bytes | None:
+    """NAME.pdf, or None (with a warning) when the input's PDF structure or image cannot be
+    carried over: the other outputs are the input's result all the same."""
+    try:
+        return render_pdf(document, pdf.path, pdf.kind)
+    except PDF_ERRORS as error:
+        log.warning("%s: no NAME.pdf: %s", pdf.path.name, error)
+        return None
 
 
 # A staging folder is named after the process writing it, so that a later run can tell one
@@ -86,7 +101,7 @@ def write_outputs(document: Document, out_dir: Path, name: str,
     not ours, an input has that name).
     """
     contents = render_outputs(document, name, pdf)
-    targets = output_paths(out_dir, name, pdf is not None)
+    targets = [out_dir / f"{name}{suffix}" for suffix in contents]  # the JSON first
     folder = targets[0].parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -100,7 +115,7 @@ def write_outputs(document: Document, out_dir: Path, name: str,
             else:
                 (staging / target.name).write_text(content, encoding="utf-8")
         targets[0].unlink(missing_ok=True)
-        if pdf is None and not keep_old_pdf:
+        if PDF_SUFFIX not in contents and not keep_old_pdf:
             output_paths(out_dir, name, pdf=True)[-1].unlink(missing_ok=True)
         for target in [*targets[1:], targets[0]]:
             (staging / target.name).replace(target)

@@ -52,6 +52,9 @@ GLYPH_WIDTH = 500  # the glyphless font's advance, in 1/1000 em (tools/make_glyp
 BASELINE = 0.8  # the baseline's depth in a line's box (the font's ascent, 800 of 1000)
 SNAP_DEGREES = 15.0  # text slanted less than this on the page is drawn level (`_square`)
 FONT_PREFIX = "FVnPlanText"
+# What reading the input into a PDF can raise on a file the rest of the pipeline could read:
+# NAME.pdf is then not written (pipeline.emit says so), the other outputs are.
+PDF_ERRORS = (pikepdf.PdfError, OSError, ValueError, RuntimeError)
 PDFA_PART, PDFA_CONFORMANCE = "2", "B"
 
 
@@ -225,7 +228,7 @@ def image_pdf(path: Path) -> bytes:
     import img2pdf
 
     try:
-        return img2pdf.convert(str(path), nodate=True)
+        return _img2pdf(path)
     except img2pdf.AlphaChannelError:
         from PIL import Image
 
@@ -239,7 +242,21 @@ def image_pdf(path: Path) -> bytes:
                 buffer = io.BytesIO()
                 flat.save(buffer, format="PNG", dpi=image.info.get("dpi", (96, 96)))
                 frames.append(buffer.getvalue())
-        return img2pdf.convert(frames, nodate=True)
+        return _img2pdf(frames)
+
+
+def _img2pdf(images) -> bytes:
+    """img2pdf's PDF; its refusals (a colour space or orientation PDF cannot hold, a page too
+    large) as ValueError, one of PDF_ERRORS."""
+    import img2pdf
+
+    refusals = (img2pdf.ExifOrientationError, img2pdf.ImageOpenError,
+                img2pdf.JpegColorspaceError, img2pdf.NegativeDimensionError,
+                img2pdf.PdfTooLargeError, img2pdf.UnsupportedColorspaceError)
+    try:
+        return img2pdf.convert(images if isinstance(images, list) else str(images), nodate=True)
+    except refusals as error:
+        raise ValueError(f"img2pdf: {error}") from error
 
 
 def _glyphless_font(pdf: pikepdf.Pdf) -> Dictionary:
