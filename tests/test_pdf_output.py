@@ -204,3 +204,43 @@ def test_an_input_whose_pdf_cannot_be_made_still_gets_its_other_outputs(tmp_path
     written = write_outputs(document, tmp_path, "scan", PdfSource(tmp_path / "scan.pdf", "pdf"))
     assert [p.name for p in written][0] == "scan.json"
     assert (tmp_path / "scan.json").is_file() and not (tmp_path / "scan.pdf").exists()
+
+
+@pytest.mark.parametrize(("rotate", "shown"), [(90, 90), (270, 270), (90, 0)])
+def test_a_page_shown_turned_gets_its_text_on_the_words_as_shown(tmp_path, review_page_scan,
+                                                                 rotate, shown):
+    """A sideways scan in a page with /Rotate that shows it upright (poppler reads it
+    upright), or without (the ocr stage turns it upright): the text goes where the words are
+    shown and reads in order."""
+    from conftest import REVIEW_PAGE_LINES
+    from PIL import Image
+
+    from pipeline.synth import render_text_page
+
+    with Image.open(review_page_scan) as upright:
+        sideways = upright.rotate(rotate, expand=True)  # counter-clockwise by `rotate`
+        sideways.save(tmp_path / "sideways.png", dpi=(300, 300))
+    pdf = pikepdf.open(io.BytesIO(img2pdf.convert(str(tmp_path / "sideways.png"))))
+    if shown:
+        pdf.pages[0].obj.Rotate = shown  # shown turned clockwise by as much: upright again
+    path = tmp_path / "turned.pdf"
+    pdf.save(path)
+    done = run_cli("run", str(path), "--out", str(tmp_path / "out"), "--pdf", "-q")
+    assert done.returncode == 0, done.stderr.decode()
+    made = tmp_path / "out" / "turned.pdf"
+    restored = (tmp_path / "out" / "turned.restored.txt").read_text(encoding="utf-8")
+    assert score(restored, _pdftotext(made, "-raw")).syllable_acc >= MIN_ACCURACY
+    _, truth = render_text_page(REVIEW_PAGE_LINES, dpi=300, page_size="A5", degrade="mild",
+                                seed=3)
+    html = _pdftotext(made, "-bbox")  # boxes on the page as shown, in points
+    words = [[float(v) for v in m.groups()] for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', html)]
+    scale = 72 / 300
+    assert len(words) >= 40
+    width = sideways.height  # of the upright page
+    for x_min, y_min, x_max, y_max in words:
+        x, y = (x_min + x_max) / 2 / scale, (y_min + y_max) / 2 / scale
+        if not shown:  # the page as shown is the sideways scan: its point on the upright one
+            x, y = width - y, x
+        assert any(left - 15 <= x <= right + 15 and top - 15 <= y <= bottom + 15
+                   for left, top, right, bottom in (line.bbox for line in truth)), (x, y)
