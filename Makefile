@@ -1,5 +1,5 @@
 # vn-plan-pipeline — thin wrapper over `python -m pipeline` and the tools/ scripts.
-#   make all [IN=samples OUT=outputs]   set up, then process every input in IN
+#   make all [IN=samples OUT=outputs]   set up, then process every input in IN (NAME.pdf too)
 #            [KEEP_WORDS=FILE]          words the restorer leaves as read (--keep-words)
 #   make test                           set up, then run the test suite
 SHELL := /bin/bash
@@ -22,13 +22,14 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils 
 STAMP := $(VENV)/.installed
 
 .PHONY: all run setup system-deps test lint samples model lexicon bench bench-restore bench-ocr channel \
+	calibrate-restore \
 	candidates clean channel-vie vie-fonts bench-restore-real bench-real bench-structure \
-	bench-blanks bench-doubts reliability-doc bench-dask
+	bench-blanks bench-doubts bench-pdf reliability-doc bench-dask
 
 all: run
 
 run: setup
-	$(PY) -m pipeline run "$(IN)" --out "$(OUT)" --jobs $(JOBS) --incremental $(KEEP_WORDS_OPTION)
+	$(PY) -m pipeline run "$(IN)" --out "$(OUT)" --jobs $(JOBS) --incremental --pdf $(KEEP_WORDS_OPTION)
 
 setup: system-deps $(STAMP)
 
@@ -80,6 +81,16 @@ bench-restore: setup
 	test -f $(PAIRS)/dev.jsonl || $(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split dev \
 	  --syllables 20000 --seed 1 --models eng,vie --out $(PAIRS)/dev.jsonl
 	$(PY) -m bench.restore --set dev
+
+# The restorer's confidence curves (pipeline/data/restore_calibration.json), fitted on the dev
+# pairs and checked on test pairs (both splits the LM never trained on). Rerun after `make
+# model`, a new channel or a restore change that moves the decoder's beliefs.
+calibrate-restore: setup
+	test -f $(PAIRS)/dev.jsonl || $(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split dev \
+	  --syllables 20000 --seed 1 --models eng,vie --out $(PAIRS)/dev.jsonl
+	test -f $(PAIRS)/test.jsonl || $(PY) tools/make_ocr_pairs.py --shared $(SHARED) --split test \
+	  --syllables 10000 --seed 3 --models eng,vie --out $(PAIRS)/test.jsonl
+	$(PY) tools/calibrate_restore.py --fit dev --check test
 
 # The English-OCR channel (pipeline/data/channel_eng*.tsv) is learned from OCR pairs of
 # rendered train-split corpus text, one file per seed (each ~10 min on one core, cached in
@@ -211,6 +222,13 @@ bench-blanks: setup
 bench-doubts: setup
 	$(PY) -m bench.doubts --shared $(SHARED) --jobs $(JOBS)
 
+# NAME.pdf of the bundled samples checked: pdftotext against the restored text, the images against
+# the input's, size growth, qpdf's check, the PDF/A claim (see bench/pdf.py).
+PDF_BENCH_OUT := .cache/bench_pdf
+bench-pdf: setup
+	$(PY) -m pipeline run samples --out $(PDF_BENCH_OUT) --jobs $(JOBS) --pdf -q
+	$(PY) -m bench.pdf $(PDF_BENCH_OUT) samples/*.pdf samples/*.png
+
 # *.txt: the text files and NAME.changes.txt; *.diff: what runs before schema 2.0.0 wrote
 clean:
-	rm -rf "$(OUT)"/*.json "$(OUT)"/*.md "$(OUT)"/*.txt "$(OUT)"/*.diff .pytest_cache
+	rm -rf "$(OUT)"/*.json "$(OUT)"/*.md "$(OUT)"/*.txt "$(OUT)"/*.diff "$(OUT)"/*.pdf .pytest_cache

@@ -19,7 +19,12 @@ Figures (stdout; progress on stderr):
 - unchanged: the system run on the TRUTH lines (pyvi: on them with marks stripped, its only
   input), share of truth syllables it leaves as they were -- a restorer must not spoil
   correct text;
-- RSS +MB: resident memory the system's loading added; peak RSS of the whole process last.
+- RSS +MB: resident memory the system's loading added; peak RSS of the whole process last;
+- calibration table (the restorer's judgements of the eng and vie lines together,
+  `bench.calibration`): per kind (change/keep on English-model OCR or clean text, rule)
+  and band of confidence, words and share right, banded by the decoder's raw confidence
+  and by the calibrated one the output carries, with the ECE of each (the curves are
+  fitted on the dev set: its table is in-sample, --set test's is not).
 """
 
 from __future__ import annotations
@@ -202,6 +207,21 @@ def identity() -> System:
     return System(IDENTITY, lambda lines: list(lines), lambda s: s, 0.0, 0.0)
 
 
+def calibration_table(pairs: list[dict], vie_pairs: list[dict], path: Path) -> str:
+    """The calibration table of the restorer's judgements on both models' lines (each
+    file restored as one text, as above)."""
+    from bench.calibration import format_table, label
+    from pipeline.restore import default_restorer
+
+    judged = []
+    for got in (pairs, vie_pairs):
+        if got:
+            judged.extend(label(default_restorer(), [p["truth"] for p in got],
+                                [p["ocr"] for p in got]))
+    files = f"{path}" + (" + its .vie" if vie_pairs else "")
+    return format_table(judged, f"calibration table: {files} (judged words, share right)")
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -324,8 +344,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{mine.cpu_rate / peer.cpu_rate:.2f}x CPU")
 
     vie_path = path.with_name(f"{path.stem}.vie.jsonl")
+    vie_pairs = read_pairs(vie_path, args.limit) if vie_path.exists() else []
     if vie_path.exists() and "restorer" in by_name:
-        vie_pairs = read_pairs(vie_path, args.limit)
         restorer = next(s for s in systems if s.name == "restorer")
         vie_rows = [evaluate(restorer, vie_pairs, with_truth=False),
                     evaluate(identity(), vie_pairs, with_truth=False)]
@@ -335,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.realistic:
             print()
             print(format_subsets(vie_rows))
+    if "restorer" in by_name:
+        print()
+        print(calibration_table(pairs, vie_pairs if vie_path.exists() else [], path))
     for note in notes:
         print(f"note: {note}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

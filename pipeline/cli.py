@@ -1,7 +1,7 @@
 """Command line: arguments and exit codes; `pipeline.run` does the work.
 
     python -m pipeline run PATH... --out DIR [--jobs N] [--lang vie] [--ocr auto|force|skip-text]
-                           [--image-dpi N] [--incremental] [--keep-words FILE]
+                           [--image-dpi N] [--incremental] [--keep-words FILE] [--pdf]
                            [--executor local|dask] [--scheduler ADDRESS]
     python -m pipeline restore [FILE] [--keep-words FILE]
     python -m pipeline schema
@@ -83,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--keep-words", type=Path, metavar="FILE",
                      help="words and phrases to leave as they are read (one a line, # "
                           f"comments), with every {DEFAULT_NAME} found beside the inputs")
+    run.add_argument("--pdf", action="store_true",
+                     help="also write NAME.pdf: the input's page images unchanged with an "
+                          "invisible text layer of the restored text (PDF/A-2b where the input "
+                          "allows; scans only)")
     run.add_argument("--executor", choices=("local", "dask"), default="local",
                      help="where pages are read: local worker processes (default) or a Dask "
                           "cluster (a LocalCluster of --jobs workers, or --scheduler's)")
@@ -156,6 +160,6 @@ def run_command(args: argparse.Namespace) -> int:
         raise UsageError("--scheduler needs --executor dask")
     options = Options(jobs=args.jobs, lang=args.lang, ocr=args.ocr, image_dpi=args.image_dpi,
                       incremental=args.incremental, progress=progress.wanted(args.quiet),
-                      keep_words=_keep_words(args.keep_words), executor=args.executor,
-                      scheduler=args.scheduler)
+                      keep_words=_keep_words(args.keep_words), pdf=args.pdf,
+                      executor=args.executor, scheduler=args.scheduler)
     return run_inputs(args.paths, args.out, options)

@@ -156,6 +156,12 @@ class Page(BaseModel):
     # The page as read, downscaled, for NAME.review.html; None where no image was read (a PDF
     # page's own text used, a failed page, a text input). Not part of any JSON.
     preview: Preview | None = Field(default=None, exclude=True)
+    # Where the page as read lies on the image it was decoded from, for NAME.pdf's text layer
+    # (pipeline.emit.pdf): a 3 x 3 matrix (row-major, projective: a photo was straightened)
+    # taking a pixel of the page as read (the boxes') to a pixel of the decoded image, and that
+    # image's (width, height). None where no image was read. Not part of any JSON.
+    to_image: list[list[float]] | None = Field(default=None, exclude=True)
+    image_size: tuple[int, int] | None = Field(default=None, exclude=True)
 
 
 class PageRecord(BaseModel):

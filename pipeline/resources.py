@@ -30,8 +30,10 @@ SYLLABLES = "data/vi_syllables.txt"  # the Vietnamese syllable inventory
 LANGUAGE_MODEL = "data/syllable_lm.npz"  # restore's syllable trigram model
 HAND_CHANNEL = "data/ocr_channel_costs.json"  # hand-set OCR confusion costs
 PRECOMPUTED_CANDIDATES = "data/candidates_eng.npz"  # scored candidates of frequent tokens
+RESTORE_CALIBRATION = "data/restore_calibration.json"  # restore's confidence -> share right
 ABBREVIATIONS = "data/abbreviations_d.tsv"  # abbreviations the corpus writes with Đ
 DIGIT_MODEL = "data/digits_mlp.npz"  # the handwritten-digit classifier of filled-in blanks
+GLYPHLESS_FONT = "data/glyphless.ttf"  # NAME.pdf's invisible text (tools/make_glyphless_font)
 SCHEMA = "schema/plan.schema.json"  # the published JSON Schema of the output
 OCR_MODELS = ("eng", "vie")  # the Tesseract models a learned channel exists for
 
@@ -47,8 +49,8 @@ def channel_tokens(model: str) -> str:
 
 
 ARTIFACTS = (LEXICON, SYLLABLES, LANGUAGE_MODEL, HAND_CHANNEL, PRECOMPUTED_CANDIDATES,
-             ABBREVIATIONS, DIGIT_MODEL, SCHEMA, *(channel(m) for m in OCR_MODELS),
-             *(channel_tokens(m) for m in OCR_MODELS))
+             RESTORE_CALIBRATION, ABBREVIATIONS, DIGIT_MODEL, GLYPHLESS_FONT, SCHEMA,
+             *(channel(m) for m in OCR_MODELS), *(channel_tokens(m) for m in OCR_MODELS))
 
 # Files handed out as paths stay valid for the process (a no-op for an unpacked install; a
 # zipped one would have them extracted to temporary files).

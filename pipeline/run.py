@@ -55,6 +55,7 @@ class Options:
     incremental: bool = False
     progress: bool = False  # the progress bar on stderr
     keep_words: KeepWords | None = None  # the --keep-words list, read
+    pdf: bool = False  # --pdf: NAME.pdf, the input's pages with the restored text layer
     # Where pages are read: "local" (worker processes here) or "dask" (a Dask cluster: the
     # scheduler at `scheduler`, else a LocalCluster of `jobs` workers). Not recorded: the
     # outputs are the same.
@@ -80,6 +81,7 @@ class Job:
     error: PipelineError | None = None
     page_errors: list[PipelineError] = field(default_factory=list)  # pages that failed alone
     keep: KeepWords | None = None  # the words its restoring leaves as read
+    pdf_is_input: bool = False  # its NAME.pdf would be an input: never written nor removed
 
     @property
     def root(self) -> Path:
@@ -125,7 +127,7 @@ def _prepare(paths: list[Path], out_dir: Path, options: Options) -> list[Job]:
     if not jobs:
         raise InputNotFound(f"no inputs found in {', '.join(map(str, paths))} "
                             f"(looked for {' '.join(ingest.EXTENSIONS)})")
-    _name_outputs(jobs, out_dir)
+    _name_outputs(jobs, out_dir, options.pdf)
     _attach_keep_words(jobs, options.keep_words)
     if options.incremental:
         jobs = [job for job in jobs if job.error or not _up_to_date(job, out_dir, options)]
@@ -167,7 +169,7 @@ def _discover(paths: list[Path], out_dir: Path) -> list[Job]:
                                                      or seen.add(job.path.resolve()))]
 
 
-def _name_outputs(jobs: list[Job], out_dir: Path) -> None:
+def _name_outputs(jobs: list[Job], out_dir: Path, pdf: bool = False) -> None:
     """Names unique in the run: the relative path without extension; the full file name when
     two inputs share that (`a.pdf`, `a.png`); a hash of the input's full path added when they
     still clash (`scan.pdf` found in two folders named on the command line)."""
@@ -185,7 +187,7 @@ def _name_outputs(jobs: list[Job], out_dir: Path) -> None:
     inputs = {job.path.resolve() for job in named}
     for job, name in zip(named, names, strict=True):
         job.name = name
-        _refuse_overwriting_inputs(job, out_dir, inputs)
+        _refuse_overwriting_inputs(job, out_dir, inputs, pdf)
 
 
 def _candidate_name(job: Job, level: int) -> str:
@@ -198,11 +200,14 @@ def _candidate_name(job: Job, level: int) -> str:
     return f"{job.relative.as_posix()}-{digest}"
 
 
-def _refuse_overwriting_inputs(job: Job, out_dir: Path, inputs: set[Path]) -> None:
-    """An input's outputs must not replace an input (NAME.ocr.txt given with --out beside it)."""
+def _refuse_overwriting_inputs(job: Job, out_dir: Path, inputs: set[Path],
+                               pdf: bool = False) -> None:
+    """An input's outputs must not replace an input (NAME.ocr.txt given with --out beside it;
+    NAME.pdf, with --pdf, the input itself)."""
     from pipeline.emit import output_paths
 
-    for target in output_paths(out_dir, job.name):
+    job.pdf_is_input = output_paths(out_dir, job.name, pdf=True)[-1].resolve() in inputs
+    for target in output_paths(out_dir, job.name, pdf):
         if target.resolve() in inputs:
             job.error = OutputError(f"{target}: would overwrite an input file; "
                                     "choose another --out")
@@ -244,7 +249,7 @@ def _up_to_date(job: Job, out_dir: Path, options: Options) -> bool:
     version of the pipeline, with these options: file times say nothing of that."""
     from pipeline.emit import output_paths
 
-    outputs = output_paths(out_dir, job.name)
+    outputs = output_paths(out_dir, job.name, options.pdf and _makes_pdf(job))
     if not all(path.is_file() for path in outputs):
         return False
     try:
@@ -254,6 +259,12 @@ def _up_to_date(job: Job, out_dir: Path, options: Options) -> bool:
                 and source.get("options") == options.recorded(job.keep).model_dump())
     except (OSError, ValueError, KeyError, TypeError):
         return False  # unreadable or not ours: make it again
+
+
+def _makes_pdf(job: Job) -> bool:
+    """--pdf makes NAME.pdf of scans (PDF and image inputs), not of text inputs (.txt: the
+    type is read from the content, and no other content is taken for a .txt)."""
+    return job.path.suffix.lower() != ".txt"
 
 
 def _sniff(job: Job) -> None:
@@ -320,7 +331,8 @@ def _finish(job: Job, out_dir: Path, counter: str, options: Options) -> None:
     if job.error is None:
         started = time.monotonic()
         try:
-            write_outputs(_process(job, counter, options), out_dir, job.name)
+            write_outputs(_process(job, counter, options), out_dir, job.name,
+                          _pdf_source(job, counter, options), job.pdf_is_input)
             log.info("%s %s: done in %.1f s", counter, job.relative, time.monotonic() - started)
             for error in job.page_errors:
                 log.error("%s %s: written without a failed page: %s", counter, job.relative,
@@ -332,6 +344,19 @@ def _finish(job: Job, out_dir: Path, counter: str, options: Options) -> None:
             job.error = InternalError(f"{job.path}: {error!r}")
     if job.error is not None:
         log.error("%s FAILED %s: %s", counter, job.path, job.error)
+
+
+def _pdf_source(job: Job, counter: str, options: Options):
+    """What NAME.pdf is made from, with --pdf: the input itself (a PDF's pages, an image);
+    None for text inputs, which have no pages (said in a log line)."""
+    from pipeline.emit import PdfSource
+
+    if not options.pdf:
+        return None
+    if job.item.kind == "text":
+        log.info("%s %s: no NAME.pdf: a text input has no page images", counter, job.relative)
+        return None
+    return PdfSource(job.path, job.item.kind)
 
 
 def _process(job: Job, counter: str, options: Options) -> Document:

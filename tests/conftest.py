@@ -32,9 +32,10 @@ def sample_inputs() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def samples_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
-    """The pipeline run once over samples/ (what `make all` does), shared by several tests."""
+    """The pipeline run once over samples/ (what `make all` does, NAME.pdf too), shared by
+    several tests."""
     out = tmp_path_factory.mktemp("outputs")
-    return run_cli("run", str(SAMPLES), "--out", str(out), "--jobs", "2"), out
+    return run_cli("run", str(SAMPLES), "--out", str(out), "--jobs", "2", "--pdf"), out
 
 
 def pytest_addoption(parser):

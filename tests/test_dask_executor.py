@@ -55,7 +55,8 @@ def test_samples_through_a_two_worker_local_cluster_are_byte_identical(samples_r
     local, local_out = samples_run
     assert local.returncode == 0, local.stderr.decode()
     out = tmp_path / "dask"
-    done = run_cli("run", str(SAMPLES), "--out", str(out), "--executor", "dask", "--jobs", "2")
+    done = run_cli("run", str(SAMPLES), "--out", str(out), "--executor", "dask", "--jobs", "2",
+                   "--pdf")  # as samples_run: NAME.pdf too
     assert done.returncode == 0, done.stderr.decode()
     _assert_same_outputs(out, local_out)
     source = json.loads((out / "plan_dong_son_ha_tiem_chung.json").read_text())["source"]
@@ -65,7 +66,7 @@ def test_samples_through_a_two_worker_local_cluster_are_byte_identical(samples_r
 def test_a_lost_workers_page_is_read_again(samples_run, tmp_path):
     _, local_out = samples_run
     done, out = _run_with_fault(tmp_path, [PNG], f"kill:{PNG}:1", True,
-                                "--executor", "dask", "--jobs", "2")
+                                "--executor", "dask", "--jobs", "2", "--pdf")
     assert (tmp_path / "fault-happened").exists()  # a worker was killed under the page
     assert done.returncode == 0, done.stderr.decode()
     _assert_same_outputs(out, local_out, [Path(PNG).stem])
@@ -127,7 +128,7 @@ def test_a_scheduler_started_apart_with_no_worker_then_one(samples_run, schedule
     _, local_out = samples_run
     env = {**os.environ, "PYTHONPATH": str(ROOT), "VN_PLAN_NO_WORKERS_TIMEOUT": "3"}
     command = [sys.executable, "-m", "pipeline", "run", str(SAMPLES / PNG), "--executor", "dask",
-               "--scheduler", scheduler, "--out"]
+               "--scheduler", scheduler, "--pdf", "--out"]
     # no worker: the page fails after the wait allowed, the run does not hang
     alone = subprocess.run([*command, str(tmp_path / "none")], capture_output=True, env=env,
                            timeout=120, check=False)

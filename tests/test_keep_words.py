@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 from pipeline.ingest import search
-from pipeline.model import Document, Doubt, Source
+from pipeline.model import Box, Document, Line, Source, Word
 from pipeline.restore import default_restorer
 from pipeline.restore.inventory import generate_syllables, is_well_formed
 from pipeline.text.keep_words import (
@@ -120,13 +120,22 @@ def test_neighbours_of_a_pinned_word_are_still_restored():
 
 
 def test_a_pinned_word_is_no_doubt():
-    document = Document(source=Source(file="x.txt", sha256="0" * 64, kind="text", pages=1),
-                        ocr_lines=[LINE])
-    document.quality.doubts = [Doubt(line=1, text="Hạ:"), Doubt(line=1, text="Lập")]
+    """Every word of a scanned line read at Tesseract confidence 40 is a doubt (locations.py),
+    except the words of a keep-words entry."""
+    words = [Word(text=text, box=Box(left=40 * k, top=0, width=30, height=20), confidence=40.0)
+             for k, text in enumerate(LINE.split())]
+    document = Document(source=Source(file="x.png", sha256="0" * 64, kind="scan", pages=1),
+                        ocr_lines=[LINE], page_lines=[Line(text=LINE, words=words, page=1)])
+    unpinned = default_restorer().restore_document(document.model_copy(deep=True))
+    assert [change.ocr for change in unpinned.quality.changes] == ["Bưởng"]
+    assert "Hạ" in {doubt.text for doubt in unpinned.quality.doubts}
     keep = parse_keep_words(f"{PLACE}\n", "k.txt")
     document = default_restorer().restore_document(document, keep)
     assert document.restored_lines == [LINE]
-    assert [doubt.text for doubt in document.quality.doubts] == ["Lập"]
+    doubted = {doubt.text for doubt in document.quality.doubts}
+    assert document.quality.changes == []
+    assert "Lập" in doubted
+    assert not {"Bưởng", "Hạ"} & doubted
 
 
 # --- run and restore on the command line -----------------------------------------------------

@@ -125,7 +125,7 @@ def test_failed_input_keeps_the_outputs_of_an_earlier_run(tmp_path):
 # --- 6: the output folder and the inputs ----------------------------------------------------------
 
 @case("`--out` a folder inside the input folder, run again",
-      "the output folder is never searched: one input, five outputs, every time")
+      "the output folder is never searched: one input, one set of outputs, every time")
 def test_output_folder_inside_the_input_folder_is_not_read_back(tmp_path):
     folder = tmp_path / "in"
     write(folder / "plan.txt", plan_text(1))
@@ -168,7 +168,7 @@ KILL_WHILE_MOVING = textwrap.dedent("""
 
     def replace_then_die(source, target):
         moves.append(target)
-        if len(moves) == 3:  # killed (as by SIGKILL) after two of the five files moved
+        if len(moves) == 3:  # killed (as by SIGKILL) after two of its files moved
             os.kill(os.getpid(), signal.SIGKILL)
         return real_replace(source, target)
 
@@ -178,7 +178,7 @@ KILL_WHILE_MOVING = textwrap.dedent("""
 """)
 
 
-@case("the run killed (SIGKILL) while moving an input's five files into place",
+@case("the run killed (SIGKILL) while moving an input's files into place",
       "no NAME.json beside files of another run (the JSON is moved last and marks a complete "
       "set); the next run removes the staging folder left behind and makes the set again")
 def test_killed_while_writing_leaves_no_mixed_set_and_the_next_run_cleans_up(tmp_path):

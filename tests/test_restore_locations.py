@@ -200,3 +200,17 @@ def test_tokens_are_found_in_order_and_out_of_order_from_the_start():
     # a token the tokens do not have (a line restored in pieces) is looked for as text
     assert token_starts(text, ["Tối thiếu s6, người s6"], ["thiếu"]) == [4]
     assert token_starts(text, tokens, ["xã"]) == [None]
+
+
+def test_a_word_tesseract_doubted_carries_the_restorers_judgement_and_runners_up():
+    line = "Mỗi thôn bố trí tối thiểu 3 người trực ban."
+    words = [Word(text=text, box=Box(left=40 * k, top=0, width=30, height=20),
+                  confidence=40.0 if text == "thiểu" else 95.0)
+             for k, text in enumerate(line.split())]
+    doc = Document(source=Source(file="x.png", sha256="0" * 64, kind="scan", pages=1),
+                   ocr_lines=[line], page_lines=[Line(text=line, words=words, page=1)])
+    doubts = default_restorer().restore_document(doc).quality.doubts
+    assert [(d.text, d.ocr_confidence, d.box.left) for d in doubts] == [("thiểu", 40.0, 200)]
+    assert 0.5 <= doubts[0].confidence <= 1.0  # typed Vietnamese: the restorer is sure of it
+    alternatives = [a.text for a in doubts[0].alternatives]
+    assert "thiếu" in alternatives and "thiểu" not in alternatives

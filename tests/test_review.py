@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from pipeline.emit import SUFFIXES, render_outputs
-from pipeline.emit.review import Placed, render_review
+from pipeline.emit.review import Mark, Placed, render_review
 from pipeline.emit.review_structure import structure_entries
 from pipeline.model import (
     Alternative,
@@ -89,7 +89,7 @@ def scan() -> Document:
             changes=[Change(line=7, ocr="chat", restored="chất", confidence=0.42,
                             ocr_confidence=61.0, page=1, box=chat.box,
                             alternatives=[Alternative(text="chát", confidence=0.31)])],
-            doubts=[Doubt(line=5, text="<b>&amp;", confidence=0.6, ocr_confidence=40.0,
+            doubts=[Doubt(line=5, text="<b>&amp;", confidence=0.6, ocr_confidence=70.0,
                           page=1, box=page.lines[4].words[4].box,
                           alternatives=[Alternative(text="</script>", confidence=0.2)])],
         ),
@@ -233,3 +233,16 @@ def test_preview_is_small_and_travels_with_the_page_but_not_in_json(scan):
     # A document kept as JSON (bench.real's cache) reads back, without its pictures.
     again = Document.model_validate_json(scan.model_dump_json())
     assert again.pages[0].preview is None and again.pages[0].lines == page.lines
+
+
+@pytest.mark.parametrize(("kind", "confidence", "ocr_confidence", "level"), [
+    ("change", 0.95, 90.0, "high"),
+    ("change", 0.95, 60.0, "mid"),  # the lower of the two figures counts
+    ("doubt", 0.95, 84.0, "mid"),  # a doubt is never green
+    ("doubt", 0.9, 30.0, "low"),
+    ("doubt", None, None, "unknown"),
+])
+def test_a_marks_colour_is_its_least_sure_figure(kind, confidence, ocr_confidence, level):
+    mark = Mark(id="m", kind=kind, line=1, page=1, ocr="a", restored="a",
+                confidence=confidence, ocr_confidence=ocr_confidence, alternatives=[], box=None)
+    assert mark.level == level

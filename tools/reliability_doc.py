@@ -37,7 +37,7 @@ and every bad input and fault the tests try, with what each gets.
   run. An input that fails writes nothing: outputs of an earlier run stay until a complete new
   set replaces them. No output replaces an input file, and the output folder is never searched
   for inputs.
-- **A set of outputs appears at once.** The five files are written into a staging folder and
+- **A set of outputs appears at once.** An input's files are written into a staging folder and
   moved into place with `NAME.json` last: a `NAME.json` always stands beside the four files of
   the same run. Staging folders of runs killed while writing are removed by the next run.
 - **Problems are found early.** `--out` and the pipeline's own data files (a broken install)

@@ -1,48 +1,65 @@
 """The emit stage: a finished Document -> NAME.json, .md, .ocr.txt, .restored.txt,
-.changes.txt.
+.changes.txt, .review.html, and with `run --pdf` NAME.pdf (`pipeline.emit.pdf`).
 
-The five files are written into a staging folder beside their place and moved into place only
-when all five exist, the JSON last (see `write_outputs`): an input that fails leaves the
-outputs of an earlier run as they were, and a NAME.json always comes with its four companions.
+The files are written into a staging folder beside their place and moved into place only
+when all of them exist, the JSON last (see `write_outputs`): an input that fails leaves the
+outputs of an earlier run as they were, and a NAME.json always comes with its companions.
 NAME may have folders in it ("2025/scan"): they are made under the output folder.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.emit.changes import render_changes
 from pipeline.emit.markdown import render_markdown
+from pipeline.emit.pdf import PDF_ERRORS, render_pdf
 from pipeline.emit.review import render_review
 from pipeline.emit.schema import validate
 from pipeline.errors import OutputError
 from pipeline.model import Document
 
+log = logging.getLogger("pipeline")
+
 SUFFIXES = (".json", ".md", ".ocr.txt", ".restored.txt", ".changes.txt", ".review.html")
+PDF_SUFFIX = ".pdf"  # the searchable PDF, written when asked for (`run --pdf`) and possible
 # What stands in the text files for the blank line between two pages (`joined_lines`): a form
 # feed, as OCRmyPDF's sidecar text has it, so that line N of the files is still line N of the
 # JSON, and a reader of the files sees where a page ends.
 PAGE_BREAK = "\f"
 
 
-def output_paths(out_dir: Path, name: str) -> list[Path]:
-    """The five files of `name` (which may be a relative path: "2025/scan"), JSON first."""
-    return [out_dir / f"{name}{suffix}" for suffix in SUFFIXES]
+def output_paths(out_dir: Path, name: str, pdf: bool = False) -> list[Path]:
+    """The files of `name` (which may be a relative path: "2025/scan"), JSON first; NAME.pdf
+    last when `pdf`."""
+    return [out_dir / f"{name}{suffix}" for suffix in SUFFIXES + ((PDF_SUFFIX,) if pdf else ())]
 
 
-def render_outputs(document: Document, name: str) -> dict[str, str]:
-    """The five files' contents, by suffix. Validates the JSON against the published schema."""
+@dataclass(frozen=True)
+class PdfSource:
+    """The input NAME.pdf is made from: its pages are the PDF's pages (`pipeline.emit.pdf`)."""
+
+    path: Path  # the input file itself
+    kind: str  # "pdf" or "image"
+
+
+def render_outputs(document: Document, name: str,
+                   pdf: PdfSource | None = None) -> dict[str, str | bytes]:
+    """The files' contents, by suffix (NAME.pdf's, bytes, when `pdf` is given). Validates the
+    JSON against the published schema."""
     payload = document.to_public_json()
     validate(payload)
     restored = document.restored_lines if document.restored_lines is not None \
         else document.ocr_lines
     breaks = page_break_lines(document)
-    return {
+    contents: dict[str, str | bytes] = {
         ".json": json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
         ".md": render_markdown(document),
         ".ocr.txt": _text_file(document.ocr_lines, breaks),
@@ -50,6 +67,21 @@ def render_outputs(document: Document, name: str) -> dict[str, str]:
         ".changes.txt": render_changes(document, name),
         ".review.html": render_review(document, name),
     }
+    if pdf is not None:
+        made = _pdf_or_none(document, pdf)
+        if made is not None:
+            contents[PDF_SUFFIX] = made
+    return contents
+
+
+def _pdf_or_none(document: Document, pdf: PdfSource) -> bytes | None:
+    """NAME.pdf, or None (with a warning) when the input's PDF structure or image cannot be
+    carried over: the other outputs are the input's result all the same."""
+    try:
+        return render_pdf(document, pdf.path, pdf.kind)
+    except PDF_ERRORS as error:
+        log.warning("%s: no NAME.pdf: %s", pdf.path.name, error)
+        return None
 
 
 # A staging folder is named after the process writing it, so that a later run can tell one
@@ -57,15 +89,19 @@ def render_outputs(document: Document, name: str) -> dict[str, str]:
 STAGING_PREFIX = ".vn-plan-staging."
 
 
-def write_outputs(document: Document, out_dir: Path, name: str) -> list[Path]:
-    """Write the five files of `name`, replacing an earlier set only once all five are made.
+def write_outputs(document: Document, out_dir: Path, name: str,
+                  pdf: PdfSource | None = None, keep_old_pdf: bool = False) -> list[Path]:
+    """Write the files of `name`, replacing an earlier set only once all of them are made;
+    NAME.pdf too when `pdf` says what it is made from.
 
-    The JSON marks a complete set: the old one is removed just before the four others are
-    moved in and the new one is moved in last, so NAME.json never stands beside files of
-    another run (a run killed in between leaves no NAME.json: the set is seen as not done).
+    The JSON marks a complete set: the old one is removed just before the others are moved in
+    and the new one is moved in last, so NAME.json never stands beside files of another run (a
+    run killed in between leaves no NAME.json: the set is seen as not done). A NAME.pdf of an
+    earlier run goes with the old JSON when this set has none (unless `keep_old_pdf`: it is
+    not ours, an input has that name).
     """
-    contents = render_outputs(document, name)
-    targets = output_paths(out_dir, name)
+    contents = render_outputs(document, name, pdf)
+    targets = [out_dir / f"{name}{suffix}" for suffix in contents]  # the JSON first
     folder = targets[0].parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -73,9 +109,14 @@ def write_outputs(document: Document, out_dir: Path, name: str) -> list[Path]:
     except OSError as exc:
         raise OutputError(f"{folder}: {exc.strerror or exc}") from exc
     try:
-        for target, text in zip(targets, contents.values(), strict=True):
-            (staging / target.name).write_text(text, encoding="utf-8")
+        for target, content in zip(targets, contents.values(), strict=True):
+            if isinstance(content, bytes):
+                (staging / target.name).write_bytes(content)
+            else:
+                (staging / target.name).write_text(content, encoding="utf-8")
         targets[0].unlink(missing_ok=True)
+        if PDF_SUFFIX not in contents and not keep_old_pdf:
+            output_paths(out_dir, name, pdf=True)[-1].unlink(missing_ok=True)
         for target in [*targets[1:], targets[0]]:
             (staging / target.name).replace(target)
     except OSError as exc:

@@ -46,13 +46,18 @@ class Mark:
 
     @property
     def level(self) -> str:
-        """The colour band: low (red), mid (amber), high (green); unknown without a figure."""
-        figure = self.confidence
-        if figure is None and self.ocr_confidence is not None:
-            figure = self.ocr_confidence / 100
-        if figure is None:
+        """The colour band: low (red), mid (amber), high (green); unknown without a figure.
+        The lower of the restorer's and Tesseract's figures counts, and a doubt is never
+        green: it is listed because one of them was unsure."""
+        figures = [self.confidence] if self.confidence is not None else []
+        if self.ocr_confidence is not None:
+            figures.append(self.ocr_confidence / 100)
+        if not figures:
             return "unknown"
-        return "low" if figure < LOW_CONFIDENCE else "mid" if figure < MID_CONFIDENCE else "high"
+        figure = min(figures)
+        if figure < LOW_CONFIDENCE:
+            return "low"
+        return "mid" if figure < MID_CONFIDENCE or self.kind == "doubt" else "high"
 
 
 @dataclass(frozen=True)

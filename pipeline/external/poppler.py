@@ -182,14 +182,17 @@ def pdf_page_blocks(path: Path, page: int) -> tuple[tuple[float, float], list[li
     return size, blocks
 
 
-def pdf_page_text(path: Path, page: int) -> str:
-    """The text layer of one PDF page (pdftotext -layout); empty when there is none."""
+def pdf_page_text(path: Path, page: int | None, layout: bool = True) -> str:
+    """The text layer of one PDF page (pdftotext -layout; without `layout`, in pdftotext's
+    reading order), of every page when `page` is None (a form feed after each); empty when
+    there is none."""
     import subprocess
 
     exe = require_program("pdftotext")
+    pages = ["-f", str(page), "-l", str(page)] if page is not None else []
     try:
         done = subprocess.run(
-            [exe, "-layout", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(path), "-"],
+            [exe, *(["-layout"] if layout else []), "-enc", "UTF-8", *pages, str(path), "-"],
             capture_output=True, timeout=PDF_TIMEOUT_S, check=False,
         )
     except subprocess.TimeoutExpired as exc:

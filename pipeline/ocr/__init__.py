@@ -122,6 +122,7 @@ def recognize_page(job: PageJob) -> Page:
                 read_pixels = turned
                 turns.append((degrees, -angle if straightened else 0.0))
     original = original_page(source, turns)
+    page.to_image, page.image_size = image_placement(source, turns, image.pixels.shape)
     page.blanks = read_blanks(page.lines, original, _page_height(page), job.lang)
     if original is not None and source.stamps:
         # Kept apart from the page's lines: a stamp is not the document's print.
@@ -142,6 +143,18 @@ def original_page(source: GreyPage, turns: list[tuple[int, float]]) -> OriginalP
         return None
     return OriginalPage(source.original, page_transform(source.original_scale,
                                                         source.pixels.shape[:2], turns))
+
+
+def image_placement(source: GreyPage, turns: list[tuple[int, float]],
+                    decoded_shape: tuple[int, ...]) -> tuple[list[list[float]], tuple[int, int]]:
+    """Where the page as read lies on the decoded image (`Page.to_image`, `image_size`):
+    the preparation steps and resampling undone, then a photo's straightening."""
+    to_page = page_transform(source.original_scale, source.pixels.shape[:2], turns)
+    to_image = np.linalg.inv(to_page)
+    if source.straightened is not None:
+        to_image = np.linalg.inv(source.straightened) @ to_image
+    height, width = decoded_shape[:2]
+    return to_image.tolist(), (int(width), int(height))
 
 
 def _page_height(page: Page) -> int:

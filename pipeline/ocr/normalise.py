@@ -30,6 +30,9 @@ class GreyPage:
     # The signature stamps read (`stamps.signature_stamps`), boxes in the pixels of
     # `original`; their ink is taken out of `pixels`.
     stamps: list[Overlay] = field(default_factory=list)
+    # A photo looked at straight: the perspective matrix taking a pixel of the decoded image
+    # to one of `original` (None: `original` is the decoded image itself).
+    straightened: np.ndarray | None = None
 
 
 def normalise(page: PageImage, forced_dpi: float | None = None,
@@ -57,8 +60,10 @@ def normalise(page: PageImage, forced_dpi: float | None = None,
     per_point = page.pixels_per_point * scale if page.pixels_per_point else None
     if stamp_overlays:
         notes.append(f"{len(stamp_overlays)} signature stamp(s) read apart")
+    # (a photo's `original` is flattened at `scale`: both branches above)
+    straightened = perspective.flatten_matrix(quad, scale)[0] if quad is not None else None
     return GreyPage(grey, round(dpi), notes, seals, per_point, original, original_scale,
-                    stamp_overlays)
+                    stamp_overlays, straightened)
 
 
 def _page_grey(pixels: np.ndarray, quad: np.ndarray | None,

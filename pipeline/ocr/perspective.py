@@ -60,17 +60,23 @@ def find_page_quad(gray: np.ndarray, page_mask: np.ndarray | None) -> np.ndarray
     return _fitted_to_edges(quad, crisp)
 
 
-def flatten(pixels: np.ndarray, quad: np.ndarray,
-            scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """The quadrilateral of `pixels` mapped onto an upright rectangle (scaled by `scale`),
-    outside filled with white paper; and the perspective matrix that maps it."""
+def flatten_matrix(quad: np.ndarray, scale: float = 1.0) -> tuple[np.ndarray, tuple[int, int]]:
+    """The perspective matrix taking the quadrilateral `quad` of an image to an upright
+    rectangle (scaled by `scale`), and that rectangle's (width, height)."""
     top = np.linalg.norm(quad[1] - quad[0])
     bottom = np.linalg.norm(quad[2] - quad[3])
     left = np.linalg.norm(quad[3] - quad[0])
     right = np.linalg.norm(quad[2] - quad[1])
     width, height = round(max(top, bottom) * scale), round(max(left, right) * scale)
     target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
-    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    return cv2.getPerspectiveTransform(quad.astype(np.float32), target), (width, height)
+
+
+def flatten(pixels: np.ndarray, quad: np.ndarray,
+            scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """The quadrilateral of `pixels` mapped onto an upright rectangle (scaled by `scale`),
+    outside filled with white paper; and the perspective matrix that maps it."""
+    matrix, (width, height) = flatten_matrix(quad, scale)
     fill = (255, 255, 255) if pixels.ndim == 3 else 255
     flat = cv2.warpPerspective(pixels, matrix, (width, height), flags=cv2.INTER_CUBIC,
                                borderMode=cv2.BORDER_CONSTANT, borderValue=fill)

@@ -2,6 +2,7 @@
 
     restore_document(doc) -> doc             fills restored_lines, quality, cell.restored
     restore_lines(lines) -> (lines, changes)
+    default_restorer().judge_lines(lines) -> Restored(lines, changes, doubts, judgements)
     restore_text(text) -> str
 
 The module functions share one default `Restorer` (`engine.py`), loaded on first use with
@@ -15,7 +16,10 @@ the default `RestoreSettings` (`settings.py`). Where the parts are:
   decoder slot; `readings/`: the extra readings (specks, look-alikes, placeholders,
   rhymeless onsets, names, lexicon terms, list markers);
 - `lm.py` (+ `lm_training.py`), `decoder.py`, `lexicon.py`: the syllable LM, the beam
-  Viterbi, the admin-term lexicon; `clean_text.py`, `casing.py`: typed text, output casing.
+  Viterbi and the decoder's beliefs, the admin-term lexicon; `clean_text.py`, `casing.py`:
+  typed text, output casing;
+- `calibration.py`: the decoder's beliefs turned into calibrated confidences (changes,
+  their alternatives, and doubts: kept words more likely wrong than right).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -170,17 +171,32 @@ def local_confidences(lm, unit: Unit, choices: Sequence[int], lm_weight: float) 
     return local_confidences_batch(lm, [unit], [choices], lm_weight)[0]
 
 
-def _path_ids(lm, unit: Unit, choices: Sequence[int]) -> tuple[list[int], dict[int, int]]:
-    """The best path as LM ids, <s> <s> before and </s> after every clause, padded."""
+class Belief(NamedTuple):
+    """What the decoder believes of one slot, its neighbours held at the best path: the
+    chosen candidate's local posterior and the best few candidates (index in the slot, local
+    posterior), best first, the chosen one among them when it is in the top."""
+
+    confidence: float
+    top: tuple[tuple[int, float], ...]
+
+
+CERTAIN = Belief(1.0, ())  # a clause stop's "slot": nothing to weigh
+
+def _path_ids(lm, unit: Unit, choices: Sequence[int]
+              ) -> tuple[list[int], dict[int, tuple[int, bool]]]:
+    """The best path as LM ids, <s> <s> before and </s> after every clause, padded; and
+    where each slot's word is in it, or would be when the path skips it (a speck dropped:
+    the context passes through, as in the search)."""
     bos, eos = lm.bos, lm.eos
     path, where = [bos, bos], {}
     for pos, slot in enumerate(unit):
         if slot is None:
             path.extend([eos, bos, bos])
             continue
-        where[pos] = len(path)
         chosen = int(slot.ids[choices[pos]])
-        path.append(lm.unk if chosen == EPSILON else chosen)
+        where[pos] = (len(path), chosen == EPSILON)
+        if chosen != EPSILON:
+            path.append(chosen)
     path.extend([eos, eos, eos])  # padding behind </s> is read, never scored
     return path, where
 
@@ -194,22 +210,32 @@ def local_confidences_batch(
     lm, units: Sequence[Unit], choices: Sequence[Sequence[int]], lm_weight: float
 ) -> list[list[float]]:
     """For every slot, a softmax over its candidates of channel + the three trigrams the
-    word takes part in, neighbours held at the best path; the chosen one's probability.
-    One LM call for units of up to CONFIDENCE_BATCH_CANDIDATES candidates."""
-    out: list[list[float]] = []
+    word takes part in, neighbours held at the best path; the chosen one's probability."""
+    return [[b.confidence for b in unit]
+            for unit in local_beliefs_batch(lm, units, choices, lm_weight, top=0)]
+
+
+def local_beliefs_batch(
+    lm, units: Sequence[Unit], choices: Sequence[Sequence[int]], lm_weight: float,
+    top: int = 5,
+) -> list[list[Belief]]:
+    """`local_confidences_batch` with the `top` best candidates of every slot (a reviewer's
+    alternatives, and what a kept word is doubted for). One LM call for units of up to
+    CONFIDENCE_BATCH_CANDIDATES candidates."""
+    out: list[list[Belief]] = []
     start, size = 0, 0
     for end, unit in enumerate(units):
         size += sum(len(slot.ids) for slot in unit if slot is not None)
         if size >= CONFIDENCE_BATCH_CANDIDATES or end == len(units) - 1:
-            out.extend(_local_confidences(lm, units[start:end + 1], choices[start:end + 1],
-                                          lm_weight))
+            out.extend(_local_beliefs(lm, units[start:end + 1], choices[start:end + 1],
+                                      lm_weight, top))
             start, size = end + 1, 0
     return out
 
 
-def _local_confidences(
-    lm, units: Sequence[Unit], choices: Sequence[Sequence[int]], lm_weight: float
-) -> list[list[float]]:
+def _local_beliefs(
+    lm, units: Sequence[Unit], choices: Sequence[Sequence[int]], lm_weight: float, top: int
+) -> list[list[Belief]]:
     eos = lm.eos
     neighbours, cands, spans = [], [], []
     offset = 0
@@ -218,32 +244,64 @@ def _local_confidences(
         for pos, slot in enumerate(unit):
             if slot is None:
                 continue
-            i, k = where[pos], len(slot.ids)
-            r1 = path[i + 1]
-            neighbours.append((path[i - 2], path[i - 1], r1, path[i + 2] if r1 != eos else eos))
+            (i, skipped), k = where[pos], len(slot.ids)
+            right = i if skipped else i + 1
+            r1 = path[right]
+            neighbours.append((path[i - 2], path[i - 1], r1,
+                               path[right + 1] if r1 != eos else eos))
             cands.append(slot.ids)
             spans.append((u, pos, offset, k, r1 != eos))
             offset += k
-    out = [[1.0] * len(unit) for unit in units]
+    out = [[CERTAIN] * len(unit) for unit in units]
     if not spans:
         return out
     sizes = np.array([k for *_, k, _ in spans])
     l2, l1, r1, r2 = (np.repeat(col, sizes) for col in np.array(neighbours, dtype=np.int64).T)
     cand = np.concatenate(cands)
-    cand = np.where(cand == EPSILON, lm.unk, cand)
+    eps = cand == EPSILON
+    # a word c between l2 l1 and r1 r2 takes part in P(c | l2 l1), P(r1 | l1 c) and
+    # P(r2 | c r1); without it ("no word here") the LM reads P(r1 | l2 l1), P(r2 | l1 r1)
+    first = np.where(eps, r1, cand)
+    second_mid, second_end = np.where(eps, r1, cand), np.where(eps, r2, r1)
     lp = lm.logprob_batch(
-        np.concatenate([l2, l1, cand]), np.concatenate([l1, cand, r1]),
-        np.concatenate([cand, r1, r2]),
+        np.concatenate([l2, l1, np.where(eps, lm.unk, cand)]),
+        np.concatenate([l1, second_mid, r1]),
+        np.concatenate([first, second_end, r2]),
     ).reshape(3, -1)
     # softmax per slot, vectorised over all slots: segment max and sum by reduceat
     starts = np.array([start for _, _, start, _, _ in spans])
     third = np.repeat(np.array([t for *_, t in spans], dtype=bool), sizes)
     costs = np.concatenate([units[u][pos].costs for u, pos, *_ in spans])
-    scores = -costs + lm_weight * (lp[0] + lp[1] + np.where(third, lp[2], 0.0))
+    # a clause left empty (its only word dropped) is free, as in the search
+    empty = eps & (l1 == lm.bos) & (r1 == eos)
+    lm_terms = (np.where(empty, 0.0, lp[0]) + np.where(~eps | third, lp[1], 0.0)
+                + np.where(third & ~eps, lp[2], 0.0))
+    scores = -costs + lm_weight * lm_terms
     scores = scores - np.repeat(np.maximum.reduceat(scores, starts), sizes)
     probs = np.exp(scores)
-    totals = np.add.reduceat(probs, starts)
+    probs /= np.repeat(np.add.reduceat(probs, starts), sizes)
     chosen = starts + np.array([choices[u][pos] for u, pos, *_ in spans])
-    for (u, pos, *_), p in zip(spans, (probs[chosen] / totals).tolist(), strict=True):
-        out[u][pos] = p
+    tops = _top_candidates(probs, starts, sizes, top)
+    for (u, pos, *_), p, best in zip(spans, probs[chosen].tolist(), tops, strict=True):
+        out[u][pos] = Belief(p, best)
     return out
+
+
+def _top_candidates(probs: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
+                    top: int) -> list[tuple[tuple[int, float], ...]]:
+    """Per slot (a segment of `probs`), its `top` most probable candidates as (index in the
+    slot, probability), best first; one sort over all slots at once."""
+    if top <= 0:
+        return [()] * len(starts)
+    slot_of = np.repeat(np.arange(len(starts)), sizes)
+    order = np.lexsort((-probs, slot_of))  # by slot, most probable first
+    rank = np.arange(len(order)) - np.repeat(starts, sizes)
+    keep = rank < top
+    picked = order[keep]
+    rows, ranks = slot_of[picked], rank[keep]
+    index = np.full((len(starts), top), -1, dtype=np.int64)
+    prob = np.zeros((len(starts), top))
+    index[rows, ranks] = picked - starts[rows]
+    prob[rows, ranks] = probs[picked]
+    return [tuple((i, p) for i, p in zip(ir, pr, strict=True) if i >= 0)
+            for ir, pr in zip(index.tolist(), prob.tolist(), strict=True)]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.model import Box, Cell, Change, Document, Doubt, Line
+from pipeline.model import Alternative, Box, Cell, Change, Document, Doubt, Line
 
 # Tesseract's confidence (0..100) below which a word the restorer kept is listed as a doubt.
 # `make bench-doubts` (bench/doubts.py) on the dev real pages: below 85, 4.4 % of the words are
@@ -32,6 +32,16 @@ _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
 _EDGE_PUNCTUATION = regex.compile(r"^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$")
 
 Tokenize = Callable[[str], Sequence[str]]  # a line -> its tokens' texts, concatenating to it
+
+
+@dataclass(frozen=True)
+class KeptWord:
+    """The restorer's judgement of a word it kept as read: a doubt Tesseract raises on the
+    word carries it, so the reviewer sees the restorer's belief and its runners-up too."""
+
+    text: str  # the restorer's token
+    confidence: float  # calibrated, 0..1
+    alternatives: list[Alternative]
 
 
 @dataclass(frozen=True)
@@ -50,11 +60,13 @@ class Spot:
 
 
 def located(doc: Document, rows: dict[int, list[Cell]], tokenize: Tokenize,
-            doubt_below: float = DOUBT_OCR_CONFIDENCE) -> Document:
+            doubt_below: float = DOUBT_OCR_CONFIDENCE,
+            kept: dict[int, list[KeptWord]] | None = None) -> Document:
     """Fill page, box and ocr_confidence of every change and doubt (lines 1-based), and add
     as doubts the kept words Tesseract read below `doubt_below`. Doubts already there (the
     restorer's own) are kept and located; a low-confidence word they already stand on is not
-    listed again. Text inputs (no page lines) are left as they are."""
+    listed again; one that is new carries the restorer's judgement of the word (`kept`, by
+    0-based line, in line order). Text inputs (no page lines) are left as they are."""
     if not doc.page_lines or len(doc.page_lines) != len(doc.ocr_lines):
         return doc
     by_line: dict[int, list] = {}
@@ -65,7 +77,7 @@ def located(doc: Document, rows: dict[int, list[Cell]], tokenize: Tokenize,
     for li, line in enumerate(doc.page_lines):
         found_changes, found_doubts = _located_line(
             li, doc.ocr_lines[li], line_spots(line, rows.get(li)), by_line.pop(li, []),
-            tokenize, doubt_below)
+            tokenize, doubt_below, (kept or {}).get(li, []))
         changes += found_changes
         doubts += found_doubts
     for li, entries in by_line.items():  # on no line of the text (never seen): kept as is
@@ -77,7 +89,8 @@ def located(doc: Document, rows: dict[int, list[Cell]], tokenize: Tokenize,
 
 
 def _located_line(li: int, text: str, spots: list[Spot], entries: list, tokenize: Tokenize,
-                  doubt_below: float) -> tuple[list[Change], list[tuple[int, int, Doubt]]]:
+                  doubt_below: float, kept: list[KeptWord]
+                  ) -> tuple[list[Change], list[tuple[int, int, Doubt]]]:
     """One line's changes and doubts located, and its kept words Tesseract doubted added."""
     line_changes = [e for e in entries if isinstance(e, Change)]
     line_doubts = [e for e in entries if isinstance(e, Doubt)]
@@ -95,9 +108,22 @@ def _located_line(li: int, text: str, spots: list[Spot], entries: list, tokenize
         entry, spot = _placed(entry, at, spots)
         doubts.append((li, at if at is not None else 0, entry))
         claimed |= spot
-    doubts += [(li, spot.start, _ocr_doubt(li, spot)) for k, spot in enumerate(spots)
+    doubted = [spot for k, spot in enumerate(spots)
                if k not in claimed and _is_ocr_doubt(spot, doubt_below)]
+    if doubted and kept:
+        tokens = tokens or list(tokenize(text))
+        judged = list(zip(token_starts(text, tokens, [w.text for w in kept]), kept, strict=True))
+        doubts += [(li, spot.start, _ocr_doubt(li, spot, _judged_in(spot, judged)))
+                   for spot in doubted]
+    else:
+        doubts += [(li, spot.start, _ocr_doubt(li, spot, None)) for spot in doubted]
     return changes, doubts
+
+
+def _judged_in(spot: Spot, judged: list[tuple[int | None, KeptWord]]) -> KeptWord | None:
+    """The least sure of the restorer's kept tokens inside the word (its only one, mostly)."""
+    inside = [word for at, word in judged if at is not None and spot.start <= at < spot.end]
+    return min(inside, key=lambda word: word.confidence, default=None)
 
 
 def line_spots(line: Line, row: list[Cell] | None) -> list[Spot]:
@@ -202,6 +228,8 @@ def _is_ocr_doubt(spot: Spot, below: float) -> bool:
             and _LETTER_OR_DIGIT.search(spot.text) is not None)
 
 
-def _ocr_doubt(li: int, spot: Spot) -> Doubt:
+def _ocr_doubt(li: int, spot: Spot, judged: KeptWord | None) -> Doubt:
     return Doubt(line=li + 1, text=_EDGE_PUNCTUATION.sub("", spot.text),
-                 ocr_confidence=round(spot.confidence, 2), page=spot.page, box=spot.box)
+                 ocr_confidence=round(spot.confidence, 2), page=spot.page, box=spot.box,
+                 confidence=judged.confidence if judged else None,
+                 alternatives=judged.alternatives if judged else [])
