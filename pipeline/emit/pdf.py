@@ -56,6 +56,11 @@ FONT_PREFIX = "FVnPlanText"
 CELL_PAD = 0.15  # a table cell's text kept this far (font sizes) inside its cell
 MIN_SCALING = 0.4  # a table row's text squeezed no narrower (Tz 40 %): `_fitting_size`
 SPACE_WIDTH = 0.3  # the most a run's closing space takes of its box, in font sizes
+# Runs of lines that stand beside another (the header's two columns, the recipients beside the
+# signature): each drawn as one poppler block (`_run_size`).
+SIDE_BY_SIDE = frozenset({"header_left", "header_right", "recipients", "signature"})
+BLOCK_LINE_SPACING = 1.4  # baseline to baseline, in font sizes (poppler's limit is 1.5)
+MAX_GROWTH = 2.0
 WORD_GAP = 0.25  # the gap left between a line's words, in font sizes (`_as_poppler_reads`)
 # What reading the input into a PDF can raise on a file the rest of the pipeline could read:
 # NAME.pdf is then not written (pipeline.emit says so), the other outputs are.
@@ -106,15 +111,27 @@ def _as_poppler_reads(runs: list[tuple[str, list[Placed]]]) -> list[Placed]:
     that run's font size, and a line's words reach to the next word's start less a small
     gap (a justified line's or a spaced heading's wide gaps would split it)."""
     placed: list[Placed] = []
-    for _, group in groupby(runs, key=lambda run: run[0]):
+    for kind, group in groupby(runs, key=lambda run: run[0]):
         lines = [line for _, line in group if line]
-        heights = sorted(line[0].line_box.height for line in lines)
-        if not heights:
-            continue
-        size = float(heights[len(heights) // 2])
-        for line in lines:
-            placed.extend(_gaps_closed(line, size))
+        if lines:
+            size = _run_size(lines, kind in SIDE_BY_SIDE)
+            for line in lines:
+                placed.extend(_gaps_closed(line, size))
     return placed
+
+
+def _run_size(lines: list[list[Placed]], one_block: bool) -> float:
+    """The font size of a run of lines: their usual height; for a column with another beside
+    it (`one_block`), large enough (up to MAX_GROWTH times) that poppler's block takes in
+    every line of it, the line under line not farther than 1.5 font sizes: a line left
+    out is a block of its own, read after the column beside it."""
+    heights = sorted(line[0].line_box.height for line in lines)
+    size = float(heights[len(heights) // 2])
+    if one_block and len(lines) > 1:
+        tops = [line[0].line_box.top + BASELINE * line[0].line_box.height for line in lines]
+        pitch = max(abs(b - a) for a, b in zip(tops, tops[1:], strict=False))
+        size = max(size, min(MAX_GROWTH * size, pitch / BLOCK_LINE_SPACING))
+    return size
 
 
 def _gaps_closed(line: list[Placed], size: float) -> list[Placed]:
