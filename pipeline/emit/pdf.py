@@ -61,6 +61,7 @@ SPACE_WIDTH = 0.3  # the most a run's closing space takes of its box, in font si
 SIDE_BY_SIDE = frozenset({"header_left", "header_right", "recipients", "signature"})
 BLOCK_LINE_SPACING = 1.4  # baseline to baseline, in font sizes (poppler's limit is 1.5)
 MAX_GROWTH = 2.0
+SAME_LINE = 0.6  # baselines closer than this (font sizes) are one line (poppler: 0.5)
 WORD_GAP = 0.25  # the gap left between a line's words, in font sizes (`_as_poppler_reads`)
 # What reading the input into a PDF can raise on a file the rest of the pipeline could read:
 # NAME.pdf is then not written (pipeline.emit says so), the other outputs are.
@@ -129,8 +130,10 @@ def _run_size(lines: list[list[Placed]], one_block: bool) -> float:
     size = float(heights[len(heights) // 2])
     if one_block and len(lines) > 1:
         tops = [line[0].line_box.top + BASELINE * line[0].line_box.height for line in lines]
-        pitch = max(abs(b - a) for a, b in zip(tops, tops[1:], strict=False))
-        size = max(size, min(MAX_GROWTH * size, pitch / BLOCK_LINE_SPACING))
+        pitches = [abs(b - a) for a, b in zip(tops, tops[1:], strict=False)]
+        grown = max(size, min(MAX_GROWTH * size, max(pitches) / BLOCK_LINE_SPACING))
+        # but lines whose baselines are closer than half a font size are one line to poppler
+        size = min(grown, max(size, min(pitches) / SAME_LINE))
     return size
 
 
