@@ -19,8 +19,19 @@ ToUnicode map saying which character each code is: any Vietnamese text works.
 
 Placement: each restored line is drawn on its OCR line; its words on the OCR words' boxes
 when the restored line has as many words as were read (one for one), else the whole line
-spread over the line's box. Table rows ("cell | cell") are drawn cell by cell on the cells'
-boxes. A word is stretched (Tz) to its box's width, its height is its line's.
+spread over the line's box. A word is stretched (Tz) to its box's width.
+
+Reading order: the text is drawn in the restored text's order (`pdftotext -raw`), and so
+that poppler's own reading order (plain `pdftotext`, copy-paste in evince) is that order
+too (`_as_poppler_reads`): poppler builds blocks of lines of one font size (within 5 %)
+not farther apart than 1.5 font sizes, a line's words into it while the gaps stay under
+about 0.7 font sizes, and reads side-by-side blocks left first. So each run of lines of
+one kind (the header's left column, its right one, the body, the signature) has one font
+size (the header's columns and the signature's a larger one where their lines stand
+farther apart), a line's words reach to the next word less a small gap, a level line's
+words share one baseline, and a table row ("cell | cell") is drawn as one line across its
+cells (each cell's text filling its cell's width, at the table's one font size), not in
+the cells line under line, which poppler reads column by column.
 
 PDF/A-2b (XMP identification, an sRGB output intent, deterministic trailer ID) is claimed
 when nothing in the input stands in the way (`pdfa_obstacles`): an encrypted or PDF 2.0
@@ -143,6 +154,8 @@ def _gaps_closed(line: list[Placed], size: float) -> list[Placed]:
         right = item.box.left + item.box.width
         if after is not None and after.box.left - right > WORD_GAP * size:
             right = round(after.box.left - WORD_GAP * size)
+        elif after is not None and after.box.left < right:  # boxes that overlap: cut back,
+            right = max(item.box.left + 1, after.box.left)  # the closing space then parts them
         box = item.box.model_copy(update={"width": max(1, right - item.box.left)})
         closed.append(Placed(item.text, box, item.line_box, item.size or size))
     return closed
