@@ -2,9 +2,9 @@
 
 For each PDF made by `run --pdf`:
 - accuracy: `pdftotext` of the PDF against NAME.restored.txt, syllable accuracy as
-  bench.scoring scores real pages: pdftotext's default mode (its own reading order: side
-  by side blocks such as the header's two columns and a table's cells come in another order
-  than the restored text's, which the aligned score counts as errors), the same order-free
+  bench.scoring scores real pages: pdftotext's default mode (poppler's own reading order,
+  which the text layer is drawn to agree with: pipeline.emit.pdf, "Reading order"; where it
+  does not, the aligned score counts the words out of place as errors), the same order-free
   (the syllables as a multiset), and `pdftotext -raw` (the order the text is drawn in). The
   input's own text (a digital signature's box) is part of the PDF's text; pages whose text
   came from the input's own text layer are left out of both texts (their text is the

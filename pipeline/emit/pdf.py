@@ -19,8 +19,19 @@ ToUnicode map saying which character each code is: any Vietnamese text works.
 
 Placement: each restored line is drawn on its OCR line; its words on the OCR words' boxes
 when the restored line has as many words as were read (one for one), else the whole line
-spread over the line's box. Table rows ("cell | cell") are drawn cell by cell on the cells'
-boxes. A word is stretched (Tz) to its box's width, its height is its line's.
+spread over the line's box. A word is stretched (Tz) to its box's width.
+
+Reading order: the text is drawn in the restored text's order (`pdftotext -raw`), and so
+that poppler's own reading order (plain `pdftotext`, copy-paste in evince) is that order
+too (`_as_poppler_reads`): poppler builds blocks of lines of one font size (within 5 %)
+not farther apart than 1.5 font sizes, a line's words into it while the gaps stay under
+about 0.7 font sizes, and reads side-by-side blocks left first. So each run of lines of
+one kind (the header's left column, its right one, the body, the signature) has one font
+size (the header's columns and the signature's a larger one where their lines stand
+farther apart), a line's words reach to the next word less a small gap, a level line's
+words share one baseline, and a table row ("cell | cell") is drawn as one line across its
+cells (each cell's text filling its cell's width, at the table's one font size), not in
+the cells line under line, which poppler reads column by column.
 
 PDF/A-2b (XMP identification, an sRGB output intent, deterministic trailer ID) is claimed
 when nothing in the input stands in the way (`pdfa_obstacles`): an encrypted or PDF 2.0
@@ -37,6 +48,7 @@ import math
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +64,16 @@ GLYPH_WIDTH = 500  # the glyphless font's advance, in 1/1000 em (tools/make_glyp
 BASELINE = 0.8  # the baseline's depth in a line's box (the font's ascent, 800 of 1000)
 SNAP_DEGREES = 15.0  # text slanted less than this on the page is drawn level (`_square`)
 FONT_PREFIX = "FVnPlanText"
+CELL_PAD = 0.15  # a table cell's text kept this far (font sizes) inside its cell
+MIN_SCALING = 0.4  # a table row's text squeezed no narrower (Tz 40 %): `_fitting_size`
+SPACE_WIDTH = 0.3  # the most a run's closing space takes of its box, in font sizes
+# Runs of lines that stand beside another (the header's two columns, the recipients beside the
+# signature): each drawn as one poppler block (`_run_size`).
+SIDE_BY_SIDE = frozenset({"header_left", "header_right", "recipients", "signature"})
+BLOCK_LINE_SPACING = 1.4  # baseline to baseline, in font sizes (poppler's limit is 1.5)
+MAX_GROWTH = 2.0
+SAME_LINE = 0.6  # baselines closer than this (font sizes) are one line (poppler: 0.5)
+WORD_GAP = 0.25  # the gap left between a line's words, in font sizes (`_as_poppler_reads`)
 # What reading the input into a PDF can raise on a file the rest of the pipeline could read:
 # NAME.pdf is then not written (pipeline.emit says so), the other outputs are.
 PDF_ERRORS = (pikepdf.PdfError, OSError, ValueError, RuntimeError)
@@ -61,22 +83,23 @@ PDFA_PART, PDFA_CONFORMANCE = "2", "B"
 @dataclass(frozen=True)
 class Placed:
     """A run of text and where it goes on the page as read: `box` in its pixels; `line_box`
-    gives the text's height and baseline."""
+    gives the text's baseline, `size` its font size in pixels (the line's height when None)."""
 
     text: str
     box: Box
     line_box: Box
+    size: float | None = None
 
 
 # --- what goes where -------------------------------------------------------------------------
 
 def page_texts(document: Document) -> dict[int, list[Placed]]:
     """The restored text of each page read by OCR, placed on the page as read (by page
-    number). Pages with their own text layer used, failed pages and pages without a known
-    placement on their image are not listed."""
+    number), in the restored text's order. Pages with their own text layer used, failed
+    pages and pages without a known placement on their image are not listed."""
     restored = document.text_lines
     pages = {page.number: page for page in document.pages if _gets_text(page)}
-    placed: dict[int, list[Placed]] = {number: [] for number in pages}
+    runs: dict[int, list[tuple[str, list[Placed]]]] = {number: [] for number in pages}
     rows = {number: _table_rows(page) for number, page in pages.items()}
     for li, line in enumerate(document.page_lines):
         if line.page not in pages or li >= len(restored):
@@ -84,11 +107,58 @@ def page_texts(document: Document) -> dict[int, list[Placed]]:
         if line.block == "overlay" and _has_own_text(pages[line.page]):
             continue  # a signature box's text: the input has it as text already
         if line.block == "table":
-            cells = next(rows[line.page], None)
-            placed[line.page].extend(_cells_placed(cells or [], pages[line.page]))
+            cells, size = next(rows[line.page], ([], 1))
+            runs[line.page].append(("table", _row_placed(cells, size)))
         else:
-            placed[line.page].extend(line_placed(line, restored[li]))
+            runs[line.page].append((line.block or "", line_placed(line, restored[li])))
+    return {number: _as_poppler_reads(page_runs) for number, page_runs in runs.items()}
+
+
+def _as_poppler_reads(runs: list[tuple[str, list[Placed]]]) -> list[Placed]:
+    """The page's lines drawn so that pdftotext's reading order (poppler's TextOutputDev)
+    is the restored text's. Poppler puts lines of one font size (within 5 %) one under the
+    other into a block, and a line's words into it while the gaps between them stay under
+    about 0.7 font sizes; blocks side by side it reads left block first. So every line of
+    a run of lines of one kind (the header's left column, its right one, the body) gets
+    that run's font size, and a line's words reach to the next word's start less a small
+    gap (a justified line's or a spaced heading's wide gaps would split it)."""
+    placed: list[Placed] = []
+    for kind, group in groupby(runs, key=lambda run: run[0]):
+        lines = [line for _, line in group if line]
+        if lines:
+            size = _run_size(lines, kind in SIDE_BY_SIDE)
+            for line in lines:
+                placed.extend(_gaps_closed(line, size))
     return placed
+
+
+def _run_size(lines: list[list[Placed]], one_block: bool) -> float:
+    """The font size of a run of lines: their usual height; for a column with another beside
+    it (`one_block`), large enough (up to MAX_GROWTH times) that poppler's block takes in
+    every line of it, the line under line not farther than 1.5 font sizes: a line left
+    out is a block of its own, read after the column beside it."""
+    heights = sorted(line[0].line_box.height for line in lines)
+    size = float(heights[len(heights) // 2])
+    if one_block and len(lines) > 1:
+        tops = [line[0].line_box.top + BASELINE * line[0].line_box.height for line in lines]
+        pitches = [abs(b - a) for a, b in zip(tops, tops[1:], strict=False)]
+        grown = max(size, min(MAX_GROWTH * size, max(pitches) / BLOCK_LINE_SPACING))
+        # but lines whose baselines are closer than half a font size are one line to poppler
+        size = min(grown, max(size, min(pitches) / SAME_LINE))
+    return size
+
+
+def _gaps_closed(line: list[Placed], size: float) -> list[Placed]:
+    closed = []
+    for item, after in zip(line, [*line[1:], None], strict=True):
+        right = item.box.left + item.box.width
+        if after is not None and after.box.left - right > WORD_GAP * size:
+            right = round(after.box.left - WORD_GAP * size)
+        elif after is not None and after.box.left < right:  # boxes that overlap: cut back,
+            right = max(item.box.left + 1, after.box.left)  # the closing space then parts them
+        box = item.box.model_copy(update={"width": max(1, right - item.box.left)})
+        closed.append(Placed(item.text, box, item.line_box, item.size or size))
+    return closed
 
 
 def _has_own_text(page: Page) -> bool:
@@ -125,16 +195,29 @@ def spread(words: list[str], box: Box, line_box: Box) -> list[Placed]:
         left = box.left + round(box.width * at / units)
         right = box.left + round(box.width * (at + len(word)) / units)
         placed.append(Placed(word, Box(left=left, top=box.top, width=max(1, right - left),
-                                       height=box.height), line_box))
+                                       height=box.height), line_box, line_box.height))
         at += len(word) + 1
     return placed
 
 
-def _table_rows(page: Page) -> Iterator[list]:
+def _table_rows(page: Page) -> Iterator[tuple[list, int]]:
     """The page's table rows in the order their lines stand (tables top to bottom, rows in
-    order: `ocr.with_tables`), each its cells left to right."""
+    order: `ocr.with_tables`), each its cells left to right, with the table's font size:
+    the page's usual line height, or less where a row's text would not fit its cells on one
+    line (`_row_placed`). One size for the table: poppler's reading order goes wrong among
+    rows of other sizes."""
+    line_height = _line_height(page)
     for table in sorted(page.tables, key=lambda t: t.box.top if t.box else 0):
-        yield from _rows(table)
+        rows = _rows(table)
+        fits = [_fitting_size(_cell_words(cell), cell.box) for row in rows for cell in row
+                if _cell_words(cell) and cell.box is not None]
+        size = max(1, round(min([line_height, *fits])))
+        for row in rows:
+            yield row, size
+
+
+def _cell_words(cell) -> list[str]:
+    return (cell.restored if cell.restored is not None else cell.text).split()
 
 
 def _rows(table: Table) -> list[list]:
@@ -144,32 +227,57 @@ def _rows(table: Table) -> list[list]:
     return [sorted(by_row[row], key=lambda cell: cell.col) for row in sorted(by_row)]
 
 
-def _cells_placed(cells: list, page: Page) -> list[Placed]:
-    """Each cell's restored text in its box, in as many lines as fit its text at the page's
-    usual line height (a cell of several lines is one box)."""
-    height = _line_height(page)
+def _row_placed(cells: list, size: int) -> list[Placed]:
+    """A table row as one line across its cells, each cell's restored text filling its
+    cell's width, on the row's middle at font size `size`: poppler then reads the row as
+    one line, cell after cell, as the restored text has it (cells drawn in their boxes line
+    under line are read column by column: blocks side by side)."""
+    row = _union([cell.box for cell in cells])
+    if row is None:
+        return []
+    line_box = Box(left=row.left, top=row.top + max(0, row.height - size) // 2,
+                   width=row.width, height=size)
+    pad = round(CELL_PAD * size)
     placed = []
     for cell in cells:
-        text = (cell.restored if cell.restored is not None else cell.text).split()
-        if not text or cell.box is None:
+        words = _cell_words(cell)
+        if not words or cell.box is None:
             continue
-        placed.extend(_wrapped(text, cell.box, height))
+        inner = Box(left=cell.box.left + pad, top=line_box.top,
+                    width=max(1, cell.box.width - 2 * pad), height=size)
+        placed.extend(_filled(words, inner, line_box, round(WORD_GAP * size)))
     return placed
 
 
-def _wrapped(words: list[str], box: Box, line_height: int) -> list[Placed]:
-    size = max(1, min(line_height, box.height))
-    chars = sum(map(len, words)) + len(words) - 1
-    fits = max(1, box.height // size)
-    wanted = max(1, round(chars * size * GLYPH_WIDTH / 1000 / max(1, box.width)))
-    count = min(fits, wanted, len(words))
-    per_line = -(-len(words) // count)
-    placed = []
-    for k in range(0, len(words), per_line):
-        top = box.top + (k // per_line) * size
-        line_box = Box(left=box.left, top=top, width=box.width, height=size)
-        placed.extend(spread(words[k:k + per_line], line_box, line_box))
+def _fitting_size(words: list[str], box: Box) -> float:
+    """The largest font size at which the words fit the box's width on one line squeezed no
+    narrower than MIN_SCALING: poppler takes letters closer than a tenth of the font size
+    for doubled ones (fake bold) and splits the words there."""
+    chars = sum(map(len, words)) + 2 * len(words)  # each word's closing space and gap
+    return box.width * (1 - 2 * CELL_PAD) / (chars * GLYPH_WIDTH / 1000 * MIN_SCALING)
+
+
+def _filled(words: list[str], box: Box, line_box: Box, gap: int) -> list[Placed]:
+    """Words over the whole of `box`, each as wide as its share of the letters, `gap`
+    pixels between them (however wide the box: wider gaps would split the line)."""
+    letters = sum(map(len, words))
+    free = max(len(words), box.width - gap * (len(words) - 1))
+    placed, at, left = [], 0, box.left
+    for k, word in enumerate(words):
+        right = box.left + round(free * (at + len(word)) / letters) + gap * k
+        placed.append(Placed(word, Box(left=left, top=box.top, width=max(1, right - left),
+                                       height=box.height), line_box, line_box.height))
+        at += len(word)
+        left = right + gap
     return placed
+
+
+def _fitting_size(words: list[str], box: Box) -> float:
+    """The largest font size at which the words fit the box's width on one line squeezed no
+    narrower than MIN_SCALING: poppler takes letters closer than a tenth of the font size
+    for doubled ones (fake bold) and splits the words there."""
+    chars = sum(map(len, words)) + 2 * len(words)  # each word's closing space and gap
+    return box.width * (1 - 2 * CELL_PAD) / (chars * GLYPH_WIDTH / 1000 * MIN_SCALING)
 
 
 def _line_height(page: Page) -> int:
@@ -379,12 +487,14 @@ def _inherited(obj: pikepdf.Dictionary, key: str):
 
 def _text_ops(item: Placed, geometry: PageGeometry, font: str) -> list[bytes]:
     """One run of text: its origin on the baseline, its x axis along the box, its size the
-    line's height, stretched to the box's width."""
+    line's height (or `item.size`), stretched to the box's width."""
     codes = [ord(ch) for ch in item.text if ord(ch) <= 0xFFFF and not 0xD800 <= ord(ch) < 0xE000]
     if not codes:
         return []
-    # A space closes every run, inside its box: poppler (pdftotext, evince) then ends the word
-    # there even where two words' boxes touch or overlap, as OCR boxes may.
+    # A space closes every run, at the end of its box: poppler (pdftotext, evince) then ends
+    # the word there even where two words' boxes touch or overlap, as OCR boxes may. The
+    # letters fill the box but for the space's share of it, or SPACE_WIDTH where that share
+    # is wider (a word stretched over a wide cell): a wide gap would split the line.
     codes.append(0x20)
     box, line = item.box, item.line_box
     baseline = line.top + BASELINE * line.height
@@ -392,10 +502,18 @@ def _text_ops(item: Placed, geometry: PageGeometry, font: str) -> list[bytes]:
     along = geometry.point(box.left + box.width, baseline) - origin
     up = geometry.point(box.left, line.top) - geometry.point(box.left, line.top + line.height)
     width, size = float(np.hypot(*along)), float(np.hypot(*up))
+    if item.size is not None:  # the font size asked for, at the line's scale
+        size *= item.size / line.height
     if width <= 0 or size <= 0:
         return []
     x_axis, y_axis = _square(along / width, up / size)
-    scaling = 100.0 * width / (len(codes) * size * GLYPH_WIDTH / 1000.0)
+    if not np.allclose(x_axis, along / width):
+        # drawn level: every run of the line on the baseline through the line's start, so
+        # that poppler finds them on one line however long the line and skewed the scan
+        start = geometry.point(line.left, baseline)
+        origin = start + x_axis * float(np.dot(origin - start, x_axis))
+    letters = width - min(width / len(codes), SPACE_WIDTH * size)
+    scaling = 100.0 * letters / ((len(codes) - 1) * size * GLYPH_WIDTH / 1000.0)
     matrix = " ".join(f"{v:.4f}" for v in (*x_axis, *y_axis, *origin))
     text = "".join(f"{code:04X}" for code in codes)
     return [f"{font} {size:.2f} Tf {scaling:.3f} Tz".encode(), f"{matrix} Tm".encode(),
