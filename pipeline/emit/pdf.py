@@ -272,14 +272,6 @@ def _filled(words: list[str], box: Box, line_box: Box, gap: int) -> list[Placed]
     return placed
 
 
-def _fitting_size(words: list[str], box: Box) -> float:
-    """The largest font size at which the words fit the box's width on one line squeezed no
-    narrower than MIN_SCALING: poppler takes letters closer than a tenth of the font size
-    for doubled ones (fake bold) and splits the words there."""
-    chars = sum(map(len, words)) + 2 * len(words)  # each word's closing space and gap
-    return box.width * (1 - 2 * CELL_PAD) / (chars * GLYPH_WIDTH / 1000 * MIN_SCALING)
-
-
 def _line_height(page: Page) -> int:
     heights = sorted(line.box.height for line in page.lines
                      if line.box is not None and line.block != "table")
