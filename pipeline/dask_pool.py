@@ -29,7 +29,6 @@ same order, as with local workers.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import logging
 import os
@@ -45,6 +44,7 @@ from typing import Any
 
 from pipeline import __version__, workers
 from pipeline.errors import ExternalToolFailed, MissingDependency, PipelineError, UsageError
+from pipeline.ingest import sha256_of
 
 log = logging.getLogger("pipeline")
 
@@ -225,7 +225,7 @@ class DaskPool:
     def _digest(self, path) -> str:
         digest = self._digests.get(path)
         if digest is None:
-            digest = self._digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = self._digests[path] = sha256_of(path)
         return digest
 
     def _dispatch(self) -> None:

@@ -20,7 +20,7 @@ from typing import BinaryIO, Literal
 
 from pipeline import legacy_encoding
 from pipeline.errors import CorruptInput, InputNotFound, UnsupportedInput
-from pipeline.model import Document, Source
+from pipeline.model import PAGE_BREAK, Document, Source
 from pipeline.text.keep_words import DEFAULT_NAME as KEEP_WORDS_FILE
 
 log = logging.getLogger("pipeline")
@@ -334,7 +334,6 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-PAGE_BREAK = "\f"  # what our text files (and OCRmyPDF's sidecar) put between two pages
 
 
 def without_page_break(line: str) -> str:

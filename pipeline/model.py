@@ -191,6 +191,11 @@ class PageRecord(BaseModel):
                    warnings=page.warnings)
 
 
+# A calibrated confidence (Change.confidence, Doubt.confidence) below this: the repair or the
+# word is more often wrong than right. Counted as low-confidence, listed first, coloured red.
+LOW_CONFIDENCE = 0.5
+
+
 class Alternative(BaseModel):
     """Another reading the restorer weighed for a word, with how likely it judged it."""
 
@@ -431,6 +436,12 @@ class Document(BaseModel):
         pages = [PageRecord.of(page).model_dump(mode="json") for page in self.pages]
         return {"schema": {"name": SCHEMA_NAME, "version": SCHEMA_VERSION},
                 "source": body.pop("source"), "pages": pages, **body}
+
+
+# What stands in the text files for the blank line between two pages (`joined_lines`): a form
+# feed, as OCRmyPDF's sidecar text has it, so that line N of the files is still line N of the
+# JSON, and a reader of the files sees where a page ends (ingest reads it back as a break).
+PAGE_BREAK = "\f"
 
 
 def joined_lines(pages: Sequence[Page]) -> list[Line]:

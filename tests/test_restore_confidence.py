@@ -20,7 +20,7 @@ from pipeline.restore.calibration import (
     fit_curve,
     pool_adjacent_violators,
 )
-from pipeline.restore.decoder import Slot, local_beliefs_batch, local_confidences_batch
+from pipeline.restore.decoder import Slot, local_beliefs_batch
 from pipeline.restore.engine import LOW_CONFIDENCE, MAX_ALTERNATIVES
 
 GRID = np.linspace(0.0, 1.0, 501)
@@ -93,8 +93,8 @@ def test_beliefs_rank_a_slots_candidates_and_agree_with_confidences(restorer):
     assert len(belief.top) == 3
     probs = [p for _, p in belief.top]
     assert probs == sorted(probs, reverse=True) and sum(probs) <= 1.0 + 1e-9
-    assert belief.confidence == pytest.approx(local_confidences_batch(lm, [unit], choices,
-                                                                      1.0)[0][2])
+    without_top = local_beliefs_batch(lm, [unit], choices, 1.0, top=0)[0][2]
+    assert belief.confidence == pytest.approx(without_top.confidence)
     assert dict(belief.top).get(0, belief.confidence) == pytest.approx(belief.confidence)
 
 

@@ -24,16 +24,12 @@ from pipeline.emit.pdf import PDF_ERRORS, render_pdf
 from pipeline.emit.review import render_review
 from pipeline.emit.schema import validate
 from pipeline.errors import OutputError
-from pipeline.model import Document
+from pipeline.model import PAGE_BREAK, Document
 
 log = logging.getLogger("pipeline")
 
 SUFFIXES = (".json", ".md", ".ocr.txt", ".restored.txt", ".changes.txt", ".review.html")
 PDF_SUFFIX = ".pdf"  # the searchable PDF, written when asked for (`run --pdf`) and possible
-# What stands in the text files for the blank line between two pages (`joined_lines`): a form
-# feed, as OCRmyPDF's sidecar text has it, so that line N of the files is still line N of the
-# JSON, and a reader of the files sees where a page ends.
-PAGE_BREAK = "\f"
 
 
 def output_paths(out_dir: Path, name: str, pdf: bool = False) -> list[Path]:
@@ -56,14 +52,12 @@ def render_outputs(document: Document, name: str,
     JSON against the published schema."""
     payload = document.to_public_json()
     validate(payload)
-    restored = document.restored_lines if document.restored_lines is not None \
-        else document.ocr_lines
     breaks = page_break_lines(document)
     contents: dict[str, str | bytes] = {
         ".json": json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
         ".md": render_markdown(document),
         ".ocr.txt": _text_file(document.ocr_lines, breaks),
-        ".restored.txt": _text_file(restored, breaks),
+        ".restored.txt": _text_file(document.text_lines, breaks),
         ".changes.txt": render_changes(document, name),
         ".review.html": render_review(document, name),
     }

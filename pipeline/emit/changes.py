@@ -16,16 +16,15 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from pipeline.model import Change, Document, Doubt
+from pipeline.model import LOW_CONFIDENCE, Change, Document, Doubt
 
-LOW_CONFIDENCE = 0.5
 MAX_LISTED = 50  # of the repairs, and of the doubts, in the header
 CONTEXT = "  "  # prefix of a context line (as read)
 CHANGED = "> "  # prefix of a changed line's word diff
 
 
 def render_changes(document: Document, name: str) -> str:
-    restored = document.restored_lines or document.ocr_lines
+    restored = document.text_lines
     pages = _page_of_lines(document)
     out = [
         f"# changes: {name}.ocr.txt -> {name}.restored.txt",

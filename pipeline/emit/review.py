@@ -20,12 +20,11 @@ import jinja2
 from markupsafe import Markup
 
 from pipeline.emit.review_structure import StructureEntry, structure_entries
-from pipeline.model import Alternative, Box, Change, Document, Doubt, Page, Preview
+from pipeline.model import LOW_CONFIDENCE, Alternative, Box, Change, Document, Doubt, Page, Preview
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Confidence bands of the marks' colours: below 0.5 a repair is more often wrong than right
-# (the calibrated scale of Change.confidence), below REVIEW_CONFIDENCE worth a look.
-LOW_CONFIDENCE = 0.5
+# Confidence bands of the marks' colours: red below LOW_CONFIDENCE (more often wrong than
+# right), amber below MID_CONFIDENCE.
 MID_CONFIDENCE = 0.8
 
 

@@ -166,11 +166,6 @@ def _backtrack(history: list, idx: int) -> list[int]:
     return choices
 
 
-def local_confidences(lm, unit: Unit, choices: Sequence[int], lm_weight: float) -> list[float]:
-    """P(chosen candidate) at each slot when its neighbours are held at the best path."""
-    return local_confidences_batch(lm, [unit], [choices], lm_weight)[0]
-
-
 class Belief(NamedTuple):
     """What the decoder believes of one slot, its neighbours held at the best path: the
     chosen candidate's local posterior and the best few candidates (index in the slot, local
@@ -206,22 +201,14 @@ def _path_ids(lm, unit: Unit, choices: Sequence[int]
 CONFIDENCE_BATCH_CANDIDATES = 300_000
 
 
-def local_confidences_batch(
-    lm, units: Sequence[Unit], choices: Sequence[Sequence[int]], lm_weight: float
-) -> list[list[float]]:
-    """For every slot, a softmax over its candidates of channel + the three trigrams the
-    word takes part in, neighbours held at the best path; the chosen one's probability."""
-    return [[b.confidence for b in unit]
-            for unit in local_beliefs_batch(lm, units, choices, lm_weight, top=0)]
-
-
 def local_beliefs_batch(
     lm, units: Sequence[Unit], choices: Sequence[Sequence[int]], lm_weight: float,
     top: int = 5,
 ) -> list[list[Belief]]:
-    """`local_confidences_batch` with the `top` best candidates of every slot (a reviewer's
-    alternatives, and what a kept word is doubted for). One LM call for units of up to
-    CONFIDENCE_BATCH_CANDIDATES candidates."""
+    """For every slot, a softmax over its candidates of channel + the three trigrams the
+    word takes part in, neighbours held at the best path: the chosen one's probability and
+    the `top` best candidates (a reviewer's alternatives, and what a kept word is doubted
+    for). One LM call for units of up to CONFIDENCE_BATCH_CANDIDATES candidates."""
     out: list[list[Belief]] = []
     start, size = 0, 0
     for end, unit in enumerate(units):

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from pipeline.model import Alternative, Cell, Change, Document, Doubt
+from pipeline.model import LOW_CONFIDENCE, Alternative, Cell, Change, Document, Doubt
 from pipeline.restore import chunks as text_chunks
 from pipeline.restore.calibration import (
     CHANGE_CLEAN,
@@ -52,9 +52,6 @@ from pipeline.restore.units import Position, decoding_units
 from pipeline.restore.word_candidates import WordCandidates
 from pipeline.text.keep_words import KeepWords, match_key
 
-# Calibrated confidence below this: more often wrong than right. A change below it is counted
-# as low-confidence in the quality block; a kept word below it is a doubt.
-LOW_CONFIDENCE = 0.5
 MAX_ALTERNATIVES = 3  # runners-up shown to a reviewer
 BELIEF_TOP = MAX_ALTERNATIVES + 2  # candidates weighed per word (the chosen one, a speck...)
 
@@ -406,18 +403,22 @@ class Restorer:
         # where each change and doubt is on the scan, and the words Tesseract doubted
         doc = located(doc, rows, self.token_texts, kept=_kept_words(judgements))
         # last, after every other step that lists doubts: none is about a pinned word
-        doc.quality.doubts = without_pinned(doc.quality.doubts,
-                                            self.pinned_words(doc.ocr_lines, keep))
+        doubted = {doubt.line for doubt in doc.quality.doubts}
+        pinned = self.pinned_words(doc.ocr_lines, keep, doubted)
+        doc.quality.doubts = without_pinned(doc.quality.doubts, pinned)
         return doc
 
-    def pinned_words(self, lines: Sequence[str], keep: KeepWords | None
-                     ) -> set[tuple[int, str]]:
-        """(1-based line, match key) of every word of `lines` that spells a keep word."""
+    def pinned_words(self, lines: Sequence[str], keep: KeepWords | None,
+                     only: set[int]) -> set[tuple[int, str]]:
+        """(1-based line, match key) of every word that spells a keep word on the lines
+        numbered (from 1) in `only`: those holding a doubt (the others need not be cut into
+        tokens again)."""
         if not self.matcher(keep):
             return set()
-        tokenized = [self.tokenize(line) for line in lines]
-        return {(li + 1, match_key(tokenized[li][ti].text))
-                for li, ti in self._pinned(tokenized, keep)}
+        numbers = sorted(only)
+        tokenized = [self.tokenize(lines[number - 1]) for number in numbers]
+        return {(numbers[k], match_key(tokenized[k][ti].text))
+                for k, ti in self._pinned(tokenized, keep)}
 
 
 def table_row_lines(doc: Document) -> dict[int, list[Cell]]:

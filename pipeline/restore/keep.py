@@ -83,13 +83,4 @@ def pinned_slot(tok: Token, lm_id: int) -> Slot:
 def without_pinned(doubts: list[Doubt], pinned: set[tuple[int, str]]) -> list[Doubt]:
     """The doubts that are not about a pinned word: `pinned` holds (1-based line, match key)
     of every pinned token."""
-    return [doubt for doubt in doubts if (doubt.line, _bare_key(doubt.text)) not in pinned]
-
-
-def _bare_key(text: str) -> str:
-    """A doubt's word as a match key, without the punctuation an OCR word may carry along
-    ("Bường," for the token "Bường")."""
-    return match_key(text.strip(_EDGE_PUNCTUATION))
-
-
-_EDGE_PUNCTUATION = ".,;:!?…\"'“”‘’()[]{}«»-–—/"
+    return [doubt for doubt in doubts if (doubt.line, match_key(doubt.text)) not in pinned]
