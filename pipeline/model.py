@@ -423,6 +423,13 @@ class Document(BaseModel):
         """The best text there is: restored when restore has run, else the OCR text."""
         return self.restored_lines if self.restored_lines is not None else self.ocr_lines
 
+    @property
+    def line_pages(self) -> list[int | None]:
+        """The page of each line of the text (None for text inputs and page breaks)."""
+        if len(self.page_lines) == len(self.ocr_lines):
+            return [line.page for line in self.page_lines]
+        return [None] * len(self.ocr_lines)
+
     def to_public_json(self) -> dict:
         """The contract JSON (validated against schema/plan.schema.json by emit)."""
         body = self.model_dump(

@@ -25,7 +25,7 @@ CHANGED = "> "  # prefix of a changed line's word diff
 
 def render_changes(document: Document, name: str) -> str:
     restored = document.text_lines
-    pages = _page_of_lines(document)
+    pages = document.line_pages
     out = [
         f"# changes: {name}.ocr.txt -> {name}.restored.txt",
         "# [-as read-]{+restored+}(confidence 0-1); lines as in the text files, a page break "
@@ -41,13 +41,6 @@ def render_changes(document: Document, name: str) -> str:
     for run in _runs(changed):
         out += _hunk(run, document.ocr_lines, restored, by_line, pages)
     return "\n".join(out) + "\n"
-
-
-def _page_of_lines(document: Document) -> list[int | None]:
-    """The page of each line (None for text inputs and page breaks)."""
-    if len(document.page_lines) == len(document.ocr_lines):
-        return [line.page for line in document.page_lines]
-    return [None] * len(document.ocr_lines)
 
 
 def _where(line: int, page: int | None) -> str:

@@ -97,9 +97,7 @@ class _LineFinder:
 
     def __init__(self, document: Document) -> None:
         self.lines = [_folded(line) for line in document.text_lines]
-        page_lines = document.page_lines
-        aligned = len(page_lines) == len(self.lines)
-        self.pages = [line.page for line in page_lines] if aligned else [None] * len(self.lines)
+        self.pages = document.line_pages
         self.cursor = 0
 
     def entry(self, label: str, value: str | None, *, search: str | None = None,
