@@ -85,6 +85,13 @@ class Table(BaseModel):
     continued: bool = False
     header_rows: int = 0  # column-header rows at the top (repeated ones on continuations too)
 
+    def rows(self) -> list[list[Cell]]:
+        """The cells by row (a cell spanning rows is in its first), left to right."""
+        by_row: dict[int, list[Cell]] = {}
+        for cell in self.cells:
+            by_row.setdefault(cell.row, []).append(cell)
+        return [sorted(by_row[row], key=lambda cell: cell.col) for row in sorted(by_row)]
+
 
 class TextLayer(BaseModel):
     """A PDF page's own text, as found and as judged."""

@@ -56,7 +56,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from pipeline import resources
-from pipeline.model import Box, Document, Line, Page, Table
+from pipeline.model import Box, Document, Line, Page
 
 log = logging.getLogger("pipeline")
 
@@ -208,7 +208,7 @@ def _table_rows(page: Page) -> Iterator[tuple[list, int]]:
     rows of other sizes."""
     line_height = _line_height(page)
     for table in sorted(page.tables, key=lambda t: t.box.top if t.box else 0):
-        rows = _rows(table)
+        rows = table.rows()
         fits = [_fitting_size(_cell_words(cell), cell.box) for row in rows for cell in row
                 if _cell_words(cell) and cell.box is not None]
         size = max(1, round(min([line_height, *fits])))
@@ -218,13 +218,6 @@ def _table_rows(page: Page) -> Iterator[tuple[list, int]]:
 
 def _cell_words(cell) -> list[str]:
     return (cell.restored if cell.restored is not None else cell.text).split()
-
-
-def _rows(table: Table) -> list[list]:
-    by_row: dict[int, list] = {}
-    for cell in table.cells:
-        by_row.setdefault(cell.row, []).append(cell)
-    return [sorted(by_row[row], key=lambda cell: cell.col) for row in sorted(by_row)]
 
 
 def _row_placed(cells: list, size: int) -> list[Placed]:

@@ -433,7 +433,7 @@ def table_row_lines(doc: Document) -> dict[int, list[Cell]]:
             start += 1
         unclaimed: dict[str, list[list[Cell]]] = {}
         for table in page.tables:
-            for row in _rows(table.cells):
+            for row in table.rows():
                 text = TABLE_CELL_SEPARATOR.join(cell.text for cell in row)
                 unclaimed.setdefault(text, []).append(row)
         for k, line in enumerate(page.lines):
@@ -444,14 +444,6 @@ def table_row_lines(doc: Document) -> dict[int, list[Cell]]:
                 found[li] = waiting.pop(0)
         start += len(page.lines)
     return found
-
-
-def _rows(cells: Sequence[Cell]) -> list[list[Cell]]:
-    """A table's cells by row (a cell spanning rows is in its first), left to right."""
-    by_row: dict[int, list[Cell]] = {}
-    for cell in cells:
-        by_row.setdefault(cell.row, []).append(cell)
-    return [sorted(by_row[row], key=lambda cell: cell.col) for row in sorted(by_row)]
 
 
 def _kept_words(judgements: Sequence[Judgement]) -> dict[int, list[KeptWord]]:
