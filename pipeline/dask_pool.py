@@ -33,7 +33,6 @@ import importlib.util
 import logging
 import os
 import queue
-import signal
 import threading
 import time
 import uuid
@@ -101,18 +100,16 @@ class DaskPool:
     # -- the pool as a context ----------------------------------------------------------------
 
     def __enter__(self) -> DaskPool:
-        if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                self._old_handlers[signum] = signal.signal(signum, workers._raise_interrupted)
+        self._old_handlers = workers.interrupt_on_signals()
         return self
 
     def __exit__(self, kind, error, trace) -> bool:
+        if self._old_handlers:
+            workers.interrupt_handled()
         try:
             self.shutdown(cancel=kind is not None)
         finally:
-            for signum, handler in self._old_handlers.items():
-                signal.signal(signum, handler)
-            self._old_handlers.clear()
+            workers.restore_handlers(self._old_handlers)
         return False
 
     def start(self) -> None:

@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -132,12 +133,12 @@ class PagePool:
     # -- the pool as a context ----------------------------------------------------------------
 
     def __enter__(self) -> PagePool:
-        if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                self._old_handlers[signum] = signal.signal(signum, _raise_interrupted)
+        self._old_handlers = interrupt_on_signals()
         return self
 
     def __exit__(self, kind, error, trace) -> bool:
+        if self._old_handlers:
+            interrupt_handled()
         try:
             self.shutdown(cancel=kind is not None)
         except BaseException:  # a signal while stopping them: no worker is left behind
@@ -145,9 +146,7 @@ class PagePool:
                 _kill_group(worker.process.pid)
             raise
         finally:
-            for signum, handler in self._old_handlers.items():
-                signal.signal(signum, handler)
-            self._old_handlers.clear()
+            restore_handlers(self._old_handlers)
         return False
 
     def submit(self, function: Callable[[Any], Any], argument: Any, label: str = "") -> Task:
@@ -325,8 +324,61 @@ def _messages(conn: Connection):
             return
 
 
+# A signal's Interrupted is raised again every RERAISE_S until the pool has it: Python drops
+# (prints) an exception raised inside a __del__, and a signal landing while the garbage
+# collector runs one (the regex module's, say, as patterns are compiled while the restorer
+# loads) would otherwise be lost, and the run would go on.
+RERAISE_S = 0.1
+_pending_signal: int | None = None
+_hook_before = sys.unraisablehook  # what reported unraisable exceptions before the pool
+
+
 def _raise_interrupted(signum: int, frame: Any) -> None:
+    global _pending_signal
+    _pending_signal = signum
+    signal.setitimer(signal.ITIMER_REAL, RERAISE_S, RERAISE_S)
     raise Interrupted(signum)
+
+
+def _raise_pending(signum: int, frame: Any) -> None:
+    if _pending_signal is not None:
+        raise Interrupted(_pending_signal)
+
+
+def interrupt_on_signals() -> dict[int, Any]:
+    """SIGTERM and SIGINT raise Interrupted in the main thread (again, until handled); the
+    handlers they had, to put back (none off the main thread, where Python sets none)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    old = {signum: signal.signal(signum, _raise_interrupted)
+           for signum in (signal.SIGTERM, signal.SIGINT)}
+    old[signal.SIGALRM] = signal.signal(signal.SIGALRM, _raise_pending)
+    global _hook_before
+    _hook_before = sys.unraisablehook
+    sys.unraisablehook = _quiet_dropped_interrupt
+    return old
+
+
+def _quiet_dropped_interrupt(unraisable: Any) -> None:
+    """An Interrupted dropped in a __del__ is raised again (`_raise_pending`): no error to
+    print; anything else as before."""
+    if not isinstance(unraisable.exc_value, Interrupted):
+        _hook_before(unraisable)
+
+
+def interrupt_handled() -> None:
+    """The pool has the Interrupted: stop raising it again."""
+    global _pending_signal
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    _pending_signal = None
+
+
+def restore_handlers(old: dict[int, Any]) -> None:
+    if old:
+        sys.unraisablehook = _hook_before
+    for signum, handler in old.items():
+        signal.signal(signum, handler)
+    old.clear()
 
 
 def _kill_group(pid: int | None) -> None:

@@ -297,6 +297,24 @@ def test_a_signal_stops_the_run_within_2_s_and_leaves_no_process(tmp_path, cli, 
     assert not (tmp_path / "out" / "f.json").exists()  # queued pages were cancelled
 
 
+def test_a_signal_whose_interrupt_python_dropped_in_a_del_still_stops_the_run():
+    """Python prints and drops an exception raised inside a __del__: a SIGTERM landing while
+    the garbage collector runs one (as regex patterns are compiled) must still stop the run."""
+    from pipeline.workers import Interrupted, PagePool
+
+    class SignalsWhenCollected:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    started = time.monotonic()
+    with pytest.raises(Interrupted), PagePool(1):
+        SignalsWhenCollected()  # collected at once: the handler's exception is dropped
+        while time.monotonic() - started < 5:
+            time.sleep(0.01)
+    assert time.monotonic() - started < 1
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the pool put it back
+
+
 def test_a_killed_main_process_leaves_no_worker(tmp_path, cli, images):
     run = start_busy_run(cli, images, tmp_path)
     os.kill(run.process.pid, signal.SIGKILL)
