@@ -116,6 +116,11 @@ def scheduler():
                 break
         time.sleep(0.2)
     yield address
+    _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Terminate a scheduler or worker started apart, killed if it lingers."""
     process.terminate()
     try:
         process.wait(30)
@@ -143,12 +148,7 @@ def test_a_scheduler_started_apart_with_no_worker_then_one(samples_run, schedule
         done = subprocess.run([*command, str(tmp_path / "out")], capture_output=True, env=env,
                               timeout=300, check=False)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        _stop(worker)
     assert done.returncode == 0, done.stderr.decode()
     assert b"malloc settings" not in worker_log.read_bytes()  # the README's settings taken
     _assert_same_outputs(tmp_path / "out", local_out, [Path(PNG).stem])
